@@ -1,0 +1,61 @@
+# Công vụ — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+
+.PHONY: run test install install-dev lint format migrate demo serve worker bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a lock file changed (the stamp is newer than the lock otherwise).
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --if-empty
+
+run: demo
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo ""
+	@echo "Công vụ: http://$(HOST):$(PORT)/  (API: /api/docs/, quản trị: /admin/)  — Ctrl-C để dừng"
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	  $(BIN)/python manage.py run_huey --quiet & \
+	  $(BIN)/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+	    --access-logfile - --log-level warning & \
+	  wait
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install-dev
+	$(BIN)/python manage.py makemessages --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(BIN)/python scripts/compile_messages.py
+
+bench: install-dev
+	$(BIN)/python bench/calendar_deadlines.py
+
+clean:
+	rm -rf $(VENV) var/static

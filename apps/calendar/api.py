@@ -1,0 +1,116 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.calendar import selectors, services
+from apps.calendar.models import CalendarOverride
+from apps.org.selectors import units_visible_to
+
+
+class VisibleUnitField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return units_visible_to(self.context["request"].user)
+
+
+class OverrideSerializer(serializers.ModelSerializer):
+    unit = VisibleUnitField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CalendarOverride
+        fields = ["id", "unit", "unit_name", "date", "kind", "kind_label", "note"]
+
+
+class DeadlineRequestSerializer(serializers.Serializer):
+    unit = VisibleUnitField()
+    start = serializers.DateTimeField(help_text="Thời điểm bắt đầu (ISO 8601, có múi giờ)")
+    days = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, min_value=Decimal("0.5"),
+                                    help_text="Số ngày làm việc (bội số 0,5)")
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, min_value=Decimal("0.25"),
+                                     help_text="Số giờ làm việc (thủ tục trong ngày)")
+
+    def validate(self, attrs):
+        if (attrs.get("days") is None) == (attrs.get("hours") is None):
+            raise serializers.ValidationError(_("Nhập số ngày hoặc số giờ làm việc (một trong hai)."))
+        if attrs.get("days") is not None and (attrs["days"] * 2) % 1:
+            raise serializers.ValidationError({"days": [_("Số ngày phải là bội số của 0,5.")]})
+        return attrs
+
+
+class DeadlineResponseSerializer(serializers.Serializer):
+    clock_start = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+
+
+class DeadlineView(APIView):
+    @extend_schema(request=DeadlineRequestSerializer, responses=DeadlineResponseSerializer,
+                   summary="Tính hạn theo ngày/giờ làm việc của đơn vị")
+    def post(self, request):
+        serializer = DeadlineRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        cal = selectors.calendar_for_unit(data["unit"])
+        if data.get("days") is not None:
+            clock_start = cal.clock_start(data["start"])
+            deadline = cal.add_working_days(data["start"], float(data["days"]))
+        else:
+            clock_start = cal.next_working_moment(data["start"])
+            deadline = cal.add_working_hours(data["start"], float(data["hours"]))
+        return Response(DeadlineResponseSerializer({"clock_start": clock_start, "deadline": deadline}).data)
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    working = serializers.BooleanField()
+    open = serializers.BooleanField(help_text="Bộ phận một cửa mở cửa (kể cả ngày phục vụ thêm)")
+    reason = serializers.CharField()
+
+
+class MonthView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("month", int, required=True)],
+        responses=DaySerializer(many=True), summary="Các ngày trong tháng của một đơn vị",
+    )  # fmt: skip
+    def get(self, request, unit_id: int):
+        unit = get_object_or_404(units_visible_to(request.user), pk=unit_id)
+        try:
+            year, month = int(request.query_params["year"]), int(request.query_params["month"])
+            dt.date(year, month, 1)
+        except (KeyError, ValueError) as exc:
+            raise serializers.ValidationError({"month": [_("Năm và tháng không hợp lệ.")]}) from exc
+        days = [day for week in selectors.month_days(unit, year, month) for day in week if day]
+        return Response(DaySerializer(days, many=True).data)
+
+
+@extend_schema(parameters=[OpenApiParameter("year", int)], summary="Ngày điều chỉnh lịch trong phạm vi được xem")
+class OverrideListCreateView(generics.ListCreateAPIView):
+    serializer_class = OverrideSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        year = self.request.query_params.get("year")
+        return selectors.overrides_visible_to(self.request.user, year=int(year) if year and year.isdigit() else None)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        override = services.override_set(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(override).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(summary="Xóa một ngày điều chỉnh")
+class OverrideDeleteView(generics.DestroyAPIView):
+    serializer_class = OverrideSerializer
+
+    def get_queryset(self):
+        return selectors.overrides_visible_to(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.override_remove(actor=self.request.user, override=instance)

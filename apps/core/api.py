@@ -1,0 +1,70 @@
+"""API conventions shared by every app: one error format and one pagination."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.errors import DomainError
+
+_MESSAGES = {
+    "not_authenticated": _("Bạn cần đăng nhập."),
+    "authentication_failed": _("Thông tin đăng nhập không đúng."),
+    "permission_denied": _("Bạn không có quyền thực hiện thao tác này."),
+    "not_found": _("Không tìm thấy."),
+    "method_not_allowed": _("Phương thức không được hỗ trợ."),
+    "throttled": _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+    "invalid": _("Dữ liệu không hợp lệ."),
+    "parse_error": _("Dữ liệu gửi lên không đọc được."),
+    "unsupported_media_type": _("Định dạng dữ liệu không được hỗ trợ."),
+}
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {field: [str(item) for item in (value if isinstance(value, list) else [value])]
+                for field, value in detail.items()}
+    return {}
+
+
+def error_body(code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def exception_handler(exc, context):
+    """Every API error as {"code", "message" (Vietnamese), "errors": {field: [messages]}}."""
+    if isinstance(exc, DomainError):
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        return Response(error_body(exc.code, exc.message, errors), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = "invalid"
+    message = _MESSAGES.get(code, str(getattr(exc, "detail", "")) or _MESSAGES["invalid"])
+    if code == "throttled" and getattr(exc, "wait", None):
+        message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": exc.wait}
+    if isinstance(exc, exceptions.ValidationError):
+        code, message = "invalid", _MESSAGES["invalid"]
+        errors = _field_errors(exc.detail)
+        if isinstance(exc.detail, list):
+            errors = {"non_field_errors": [str(item) for item in exc.detail]}
+    else:
+        errors = {}
+    response.data = error_body(code, message, errors)
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        response["Retry-After"] = str(int(getattr(exc, "wait", 60) or 60))
+    return response

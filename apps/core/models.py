@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One state change, append-only. Rows are chained: `hash` covers the row and the previous row's hash.
+
+    No foreign keys on purpose: the log must outlive what it talks about, and a cascade would be an UPDATE
+    or DELETE, which the database refuses on this table (see apps.core.db).
+    """
+
+    seq = models.BigIntegerField(_("số thứ tự"), unique=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor_id = models.BigIntegerField(_("người thực hiện (mã)"), null=True, blank=True, db_index=True)
+    actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    unit_id = models.BigIntegerField(_("đơn vị (mã)"), null=True, blank=True, db_index=True)
+    unit_label = models.CharField(_("đơn vị"), max_length=255, blank=True)
+    action = models.CharField(_("hành động"), max_length=100, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_label = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the chain (a single row). Appends lock it, so the chain never forks, and
+    `audit_verify` compares it with the last row, so a deleted tail is found too."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")

@@ -1,0 +1,141 @@
+"""Admin pages for units and staff: scoped to the administrator's subtree, every change audited."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.audit import record_event
+from apps.org import selectors, services
+from apps.org.models import AccessGrant, Membership, Role, Unit, User
+
+
+def _is_org_admin(request) -> bool:
+    return selectors.user_has_role(request.user, Role.ADMINISTRATOR)
+
+
+class ScopedAdminMixin:
+    def has_module_permission(self, request):
+        return _is_org_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_org_admin(request)
+
+    def has_add_permission(self, request, obj=None):
+        return _is_org_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_org_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units and people are deactivated, never deleted: the history refers to them
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = selectors.units_visible_to(request.user).order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("indented_name", "kind", "level", "agency_code", "is_active")
+    list_filter = ("kind", "level", "is_active")
+    search_fields = ("name", "short_name", "agency_code", "search_key")
+    fields = ("name", "short_name", "symbol", "kind", "level", "parent", "agency_code", "address", "phone",
+              "email", "sort_order", "is_active")  # fmt: skip
+    list_per_page = 100
+
+    @admin.display(description=_("tên đơn vị"), ordering="path")
+    def indented_name(self, obj):
+        return ("— " * obj.depth) + obj.name
+
+    def get_queryset(self, request):
+        return selectors.units_visible_to(request.user).select_related("parent")
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in services.UNIT_FIELDS if name in form.cleaned_data}
+        if not change:
+            saved = services.unit_create(actor=request.user, parent=form.cleaned_data.get("parent"), **values)
+        else:
+            saved = Unit.objects.get(pk=obj.pk)
+            changed = {name: values[name] for name in form.changed_data if name in values}
+            if changed:
+                saved = services.unit_update(actor=request.user, unit=saved, **changed)
+            if "parent" in form.changed_data:
+                saved = services.unit_move(actor=request.user, unit=saved, new_parent=form.cleaned_data["parent"])
+        obj.__dict__.update(Unit.objects.get(pk=saved.pk).__dict__)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("unit", "position", "is_head", "is_primary", "start_date", "end_date")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = selectors.units_visible_to(request.user).order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # end a membership with an end date instead
+
+
+class AccessGrantInline(admin.TabularInline):
+    model = AccessGrant
+    fk_name = "user"
+    extra = 0
+    fields = ("unit", "include_subtree", "reason", "valid_until")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = selectors.units_visible_to(request.user).order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
+    list_display = ("username", "full_name", "email", "phone", "is_active", "last_login")
+    search_fields = ("username", "full_name", "email", "search_key")
+    list_filter = ("is_active", "groups")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "email", "phone")}),
+        (_("Vai trò và trạng thái"), {"fields": ("is_active", "groups")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined")
+    inlines = [MembershipInline, AccessGrantInline]
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:
+            return User.objects.all()
+        return selectors.staff_visible_to(request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            from django.contrib.auth.models import Group
+
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in form.changed_data if name not in {"password", "password1", "password2"}]
+        action = "org.staff.update" if change else "org.staff.create"
+        record_event(action, actor=request.user, obj=obj,
+                     changes={name: str(form.cleaned_data.get(name)) for name in changed})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "groups" in form.changed_data:
+            record_event("org.staff.roles", actor=request.user, obj=form.instance,
+                         changes={"roles": sorted(g.name for g in form.cleaned_data["groups"])})
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        for instance in instances:
+            action = "org.membership.save" if isinstance(instance, Membership) else "org.access.save"
+            record_event(action, actor=request.user, obj=instance, unit=instance.unit,
+                         changes={"user": form.instance.username})

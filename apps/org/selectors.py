@@ -1,0 +1,126 @@
+"""Reads on the organisation. `units_visible_to` is the one scope every other selector builds on."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.core.text import search_terms
+from apps.org.models import AccessGrant, Membership, Role, Unit, User
+
+
+def active_memberships(user) -> QuerySet[Membership]:
+    today = timezone.localdate()
+    return Membership.objects.filter(user=user, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def primary_units(user) -> list[Unit]:
+    return [m.unit for m in active_memberships(user).select_related("unit")]
+
+
+def _scope_q(user) -> Q | None:
+    """The Q over Unit for what `user` may see; None means everything (superuser)."""
+    if user.is_superuser:
+        return None
+    cache = getattr(user, "_congvu_scope_q", None)
+    if cache is not None:
+        return cache
+    today = timezone.localdate()
+    scope = Q(pk__in=[])
+    for path in active_memberships(user).values_list("unit__path", flat=True):
+        scope |= Q(path__startswith=path)
+    grants = AccessGrant.objects.filter(user=user).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    for path, unit_id, include_subtree in grants.values_list("unit__path", "unit_id", "include_subtree"):
+        scope |= Q(path__startswith=path) if include_subtree else Q(pk=unit_id)
+    user._congvu_scope_q = scope  # memoised for the request: the user object lives as long as it
+    return scope
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    """Own units and their subtrees plus explicit grants. Anonymous users see none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    scope = _scope_q(user)
+    return Unit.objects.all() if scope is None else Unit.objects.filter(scope)
+
+
+def can_see_unit(user, unit: Unit) -> bool:
+    return units_visible_to(user).filter(pk=unit.pk).exists()
+
+
+def unit_list(user, *, query: str = "", kind: str = "", level: str = "") -> QuerySet[Unit]:
+    units = units_visible_to(user).select_related("parent")
+    for term in search_terms(query):
+        units = units.filter(search_key__contains=term)
+    if kind:
+        units = units.filter(kind=kind)
+    if level:
+        units = units.filter(level=level)
+    return units.order_by("path")
+
+
+def unit_subtree(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    by_id = Unit.objects.in_bulk(unit.ancestor_ids)
+    return [by_id[pk] for pk in unit.ancestor_ids if pk in by_id]
+
+
+def staff_visible_to(user, *, query: str = "", unit: Unit | None = None) -> QuerySet[User]:
+    """Staff with an active membership in a unit the user may see."""
+    units = units_visible_to(user)
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    today = timezone.localdate()
+    members = Membership.objects.filter(unit__in=units).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    staff = User.objects.filter(pk__in=members.values("user_id"))
+    for term in search_terms(query):
+        staff = staff.filter(search_key__contains=term)
+    return staff.order_by("full_name", "username")
+
+
+def user_roles(user) -> set[str]:
+    if user is None or not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_congvu_roles", None)
+    if cache is None:
+        cache = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        user._congvu_roles = cache
+    return cache
+
+
+def user_has_role(user, role: str) -> bool:
+    return user is not None and user.is_authenticated and (user.is_superuser or role in user_roles(user))
+
+
+def head_of(unit: Unit) -> User | None:
+    membership = (
+        active_memberships_of_unit(unit).filter(is_head=True).select_related("user").first()
+    )
+    return membership.user if membership else None
+
+
+def active_memberships_of_unit(unit: Unit) -> QuerySet[Membership]:
+    today = timezone.localdate()
+    return Membership.objects.filter(unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def province_root() -> Unit | None:
+    return (
+        Unit.objects.filter(parent__isnull=True, level=Unit.Level.PROVINCE, kind=Unit.Kind.PEOPLES_COMMITTEE)
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
+def staff_profile(user) -> dict:
+    """What the staff home needs about the signed-in person: units, roles, headships."""
+    memberships = list(active_memberships(user).select_related("unit", "unit__parent"))
+    return {
+        "memberships": memberships,
+        "roles": sorted(user_roles(user)),
+        "role_labels": [Role(code).label for code in sorted(user_roles(user))],
+        "heads": [m.unit for m in memberships if m.is_head],
+    }

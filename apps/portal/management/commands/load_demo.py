@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from apps.org.models import Unit
+from apps.portal.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh mẫu Sơn Hà (chạy lại nhiều lần không tạo trùng). Load the demo province (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Chỉ nạp khi chưa có đơn vị nào.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Unit.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không nạp tỉnh mẫu.")
+            logins = load_demo() if Unit.objects.filter(agency_code="000.00.00.H99").exists() else []
+        else:
+            logins = load_demo()
+            self.stdout.write(self.style.SUCCESS(f"Tỉnh mẫu đã sẵn sàng: {Unit.objects.count()} đơn vị."))
+        if logins:
+            self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+            for login in logins:
+                self.stdout.write(f"  {login.username:<22} {login.role:<24} {login.where}")

@@ -1,0 +1,35 @@
+"""The staff menu: what each role sees. Later apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import Role
+from apps.org.selectors import user_has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ()  # empty: every signed-in staff member
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+STAFF_MENU = (
+    NavItem(_("Trang làm việc"), "portal:staff-home"),
+    NavItem(_("Đơn vị"), "portal:units"),
+    NavItem(_("Lịch làm việc"), "portal:calendar"),
+    NavItem(_("Nhật ký hệ thống"), "portal:audit", (Role.ADMINISTRATOR,)),
+    NavItem(_("Quản trị"), "admin:index", (Role.ADMINISTRATOR,)),
+)
+
+
+def navigation_for(user) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [item for item in STAFF_MENU if not item.roles or any(user_has_role(user, r) for r in item.roles)]

@@ -1,0 +1,26 @@
+import pytest
+from django.db import connections
+
+from apps.core.db import install_append_only_guard, remove_append_only_guard
+
+
+@pytest.fixture
+def flushable_db(transactional_db):
+    """A transactional database whose teardown may empty the audit table.
+
+    The audit table refuses DELETE, and a transactional test's teardown flushes every table. This fixture sets
+    the guard up for the test and drops it just before the flush (it depends on transactional_db, so it is torn
+    down first). Use it, not transactional_db, in live-server and threaded tests."""
+    install_append_only_guard(connections["default"])
+    yield
+    remove_append_only_guard(connections["default"])
+
+
+@pytest.fixture
+def demo(db):
+    """The demo province, keyed by agency code."""
+    from apps.org.models import Unit
+    from apps.portal.demo import load_demo
+
+    load_demo()
+    return {unit.agency_code: unit for unit in Unit.objects.exclude(agency_code=None)}

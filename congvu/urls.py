@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from apps.calendar import api as calendar_api
+from apps.core.views import healthz
+from apps.org import api as org_api
+
+api_v1 = [
+    path("me/", org_api.MeView.as_view(), name="me"),
+    path("units/", org_api.UnitListView.as_view(), name="unit-list"),
+    path("units/<int:pk>/", org_api.UnitDetailView.as_view(), name="unit-detail"),
+    path("staff/", org_api.StaffListView.as_view(), name="staff-list"),
+    path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
+    path("calendar/units/<int:unit_id>/days/", calendar_api.MonthView.as_view(), name="calendar-month"),
+    path("calendar/overrides/", calendar_api.OverrideListCreateView.as_view(), name="calendar-overrides"),
+    path("calendar/overrides/<int:pk>/", calendar_api.OverrideDeleteView.as_view(), name="calendar-override"),
+]
+
+urlpatterns = [
+    path("", include("apps.portal.urls")),
+    path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("tai-khoan/doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Công vụ — Quản trị"
+admin.site.site_title = "Công vụ"

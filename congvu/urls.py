@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from apps.calendar import api as calendar_api
 from apps.core.views import healthz
 from apps.org import api as org_api
+from apps.portal.forms import LoginForm
 
 api_v1 = [
     path("me/", org_api.MeView.as_view(), name="me"),
@@ -21,10 +22,18 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("apps.portal.urls")),
-    path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "tai-khoan/dang-nhap/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("tai-khoan/doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "tai-khoan/doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

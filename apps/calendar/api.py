@@ -31,10 +31,20 @@ class OverrideSerializer(serializers.ModelSerializer):
 class DeadlineRequestSerializer(serializers.Serializer):
     unit = VisibleUnitField()
     start = serializers.DateTimeField(help_text="Thời điểm bắt đầu (ISO 8601, có múi giờ)")
-    days = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, min_value=Decimal("0.5"),
-                                    help_text="Số ngày làm việc (bội số 0,5)")
-    hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, min_value=Decimal("0.25"),
-                                     help_text="Số giờ làm việc (thủ tục trong ngày)")
+    days = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        min_value=Decimal("0.5"),
+        help_text="Số ngày làm việc (bội số 0,5)",
+    )
+    hours = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0.25"),
+        help_text="Số giờ làm việc (thủ tục trong ngày)",
+    )
 
     def validate(self, attrs):
         if (attrs.get("days") is None) == (attrs.get("hours") is None):
@@ -50,8 +60,11 @@ class DeadlineResponseSerializer(serializers.Serializer):
 
 
 class DeadlineView(APIView):
-    @extend_schema(request=DeadlineRequestSerializer, responses=DeadlineResponseSerializer,
-                   summary="Tính hạn theo ngày/giờ làm việc của đơn vị")
+    @extend_schema(
+        request=DeadlineRequestSerializer,
+        responses=DeadlineResponseSerializer,
+        summary="Tính hạn theo ngày/giờ làm việc của đơn vị",
+    )
     def post(self, request):
         serializer = DeadlineRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -68,8 +68,14 @@ class WorkingCalendar:
     desk but does not count toward legal deadlines.
     """
 
-    def __init__(self, sessions: Sessions | None = None, overrides: dict[dt.date, str] | None = None,
-                 tz: str = "Asia/Ho_Chi_Minh", first_year: int | None = None, last_year: int | None = None):
+    def __init__(
+        self,
+        sessions: Sessions | None = None,
+        overrides: dict[dt.date, str] | None = None,
+        tz: str = "Asia/Ho_Chi_Minh",
+        first_year: int | None = None,
+        last_year: int | None = None,
+    ):
         self.sessions = sessions or Sessions()
         self.tz = ZoneInfo(tz)
         self._overrides = {day.toordinal(): kind for day, kind in (overrides or {}).items()}
@@ -172,8 +178,16 @@ class WorkingCalendar:
     def _at(self, ordinal: int, seconds: float) -> dt.datetime:
         whole = int(seconds)
         day = dt.date.fromordinal(ordinal)
-        return dt.datetime(day.year, day.month, day.day, whole // 3600, whole // 60 % 60, whole % 60,
-                           round((seconds - whole) * 1e6), tzinfo=self.tz)
+        return dt.datetime(
+            day.year,
+            day.month,
+            day.day,
+            whole // 3600,
+            whole // 60 % 60,
+            whole % 60,
+            round((seconds - whole) * 1e6),
+            tzinfo=self.tz,
+        )
 
     # --- operations -------------------------------------------------------------------------------------
 

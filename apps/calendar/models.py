@@ -65,3 +65,6 @@ class CalendarRevision(models.Model):
     """One row counting calendar changes, so that every process (web, worker) drops stale calendars."""
 
     number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"

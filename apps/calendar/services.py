@@ -51,19 +51,33 @@ def override_set(*, actor, unit, date: dt.date, kind: str, note: str = "") -> Ca
 @transaction.atomic
 def override_remove(*, actor, override: CalendarOverride) -> None:
     _require_calendar_manager(actor, override.unit)
-    record_event("calendar.override.remove", actor=actor, obj=override, unit=override.unit,
-                 changes={"date": override.date, "kind": override.kind})
+    record_event(
+        "calendar.override.remove",
+        actor=actor,
+        obj=override,
+        unit=override.unit,
+        changes={"date": override.date, "kind": override.kind},
+    )
     override.delete()
     _bump_revision()
 
 
 @transaction.atomic
-def office_hours_set(*, actor, unit, morning_start: dt.time, morning_end: dt.time, afternoon_start: dt.time,
-                     afternoon_end: dt.time) -> OfficeHours:
+def office_hours_set(
+    *,
+    actor,
+    unit,
+    morning_start: dt.time,
+    morning_end: dt.time,
+    afternoon_start: dt.time,
+    afternoon_end: dt.time,
+) -> OfficeHours:
     _require_calendar_manager(actor, unit)
     if not (morning_start < morning_end <= afternoon_start < afternoon_end):
-        raise DomainError(_("Giờ làm việc phải theo thứ tự: sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < "
-                            "chiều kết thúc."), field="morning_start")
+        raise DomainError(
+            _("Giờ làm việc phải theo thứ tự: sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc."),
+            field="morning_start",
+        )
     hours, _created = OfficeHours.objects.update_or_create(
         unit=unit,
         defaults={"morning_start": morning_start, "morning_end": morning_end,

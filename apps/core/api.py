@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -11,15 +12,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from apps.core.errors import DomainError
 
 _MESSAGES = {
-    "not_authenticated": _("Bạn cần đăng nhập."),
-    "authentication_failed": _("Thông tin đăng nhập không đúng."),
-    "permission_denied": _("Bạn không có quyền thực hiện thao tác này."),
-    "not_found": _("Không tìm thấy."),
-    "method_not_allowed": _("Phương thức không được hỗ trợ."),
-    "throttled": _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
-    "invalid": _("Dữ liệu không hợp lệ."),
-    "parse_error": _("Dữ liệu gửi lên không đọc được."),
-    "unsupported_media_type": _("Định dạng dữ liệu không được hỗ trợ."),
+    "not_authenticated": gettext_lazy("Bạn cần đăng nhập."),
+    "authentication_failed": gettext_lazy("Thông tin đăng nhập không đúng."),
+    "permission_denied": gettext_lazy("Bạn không có quyền thực hiện thao tác này."),
+    "not_found": gettext_lazy("Không tìm thấy."),
+    "method_not_allowed": gettext_lazy("Phương thức không được hỗ trợ."),
+    "throttled": gettext_lazy("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+    "invalid": gettext_lazy("Dữ liệu không hợp lệ."),
+    "parse_error": gettext_lazy("Dữ liệu gửi lên không đọc được."),
+    "unsupported_media_type": gettext_lazy("Định dạng dữ liệu không được hỗ trợ."),
 }
 
 
@@ -30,8 +31,10 @@ class Pagination(PageNumberPagination):
 
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
-        return {field: [str(item) for item in (value if isinstance(value, list) else [value])]
-                for field, value in detail.items()}
+        return {
+            field: [str(item) for item in (value if isinstance(value, list) else [value])]
+            for field, value in detail.items()
+        }
     return {}
 
 
@@ -54,11 +57,11 @@ def exception_handler(exc, context):
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     if not isinstance(code, str):
         code = "invalid"
-    message = _MESSAGES.get(code, str(getattr(exc, "detail", "")) or _MESSAGES["invalid"])
+    message = str(_MESSAGES.get(code, str(getattr(exc, "detail", "")) or _MESSAGES["invalid"]))
     if code == "throttled" and getattr(exc, "wait", None):
         message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": exc.wait}
     if isinstance(exc, exceptions.ValidationError):
-        code, message = "invalid", _MESSAGES["invalid"]
+        code, message = "invalid", str(_MESSAGES["invalid"])
         errors = _field_errors(exc.detail)
         if isinstance(exc.detail, list):
             errors = {"non_field_errors": [str(item) for item in exc.detail]}

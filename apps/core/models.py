@@ -43,3 +43,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

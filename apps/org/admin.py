@@ -51,6 +51,12 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.units_visible_to(request.user).select_related("parent")
 
+    def get_readonly_fields(self, request, obj=None):
+        """A unit hung under a parent outside the editor's scope keeps that parent."""
+        if obj is not None and obj.parent_id and not selectors.can_see_unit(request.user, obj.parent):
+            return ("parent",)
+        return ()
+
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in services.UNIT_FIELDS if name in form.cleaned_data}
         if not change:
@@ -124,18 +130,31 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         changed = [name for name in form.changed_data if name not in {"password", "password1", "password2"}]
         action = "org.staff.update" if change else "org.staff.create"
-        record_event(action, actor=request.user, obj=obj,
-                     changes={name: str(form.cleaned_data.get(name)) for name in changed})
+        record_event(
+            action,
+            actor=request.user,
+            obj=obj,
+            changes={name: str(form.cleaned_data.get(name)) for name in changed},
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "groups" in form.changed_data:
-            record_event("org.staff.roles", actor=request.user, obj=form.instance,
-                         changes={"roles": sorted(g.name for g in form.cleaned_data["groups"])})
+            record_event(
+                "org.staff.roles",
+                actor=request.user,
+                obj=form.instance,
+                changes={"roles": sorted(g.name for g in form.cleaned_data["groups"])},
+            )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save()
         for instance in instances:
             action = "org.membership.save" if isinstance(instance, Membership) else "org.access.save"
-            record_event(action, actor=request.user, obj=instance, unit=instance.unit,
-                         changes={"user": form.instance.username})
+            record_event(
+                action,
+                actor=request.user,
+                obj=instance,
+                unit=instance.unit,
+                changes={"user": form.instance.username},
+            )

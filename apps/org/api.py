@@ -43,8 +43,9 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary="Người dùng hiện tại: vai trò và nơi công tác")
     def get(self, request):
         profile = selectors.staff_profile(request.user)
-        return Response(MeSerializer({"user": request.user, "roles": profile["roles"],
-                                      "memberships": profile["memberships"]}).data)
+        return Response(
+            MeSerializer({"user": request.user, "roles": profile["roles"], "memberships": profile["memberships"]}).data
+        )
 
 
 UNIT_FILTERS = [
@@ -61,8 +62,12 @@ class UnitListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return selectors.unit_list(self.request.user, query=params.get("q", ""), kind=params.get("kind", ""),
-                                   level=params.get("level", ""))
+        return selectors.unit_list(
+            self.request.user,
+            query=params.get("q", ""),
+            kind=params.get("kind", ""),
+            level=params.get("level", ""),
+        )
 
 
 @extend_schema(summary="Một đơn vị (trong phạm vi được xem)")
@@ -74,7 +79,10 @@ class UnitDetailView(generics.RetrieveAPIView):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("q", str), OpenApiParameter("unit", int, description="Chỉ cây của đơn vị này")],
+    parameters=[
+        OpenApiParameter("q", str),
+        OpenApiParameter("unit", int, description="Chỉ cây của đơn vị này"),
+    ],
     summary="Cán bộ trong phạm vi được xem",
 )
 class StaffListView(generics.ListAPIView):
@@ -84,6 +92,7 @@ class StaffListView(generics.ListAPIView):
     def get_queryset(self):
         unit = None
         if self.request.query_params.get("unit"):
-            unit = get_object_or_404(selectors.units_visible_to(self.request.user),
-                                     pk=self.request.query_params.get("unit"))
+            unit = get_object_or_404(
+                selectors.units_visible_to(self.request.user), pk=self.request.query_params.get("unit")
+            )
         return selectors.staff_visible_to(self.request.user, query=self.request.query_params.get("q", ""), unit=unit)

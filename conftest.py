@@ -4,6 +4,15 @@ from django.db import connections
 from apps.core.db import install_append_only_guard, remove_append_only_guard
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (throttle counters, memoised names)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def flushable_db(transactional_db):
     """A transactional database whose teardown may empty the audit table.

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +14,7 @@ from apps.calendar.models import CalendarOverride
 from apps.org.selectors import units_visible_to
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleUnitField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return units_visible_to(self.context["request"].user)

@@ -176,17 +176,10 @@ class WorkingCalendar:
         return self._at(self._days[day_index], self._as if afternoon else self._ms)
 
     def _at(self, ordinal: int, seconds: float) -> dt.datetime:
-        whole = int(seconds)
+        whole, micro = divmod(round(seconds * 1_000_000), 1_000_000)
         day = dt.date.fromordinal(ordinal)
         return dt.datetime(
-            day.year,
-            day.month,
-            day.day,
-            whole // 3600,
-            whole // 60 % 60,
-            whole % 60,
-            round((seconds - whole) * 1e6),
-            tzinfo=self.tz,
+            day.year, day.month, day.day, whole // 3600, whole // 60 % 60, whole % 60, micro, tzinfo=self.tz
         )
 
     # --- operations -------------------------------------------------------------------------------------

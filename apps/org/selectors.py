@@ -1,5 +1,7 @@
 """Reads on the organisation. `units_visible_to` is the one scope every other selector builds on."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -111,6 +113,22 @@ def province_root() -> Unit | None:
         .order_by("sort_order", "pk")
         .first()
     )
+
+
+PROVINCE_NAME_KEY = "congvu:province_name"
+
+
+def province_name() -> str:
+    """The province's name for page headers: PROVINCE_NAME, else the root people's committee's (cached)."""
+    if settings.PROVINCE_NAME:
+        return settings.PROVINCE_NAME
+    name = cache.get(PROVINCE_NAME_KEY)
+    if not name:
+        root = province_root()
+        name = root.name.removeprefix("Ủy ban nhân dân").strip() if root else ""
+        if name:
+            cache.set(PROVINCE_NAME_KEY, name, 3600)
+    return name
 
 
 def staff_profile(user) -> dict:

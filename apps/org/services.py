@@ -1,6 +1,7 @@
 """Writes on the organisation: each one a transaction that also writes its audit event."""
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -66,6 +67,7 @@ def unit_update(*, actor, unit: Unit, **values) -> Unit:
     unit.full_clean(exclude=["path", "depth", "search_key"])
     unit.save()
     changes = model_changes(unit, UNIT_FIELDS, before)
+    cache.delete(selectors.PROVINCE_NAME_KEY)
     if changes:
         record_event("org.unit.update", actor=actor, obj=unit, unit=unit, changes=changes)
     return unit

@@ -144,3 +144,11 @@ def test_working_hours_difference_matches(moment, quarter_hours):
     start = CAL.next_working_moment(moment)
     assert end > moment
     assert abs(CAL._seconds_at(CAL._position(end)) - CAL._seconds_at(CAL._position(start)) - hours * 3600) < 1e-3
+
+
+def test_float_error_never_makes_a_million_microseconds():
+    # Found by the bench: 16:09 + 41.5 working hours summed to a hair under a whole second, once rounded to
+    # 1,000,000 microseconds and crashed.
+    assert CAL.add_working_hours(at("21/05/2026", "16:09"), 41.5) == at("29/05/2026", "10:39")
+    moment = at("25/11/2026", "09:00") + dt.timedelta(microseconds=999_999)
+    assert CAL.add_working_hours(moment, 1) - moment == dt.timedelta(hours=1)

@@ -21,3 +21,29 @@ def test_healthz_is_503_when_a_part_is_down(client, monkeypatch):
     body = response.json()
     assert body["status"] == "error" and body["checks"]["queue"].startswith("error: ConnectionError")
     assert body["checks"]["database"] == "ok"
+
+
+def test_openapi_schema_validates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "congvu.settings", "HTTPS": "1", "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",
+        "ALLOWED_HOSTS": "congvu.example.gov.vn", "CONGVU_VAR_DIR": str(tmp_path),
+    }  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

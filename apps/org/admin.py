@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.audit import record_event
+from apps.core.text import search_terms
 from apps.org import selectors, services
 from apps.org.models import AccessGrant, Membership, Role, Unit, User
 
@@ -29,6 +30,12 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False  # units and people are deactivated, never deleted: the history refers to them
 
+    def get_search_results(self, request, queryset, search_term):
+        """Accent-insensitive: every folded word must be in the folded search column."""
+        for term in search_terms(search_term):
+            queryset = queryset.filter(search_key__contains=term)
+        return queryset, False
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Unit:
             kwargs["queryset"] = selectors.units_visible_to(request.user).order_by("path")
@@ -39,7 +46,7 @@ class ScopedAdminMixin:
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("indented_name", "kind", "level", "agency_code", "is_active")
     list_filter = ("kind", "level", "is_active")
-    search_fields = ("name", "short_name", "agency_code", "search_key")
+    search_fields = ("search_key",)
     fields = ("name", "short_name", "symbol", "kind", "level", "parent", "agency_code", "address", "phone",
               "email", "sort_order", "is_active")  # fmt: skip
     list_per_page = 100
@@ -101,7 +108,7 @@ class AccessGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "email", "phone", "is_active", "last_login")
-    search_fields = ("username", "full_name", "email", "search_key")
+    search_fields = ("search_key",)
     list_filter = ("is_active", "groups")
     ordering = ("username",)
     fieldsets = (

@@ -126,6 +126,7 @@ def province_name() -> str:
     if not name:
         root = province_root()
         name = root.name.removeprefix("Ủy ban nhân dân").strip() if root else ""
+        name = name[:1].upper() + name[1:]
         if name:
             cache.set(PROVINCE_NAME_KEY, name, 3600)
     return name

@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -12,18 +11,22 @@ class OverrideForm(forms.Form):
     date = forms.DateField(
         label=_("Ngày"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy)."), "required": _("Hãy chọn ngày.")},
     )
-    kind = forms.ChoiceField(label=_("Loại ngày"), choices=CalendarOverride.Kind.choices)
-    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+    kind = forms.ChoiceField(
+        label=_("Loại ngày"), choices=CalendarOverride.Kind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 class DeadlineForm(forms.Form):
     start = forms.DateTimeField(
         label=_("Thời điểm tiếp nhận"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": _("Thời điểm không hợp lệ.")},
     )
     days = forms.DecimalField(
@@ -32,6 +35,7 @@ class DeadlineForm(forms.Form):
         max_value=365,
         decimal_places=1,
         error_messages={"min_value": _("Tối thiểu 0,5 ngày.")},
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
     )
 
     def clean_days(self):
@@ -39,9 +43,6 @@ class DeadlineForm(forms.Form):
         if (days * 2) % 1:
             raise forms.ValidationError(_("Số ngày phải là bội số của 0,5."))
         return days
-
-    def initial_start(self) -> dt.datetime:
-        return dt.datetime.now().replace(second=0, microsecond=0)
 
 
 class LoginForm(AuthenticationForm):

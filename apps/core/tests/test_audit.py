@@ -106,3 +106,14 @@ def test_audit_verify_command_passes_and_fails(capsys):
     _tamper("UPDATE core_auditevent SET changes = %s WHERE id = %s", ['{"n": 99}', events[0].pk])
     with pytest.raises(CommandError, match="KHÔNG toàn vẹn"):
         call_command("audit_verify")
+
+
+def test_nightly_task_counts_problems(caplog):
+    from apps.core.tasks import verify_audit_chain
+
+    events = _three_events()
+    assert verify_audit_chain.call_local() == 0
+    _tamper("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["kẻ giả mạo", events[0].pk])
+    assert verify_audit_chain.call_local() == 1
+    verify_audit_chain()  # enqueued: immediate mode runs it at once, as the worker would (periodic: no result)
+    assert caplog.text.count("edited") == 2

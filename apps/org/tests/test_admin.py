@@ -43,3 +43,9 @@ def test_admin_edit_goes_through_the_service_and_is_audited(client, demo):
 def test_desk_clerk_has_no_admin(client, demo):
     client.force_login(User.objects.get(username="motcua.anphu"))
     assert client.get("/admin/org/unit/").status_code == 302
+
+
+def test_admin_search_is_accent_insensitive(client, demo):
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get("/admin/org/unit/?q=hoa+lac").content.decode()
+    assert "Ủy ban nhân dân xã Hòa Lạc" in page and "An Phú" not in page

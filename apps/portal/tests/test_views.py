@@ -17,6 +17,11 @@ def test_public_home_in_vietnamese_with_the_province_name(client, demo):
     assert "cdn" not in html.lower()
 
 
+def test_vietnamese_even_when_the_browser_asks_for_english(client, demo):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html and "Tỉnh Sơn Hà" in html
+
+
 def test_english_switch(client, demo):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302

@@ -42,6 +42,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "congvu.example.gov.vn", "CONGVU_VAR_DIR": str(tmp_path),
     }  # fmt: skip
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests of this process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,

@@ -135,19 +135,17 @@ def staff_create(
         unit=unit,
         changes={"username": username, "full_name": user.full_name},
     )
-    if roles:
-        roles_set(actor=actor, user=user, roles=roles)
     if unit is not None:
         membership_add(actor=actor, user=user, unit=unit, position=position, is_head=is_head)
+    if roles:
+        roles_set(actor=actor, user=user, roles=roles)
     return user
 
 
 @transaction.atomic
 def roles_set(*, actor, user: User, roles: list[str]) -> None:
-    units = selectors.primary_units(user)
-    if units or actor is None or not actor.is_superuser:
-        for unit in units or [None]:
-            _require_admin_of(actor, unit)
+    for unit in selectors.primary_units(user) or [None]:
+        _require_admin_of(actor, unit)
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise DomainError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(sorted(unknown))}, field="roles")

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from apps.calendar import selectors as calendar_selectors
 from apps.calendar import services as calendar_services
+from apps.core import selectors as audit_selectors
 from apps.core.errors import DomainError
-from apps.core.models import AuditEvent
 from apps.org import selectors as org_selectors
 from apps.org.models import Role, Unit
 from apps.portal.forms import DeadlineForm, OverrideForm
@@ -128,10 +128,7 @@ def calendar_override_remove(request, override_id: int):
 def audit_log(request):
     if not org_selectors.user_has_role(request.user, Role.ADMINISTRATOR):
         return HttpResponseForbidden(_("Chỉ quản trị hệ thống được xem nhật ký."))
-    events = AuditEvent.objects.all()
-    if not request.user.is_superuser:
-        events = events.filter(unit_id__in=org_selectors.units_visible_to(request.user).values("pk"))
-    if request.GET.get("action"):
-        events = events.filter(action__startswith=request.GET["action"])
-    page = Paginator(events.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    unit_ids = None if request.user.is_superuser else org_selectors.units_visible_to(request.user).values("pk")
+    events = audit_selectors.audit_events(unit_ids=unit_ids, action_prefix=request.GET.get("action", ""))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "portal/audit.html", {"page": page, "action": request.GET.get("action", "")})

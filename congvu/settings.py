@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.org",
     "apps.calendar",
+    "apps.procedures",
+    "apps.dossiers",
     "apps.portal",
 ]
 

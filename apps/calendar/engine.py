@@ -211,6 +211,25 @@ class WorkingCalendar:
         """Signed working time from `a` to `b` in days (negative when b is earlier): how late, how much left."""
         return (self._position(b) - self._position(a)) / 2
 
+    def extend_by_pause(self, moment: dt.datetime, paused_at: dt.datetime, resumed_at: dt.datetime) -> dt.datetime:
+        """`moment` (a deadline) pushed later by the working time the clock stood still, from `paused_at` to
+        the next session after `resumed_at` (a supplement handed in at 09:00 restarts the clock at 13:30)."""
+        stood_still = math.ceil(self._position(resumed_at)) - self._position(paused_at)
+        if stood_still <= 0:
+            return moment
+        return self._moment_at_position(self._position(moment) + stood_still)
+
+    def _moment_at_position(self, position: float) -> dt.datetime:
+        session = math.floor(position)
+        fraction = position - session
+        if fraction < 1e-9:  # on a boundary: the end of the previous session, as deadlines are written
+            return self._session_end(session - 1)
+        day_index, afternoon = divmod(session, 2)
+        if day_index >= len(self._days):
+            self._ensure(self._days[-1], spare_days=day_index - len(self._days) + 1)
+        start, length = (self._as, self._afternoon_len) if afternoon else (self._ms, self._morning_len)
+        return self._at(self._days[day_index], start + fraction * length)
+
     def add_working_hours(self, moment: dt.datetime, hours: float) -> dt.datetime:
         """For same-day procedures: `hours` of office time after `moment` (from the next working moment)."""
         if hours <= 0:

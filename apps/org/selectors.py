@@ -107,6 +107,35 @@ def active_memberships_of_unit(unit: Unit) -> QuerySet[Membership]:
     return Membership.objects.filter(unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
+def one_stop_desk_for(unit: Unit) -> Unit | None:
+    """Where dossiers for `unit` are received: its own one-stop desk, else (province level) the service centre."""
+    desk = unit.children.filter(kind=Unit.Kind.ONE_STOP_DESK, is_active=True).order_by("sort_order", "pk").first()
+    if desk is not None:
+        return desk
+    if unit.level == Unit.Level.PROVINCE:
+        root = Unit.objects.filter(pk=unit.ancestor_ids[0]).first() if unit.ancestor_ids else None
+        if root is not None:
+            return unit_subtree(root).filter(kind=Unit.Kind.SERVICE_CENTRE, is_active=True).order_by("path").first()
+    return None
+
+
+def agency_code_of(unit: Unit) -> str | None:
+    """The electronic identifier of the unit or of its nearest ancestor that has one."""
+    if unit.agency_code:
+        return unit.agency_code
+    for ancestor in reversed(unit_ancestors(unit)):
+        if ancestor.agency_code:
+            return ancestor.agency_code
+    return None
+
+
+def is_leader_over(user, unit: Unit) -> bool:
+    """A unit leader whose own unit is this unit or one of its ancestors."""
+    if not user_has_role(user, Role.UNIT_LEADER):
+        return False
+    return active_memberships(user).filter(unit_id__in=unit.ancestor_ids).exists()
+
+
 def province_root() -> Unit | None:
     return (
         Unit.objects.filter(parent__isnull=True, level=Unit.Level.PROVINCE, kind=Unit.Kind.PEOPLES_COMMITTEE)

@@ -68,6 +68,16 @@ def test_naive_moments_are_refused():
         CAL.add_working_days(dt.datetime(2026, 11, 25, 9), 1)
 
 
+def test_a_pause_pushes_the_deadline_by_the_working_time_stood_still():
+    due = at("27/11/2026", "17:00")  # Friday
+    # Paused Wednesday 25/11 at 09:00; the supplement comes Thursday 26/11 at 09:00, so the clock restarts at 13:30.
+    # It stood still 2.625 sessions (5/8 of Wednesday morning, Wednesday afternoon, Thursday morning): the deadline
+    # moves over the weekend to Monday and 5/8 of Tuesday morning, 10:00.
+    moved = CAL.extend_by_pause(due, at("25/11/2026", "09:00"), at("26/11/2026", "09:00"))
+    assert moved == at("01/12/2026", "10:00")
+    assert CAL.extend_by_pause(due, at("25/11/2026", "17:00"), at("26/11/2026", "07:00")) == due  # nothing lost
+
+
 def test_working_hours_for_same_day_procedures():
     assert CAL.add_working_hours(at("25/11/2026", "09:00"), 4) == at("25/11/2026", "15:00")
     assert CAL.add_working_hours(at("25/11/2026", "09:00"), 6) == at("25/11/2026", "17:00")

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -43,6 +45,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     unit = factory.SubFactory(UnitFactory)
     position = "Chuyên viên"
+    start_date = datetime.date(2020, 1, 1)  # tests travel in time: the person has worked there for years
 
 
 def staff_in(unit, *roles, is_head=False, **kwargs) -> User:

@@ -1,0 +1,235 @@
+"""One-stop dossiers: the dossier, its BM.05 step rows, papers, attachments, and numbered slips."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.text import fold
+from apps.org.models import Role, Unit
+from apps.procedures.models import Procedure, ProcedureStep, RequiredPaper
+
+
+class Outcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Chờ tiếp nhận")
+        NEEDS_COMPLETION = "needs_completion", _("Cần bổ sung trước khi tiếp nhận")
+        RECEIVED = "received", _("Đã tiếp nhận")
+        IN_PROGRESS = "in_progress", _("Đang giải quyết")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ công dân bổ sung (tạm dừng tính thời gian)")
+        READY = "ready", _("Đã có kết quả, chờ trả")
+        RETURNED = "returned", _("Đã trả kết quả")
+        REFUSED = "refused", _("Từ chối tiếp nhận, giải quyết")
+        WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Trực tuyến")
+        DESK = "desk", _("Trực tiếp tại Bộ phận Một cửa")
+        POST = "post", _("Qua bưu chính")
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", _("Cá nhân")
+        ORGANISATION = "organisation", _("Tổ chức")
+
+    class Payment(models.TextChoices):
+        NOT_REQUIRED = "not_required", _("Không thu phí")
+        UNPAID = "unpaid", _("Chưa nộp")
+        PAID_AT_DESK = "paid_at_desk", _("Đã nộp tại Bộ phận Một cửa")
+        PAID_ONLINE = "paid_online", _("Đã nộp trực tuyến")
+
+    class Delivery(models.TextChoices):
+        DESK = "desk", _("Nhận tại Bộ phận Một cửa")
+        POST = "post", _("Nhận qua bưu chính")
+        ONLINE = "online", _("Nhận bản điện tử")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.READY)
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    filing_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="filed_dossiers"
+    )
+    desk = models.ForeignKey(
+        Unit, verbose_name=_("Bộ phận Một cửa"), on_delete=models.PROTECT, related_name="desk_dossiers"
+    )
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("trạng thái"), max_length=30, choices=Status.choices, db_index=True)
+
+    applicant_kind = models.CharField(
+        _("người nộp là"), max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ tên người nộp / tên tổ chức"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500)
+    representative = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
+    home_service = models.BooleanField(_("phục vụ tại nhà"), default=False)
+    home_service_address = models.CharField(_("địa chỉ phục vụ tại nhà"), max_length=500, blank=True)
+    sets = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+
+    fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    payment = models.CharField(_("thanh toán"), max_length=20, choices=Payment.choices, default=Payment.NOT_REQUIRED)
+    delivery = models.CharField(
+        _("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices, default=Delivery.DESK
+    )
+
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appointment_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    original_appointment_at = models.DateTimeField(_("ngày hẹn ban đầu"), null=True, blank=True)
+    rescheduled = models.BooleanField(_("đã hẹn lại"), default=False)
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Outcome.choices, blank=True)
+    current_step = models.ForeignKey("DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    book_volume = models.PositiveIntegerField(_("sổ theo dõi: quyển"), null=True, blank=True)
+    book_entry = models.PositiveIntegerField(_("sổ theo dõi: số"), null=True, blank=True)
+    search_key = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["filing_unit", "status"], name="dossier_unit_status_idx"),
+            models.Index(fields=["desk", "received_at"], name="dossier_desk_received_idx"),
+            models.Index(fields=["status", "appointment_at"], name="dossier_status_appt_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.search_key = fold(f"{self.code} {self.applicant_name}")[:400]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class DossierStep(models.Model):
+    """A row of the BM.05 control slip: one unit's turn with the dossier, its budget and how it ended."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    procedure_step = models.ForeignKey(ProcedureStep, null=True, blank=True, on_delete=models.SET_NULL)
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=ProcedureStep.Kind.choices)
+    name = models.CharField(_("bước"), max_length=255)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="dossier_steps")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossier_steps"
+    )
+    started_at = models.DateTimeField(_("nhận lúc"))
+    due_at = models.DateTimeField(_("hạn bước"), db_index=True)
+    finished_at = models.DateTimeField(_("giao lúc"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["dossier", "order"]
+        verbose_name = _("bước giải quyết")
+        verbose_name_plural = _("phiếu kiểm soát quá trình giải quyết")
+        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order_unique")]
+        indexes = [models.Index(fields=["unit", "finished_at"], name="dossier_step_unit_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} · {self.order}. {self.name}"
+
+
+class DossierPaper(models.Model):
+    """The desk's checklist: which required papers were handed in."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="papers")
+    required_paper = models.ForeignKey(RequiredPaper, null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=500)
+    form = models.CharField(max_length=20, choices=RequiredPaper.Form.choices)
+    copies = models.PositiveSmallIntegerField(default=1)
+    provided = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attachment(models.Model):
+    class Purpose(models.TextChoices):
+        SUBMISSION = "submission", _("Hồ sơ nộp")
+        SUPPLEMENT = "supplement", _("Bổ sung")
+        RESULT = "result", _("Kết quả")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    paper = models.ForeignKey(DossierPaper, null=True, blank=True, on_delete=models.SET_NULL)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SUBMISSION)
+    file = models.FileField(upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Slip(models.Model):
+    """Numbered slips of one unit and year: BM.02 supplement request, BM.03 refusal (BM.04 apologies later)."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+        REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+
+    SUFFIX = {Kind.SUPPLEMENT: "PBS", Kind.REFUSAL: "PTC"}
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    number = models.CharField(_("số phiếu"), max_length=60)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    items = models.TextField(_("nội dung yêu cầu bổ sung"), blank=True)
+    reason = models.TextField(_("lý do"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "issued_at"]
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "number"], name="slip_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Sequence(models.Model):
+    """Gap-free counters (dossier codes per agency and day, tracking-book entries, slip numbers)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.last}"

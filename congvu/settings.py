@@ -268,6 +268,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- notifications --------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cong vu <khongtraloi@congvu.local>")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "apps.core.sms.LogSmsBackend")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in messages to citizens
+
 # --- logging --------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

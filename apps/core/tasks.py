@@ -3,7 +3,7 @@
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from apps.core.audit import verify_chain
 
@@ -20,3 +20,13 @@ def verify_audit_chain() -> int:
     if not problems:
         logger.info("audit chain verified")
     return len(problems)
+
+
+@db_task(retries=3, retry_delay=60)
+def send_notification(notification_id: int) -> None:
+    from apps.core.models import Notification
+    from apps.core.notifications import deliver
+
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is not None:
+        deliver(notification)

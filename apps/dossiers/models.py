@@ -233,3 +233,55 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.last}"
+
+
+class Apology(models.Model):
+    """BM.04: the late unit's apology with a new appointment. One per dossier: the appointment moves only once."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo, chờ thủ trưởng ký")
+        APPROVED = "approved", _("Đã ký, đã gửi công dân")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị để trễ hạn"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("số phiếu"), max_length=60, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    reason = models.TextField(_("lý do"))
+    original_appointment_at = models.DateTimeField(_("ngày hẹn cũ"))
+    proposed_appointment_at = models.DateTimeField(_("ngày hẹn đề xuất"))
+    new_appointment_at = models.DateTimeField(_("ngày hẹn mới"), null=True, blank=True)
+    drafted_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        verbose_name_plural = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+
+    def __str__(self) -> str:
+        return self.number or f"BM.04 {self.dossier.code}"
+
+
+class Rating(models.Model):
+    """The citizen's rating of a returned dossier, once."""
+
+    class Level(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+        SATISFIED = "satisfied", _("Hài lòng")
+        NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    overall = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Level.choices)
+    politeness = models.CharField(_("thái độ phục vụ"), max_length=20, choices=Level.choices)
+    timeliness = models.CharField(_("thời gian giải quyết"), max_length=20, choices=Level.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code}: {self.get_overall_display()}"

@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.models import Notification
+from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
+from apps.dossiers.links import rating_url
 from apps.dossiers.models import Dossier, DossierPaper, DossierStep, Outcome, Sequence, Slip
 from apps.dossiers.validation import clean_applicant
 from apps.org import selectors as org
@@ -462,6 +465,18 @@ def dossier_return(*, actor, dossier: Dossier, delivery: str | None = None, now:
     _close_step(dossier.current_step, actor, now)
     dossier.status, dossier.returned_at, dossier.closed_at, dossier.current_step = S.RETURNED, now, now, None
     dossier.save()
+    text = _("Hồ sơ %(code)s đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng: %(link)s") % {
+        "code": dossier.code,
+        "link": rating_url(dossier.code),
+    }
+    notify(Notification.Channel.SMS, dossier.applicant_phone, text, obj=dossier)
+    notify(
+        Notification.Channel.EMAIL,
+        dossier.applicant_email,
+        text,
+        obj=dossier,
+        subject=_("Kết quả hồ sơ %(code)s") % {"code": dossier.code},
+    )
     record_event(
         "dossiers.return",
         actor=actor,

@@ -11,6 +11,7 @@ from apps.calendar import services as calendar_services
 from apps.core.text import fold
 from apps.org import services as org_services
 from apps.org.models import Role, Unit, User
+from apps.portal.demo_catalogue import load_catalogue
 
 DEMO_PASSWORD = "congvu@2026"
 PROVINCE = "Sơn Hà"
@@ -174,6 +175,7 @@ class DemoBuilder:
             code="H99.90",
         )
         self._calendar(centre, root)
+        load_catalogue()
         return self.logins
 
     def _commune(self, root, name, index, show):
@@ -214,6 +216,8 @@ class DemoBuilder:
             show=show,
         )
         self.staff(f"vanthu.{slug}", [Role.CLERICAL_OFFICER], divisions["VP"], "Văn thư", show=show)
+        self.staff(f"tuphap.{slug}", [Role.HANDLING_OFFICER], divisions["VP"], "Công chức Tư pháp - Hộ tịch", show=show)
+        self.staff(f"kinhte.{slug}", [Role.HANDLING_OFFICER], divisions["PKT"], "Công chức Kinh tế", show=False)
         if show:
             self.staff(f"quantri.{slug}", [Role.ADMINISTRATOR], commune, "Quản trị hệ thống cấp xã")
 

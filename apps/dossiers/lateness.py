@@ -1,0 +1,199 @@
+"""Late dossiers: projection, BM.04 apologies, the head's signature, the one-time new appointment, ratings."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.calendar.selectors import calendar_for_unit
+from apps.core.audit import record_event
+from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.models import Notification
+from apps.core.notifications import notify
+from apps.core.text import normalize_multiline
+from apps.dossiers.links import tracking_url
+from apps.dossiers.models import Apology, Dossier, Rating
+from apps.dossiers.services import _add_budget, next_number
+from apps.org.models import Membership
+
+S = Dossier.Status
+
+
+def projected_finish(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """When the result will be ready if every remaining step uses its whole budget from now on.
+    Uses the desk's calendar and no query beyond the procedure's steps (prefetched by the sweep)."""
+    step = dossier.current_step
+    moment = max(now, step.due_at)
+    remaining = [s for s in dossier.procedure.steps.all() if s.order > step.order and s.kind != "return"]
+    for procedure_step in remaining:
+        moment = _add_budget(dossier.desk, moment, procedure_step.budget, procedure_step.budget_unit)
+    return moment
+
+
+def needs_apology(dossier: Dossier, now: dt.datetime) -> bool:
+    return (
+        dossier.status in (S.RECEIVED, S.IN_PROGRESS)
+        and not dossier.rescheduled
+        and dossier.current_step is not None
+        and projected_finish(dossier, now) > dossier.appointment_at
+    )
+
+
+def _reason(dossier: Dossier, now: dt.datetime) -> str:
+    step = dossier.current_step
+    if step.due_at < now:
+        return _("Bước “%(step)s” tại %(unit)s quá hạn từ %(due)s.") % {
+            "step": step.name,
+            "unit": step.unit,
+            "due": timezone.localtime(step.due_at).strftime("%H:%M %d/%m/%Y"),
+        }
+    return _("Thời gian còn lại không đủ cho các bước chưa làm.")
+
+
+@transaction.atomic
+def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: str = "") -> Apology:
+    """Draft BM.04 for the unit holding the dossier. Idempotent: an existing apology is returned as it is."""
+    now = now or timezone.now()
+    dossier = (
+        Dossier.objects.select_for_update().select_related("current_step__unit", "procedure", "desk").get(pk=dossier.pk)
+    )
+    existing = Apology.objects.filter(dossier=dossier).first()
+    if existing is not None:
+        return existing
+    if dossier.rescheduled:
+        raise ConflictError(
+            _("Hồ sơ %(code)s đã được hẹn lại một lần; không được hẹn lại lần nữa.") % {"code": dossier.code}
+        )
+    if dossier.current_step is None or dossier.status not in (S.RECEIVED, S.IN_PROGRESS):
+        raise ConflictError(_("Hồ sơ không còn đang giải quyết."))
+    proposed = calendar_for_unit(dossier.desk).add_working_days(projected_finish(dossier, now), 0.5)
+    apology = Apology.objects.create(
+        dossier=dossier, unit=dossier.current_step.unit, reason=normalize_multiline(reason) or _reason(dossier, now),
+        original_appointment_at=dossier.appointment_at, proposed_appointment_at=proposed, drafted_at=now,
+    )  # fmt: skip
+    record_event(
+        "dossiers.apology.draft",
+        obj=dossier,
+        unit=apology.unit,
+        changes={"reason": apology.reason, "proposed": proposed},
+    )
+    return apology
+
+
+def _is_head_of(user, unit) -> bool:
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(user=user, unit=unit, is_head=True, start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .exists()
+    )
+
+
+@transaction.atomic
+def apology_approve(
+    *,
+    actor,
+    apology: Apology,
+    new_appointment_at: dt.datetime | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Apology:
+    """The head of the late unit signs: the new appointment replaces the old one, once, and the citizen is told."""
+    now = now or timezone.now()
+    apology = Apology.objects.select_for_update().select_related("dossier", "unit").get(pk=apology.pk)
+    dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
+    if not (actor.is_superuser or _is_head_of(actor, apology.unit)):
+        raise PermissionDeniedError(_("Chỉ người đứng đầu %(unit)s được ký phiếu xin lỗi.") % {"unit": apology.unit})
+    if apology.status == Apology.Status.APPROVED or dossier.rescheduled:
+        raise ConflictError(
+            _("Hồ sơ %(code)s đã được hẹn lại một lần; không được hẹn lại lần nữa.") % {"code": dossier.code}
+        )
+    new_appointment_at = new_appointment_at or apology.proposed_appointment_at
+    if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
+        raise DomainError(_("Ngày hẹn mới phải sau ngày hẹn cũ và sau thời điểm hiện tại."), field="new_appointment_at")
+    year = timezone.localtime(now).year
+    apology.number = f"{next_number(f'slip:apology:{apology.unit_id}:{year}'):02d}/PXL-{apology.unit.symbol or 'UBND'}"
+    apology.status, apology.approved_by, apology.approved_at = Apology.Status.APPROVED, actor, now
+    apology.new_appointment_at = new_appointment_at
+    if reason:
+        apology.reason = normalize_multiline(reason)
+    apology.save()
+    dossier.appointment_at, dossier.rescheduled = new_appointment_at, True
+    dossier.save(update_fields=["appointment_at", "rescheduled", "updated_at"])
+    _tell_citizen_new_date(dossier, apology)
+    record_event(
+        "dossiers.apology.approve",
+        actor=actor,
+        obj=dossier,
+        unit=apology.unit,
+        changes={"number": apology.number, "old": apology.original_appointment_at, "new": new_appointment_at},
+    )
+    return apology
+
+
+def _tell_citizen_new_date(dossier: Dossier, apology: Apology) -> None:
+    new_date = timezone.localtime(apology.new_appointment_at).strftime("%H:%M ngày %d/%m/%Y")
+    link = tracking_url(dossier.code)
+    text = _("%(unit)s xin lỗi ông/bà vì hồ sơ %(code)s chậm so với hẹn. Ngày hẹn mới: %(date)s. Xem: %(link)s") % {
+        "unit": apology.unit,
+        "code": dossier.code,
+        "date": new_date,
+        "link": link,
+    }
+    notify(Notification.Channel.SMS, dossier.applicant_phone, text, obj=dossier)
+    notify(
+        Notification.Channel.EMAIL,
+        dossier.applicant_email,
+        text,
+        obj=dossier,
+        subject=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
+    )
+
+
+def sweep_late_dossiers(now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Draft BM.04 for every open dossier that will miss (or has missed) its appointment. Returns drafts made."""
+    now = now or timezone.now()
+    candidates = (
+        Dossier.objects.filter(status__in=(S.RECEIVED, S.IN_PROGRESS), rescheduled=False, apology__isnull=True)
+        .select_related("current_step__unit", "desk", "procedure")
+        .prefetch_related("procedure__steps")
+        .order_by("appointment_at")
+    )
+    drafted = 0
+    for dossier in candidates.iterator(chunk_size=batch):
+        if needs_apology(dossier, now):
+            apology_draft(dossier=dossier, now=now)
+            drafted += 1
+    return drafted
+
+
+# --- ratings ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_submit(*, dossier: Dossier, overall: str, politeness: str, timeliness: str, comment: str = "") -> Rating:
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.status != S.RETURNED:
+        raise ConflictError(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise ConflictError(
+            _("Hồ sơ %(code)s đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.") % {"code": dossier.code}
+        )
+    for field, value in (("overall", overall), ("politeness", politeness), ("timeliness", timeliness)):
+        if value not in Rating.Level.values:
+            raise DomainError(_("Hãy chọn một mức đánh giá."), field=field)
+    rating = Rating.objects.create(
+        dossier=dossier,
+        overall=overall,
+        politeness=politeness,
+        timeliness=timeliness,
+        comment=normalize_multiline(comment)[:2000],
+    )
+    record_event(
+        "dossiers.rating",
+        obj=dossier,
+        unit=dossier.filing_unit,
+        changes={"overall": overall, "politeness": politeness, "timeliness": timeliness},
+    )
+    return rating

@@ -254,6 +254,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("THROTTLE_USER", "2000/minute"),
         "public_lookup": os.environ.get("THROTTLE_PUBLIC_LOOKUP", "60/minute"),
+        "public_submit": os.environ.get("THROTTLE_PUBLIC_SUBMIT", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -266,6 +267,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from the drf-spectacular-sidecar wheel, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "apps.dossiers.models.Dossier.Status",
+        "DossierChannelEnum": "apps.dossiers.models.Dossier.Channel",
+        "RatingLevelEnum": "apps.dossiers.models.Rating.Level",
+        "RoleEnum": "apps.org.models.Role",
+        "ApologyStatusEnum": "apps.dossiers.models.Apology.Status",
+        "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
+    },
 }
 
 # --- notifications --------------------------------------------------------------------------------

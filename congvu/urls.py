@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from apps.calendar import api as calendar_api
 from apps.core.views import healthz
+from apps.dossiers import api as dossier_api
 from apps.org import api as org_api
 from apps.portal.forms import LoginForm
 
@@ -18,6 +19,14 @@ api_v1 = [
     path("calendar/units/<int:unit_id>/days/", calendar_api.MonthView.as_view(), name="calendar-month"),
     path("calendar/overrides/", calendar_api.OverrideListCreateView.as_view(), name="calendar-overrides"),
     path("calendar/overrides/<int:pk>/", calendar_api.OverrideDeleteView.as_view(), name="calendar-override"),
+    path("public/dossiers", dossier_api.PublicSubmissionView.as_view(), name="public-dossier-submit"),
+    path("public/dossiers/<str:code>", dossier_api.PublicTrackingView.as_view(), name="public-dossier"),
+    path("public/dossiers/<str:code>/rating", dossier_api.PublicRatingView.as_view(), name="public-dossier-rating"),
+    path("dossiers/", dossier_api.DossierQueueView.as_view(), name="dossier-list"),
+    path("dossiers/receive/", dossier_api.WalkInView.as_view(), name="dossier-walk-in"),
+    path("dossiers/<str:code>/", dossier_api.DossierDetailView.as_view(), name="dossier-detail"),
+    path("dossiers/<str:code>/<slug:action>/", dossier_api.DossierActionView.as_view(), name="dossier-action"),
+    path("apologies/<int:pk>/approve/", dossier_api.ApologyApproveView.as_view(), name="apology-approve"),
 ]
 
 urlpatterns = [

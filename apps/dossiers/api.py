@@ -1,0 +1,356 @@
+"""Dossier API: public tracking, submission and rating (rate-limited, no personal data), staff transitions."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.dossiers import lateness, selectors, services
+from apps.dossiers.links import code_from_rating_token, tracking_url
+from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
+from apps.org.models import Unit
+from apps.org.selectors import units_visible_to
+from apps.procedures.models import Procedure
+
+
+class PublicThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+# --- public ----------------------------------------------------------------------------------------------
+
+
+class PublicStepSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.name")
+    outcome_label = serializers.CharField(source="get_outcome_display")
+
+    class Meta:
+        model = DossierStep
+        fields = ["order", "name", "unit", "started_at", "due_at", "finished_at", "outcome", "outcome_label"]
+
+
+class PublicDossierSerializer(serializers.ModelSerializer):
+    """Tracking without personal data: no name, ID, phone, address or officer names."""
+
+    procedure = serializers.CharField(source="procedure.name")
+    procedure_code = serializers.CharField(source="procedure.code")
+    agency = serializers.CharField(source="filing_unit.name")
+    status_label = serializers.CharField(source="get_status_display")
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    steps = PublicStepSerializer(many=True)
+    tracking_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "procedure", "procedure_code", "agency", "channel", "status", "status_label",
+                  "submitted_at", "received_at", "appointment_at", "original_appointment_at", "rescheduled",
+                  "ready_at", "returned_at", "outcome", "outcome_label", "steps", "tracking_url"]  # fmt: skip
+
+    def get_tracking_url(self, dossier) -> str:
+        return tracking_url(dossier.code)
+
+
+class PublicTrackingView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+    throttle_scope = "public_lookup"
+
+    @extend_schema(
+        responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"
+    )
+    def get(self, request, code: str):
+        dossier = selectors.public_tracking(code.strip().upper())
+        if dossier is None:
+            return Response(
+                {"code": "not_found", "message": _("Không tìm thấy hồ sơ có mã này."), "errors": {}},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(PublicDossierSerializer(dossier).data)
+
+
+class ApplicantSerializer(serializers.Serializer):
+    applicant_kind = serializers.ChoiceField(choices=Dossier.ApplicantKind.choices, default="person")
+    applicant_name = serializers.CharField(max_length=255)
+    applicant_id_number = serializers.CharField(max_length=20)
+    applicant_phone = serializers.CharField(max_length=20)
+    applicant_email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    applicant_address = serializers.CharField(max_length=500)
+    representative = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class SubmissionSerializer(ApplicantSerializer):
+    procedure = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.filter(is_active=True))
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.PEOPLES_COMMITTEE, is_active=True),
+        help_text="Ủy ban nhân dân nơi nộp (xã, phường hoặc tỉnh)",
+    )
+    request_summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    home_service = serializers.BooleanField(default=False)
+    home_service_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    delivery = serializers.ChoiceField(choices=Dossier.Delivery.choices, default=Dossier.Delivery.DESK)
+
+
+class SubmissionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+    tracking_url = serializers.CharField()
+    next_steps = serializers.CharField()
+
+
+class PublicSubmissionView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+    throttle_scope = "public_submit"
+
+    @extend_schema(
+        request=SubmissionSerializer, responses={201: SubmissionResultSerializer}, summary="Nộp hồ sơ trực tuyến"
+    )
+    def post(self, request):
+        serializer = SubmissionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        applicant = {name: data.pop(name) for name in list(ApplicantSerializer().fields)}
+        dossier = services.dossier_submit_online(
+            procedure=data.pop("procedure"), filing_unit=data.pop("agency"), applicant=applicant, **data
+        )
+        body = {
+            "code": dossier.code,
+            "status": dossier.get_status_display(),
+            "tracking_url": tracking_url(dossier.code),
+            "next_steps": _("Bộ phận Một cửa sẽ kiểm tra hồ sơ và báo kết quả tiếp nhận qua điện thoại, thư điện tử."),
+        }
+        return Response(SubmissionResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class RatingSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Mã trong đường dẫn đánh giá gửi kèm thông báo trả kết quả")
+    overall = serializers.ChoiceField(choices=Rating.Level.choices)
+    politeness = serializers.ChoiceField(choices=Rating.Level.choices)
+    timeliness = serializers.ChoiceField(choices=Rating.Level.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PublicRatingView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+    throttle_scope = "public_submit"
+
+    @extend_schema(
+        request=RatingSerializer,
+        responses={201: inline_serializer("RatingDone", {"code": serializers.CharField()})},
+        summary="Đánh giá mức độ hài lòng (một lần cho mỗi hồ sơ)",
+    )
+    def post(self, request, code: str):
+        serializer = RatingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if code_from_rating_token(data.pop("token")) != code:
+            return Response(
+                {"code": "permission_denied", "message": _("Đường dẫn đánh giá không khớp với hồ sơ."), "errors": {}},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        lateness.rating_submit(dossier=get_object_or_404(Dossier, code=code), **data)
+        return Response({"code": code}, status=status.HTTP_201_CREATED)
+
+
+# --- staff -----------------------------------------------------------------------------------------------
+
+
+class StepSerializer(PublicStepSerializer):
+    assignee = serializers.CharField(source="assignee.get_full_name", default=None)
+    finished_by = serializers.CharField(source="finished_by.get_full_name", default=None)
+
+    class Meta(PublicStepSerializer.Meta):
+        fields = [*PublicStepSerializer.Meta.fields, "kind", "role", "assignee", "finished_by", "note"]
+
+
+class DossierListSerializer(serializers.ModelSerializer):
+    procedure = serializers.CharField(source="procedure.name")
+    status_label = serializers.CharField(source="get_status_display")
+    current_step = serializers.CharField(source="current_step.name", default=None)
+    current_unit = serializers.CharField(source="current_step.unit.name", default=None)
+    step_due_at = serializers.DateTimeField(source="current_step.due_at", default=None)
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "procedure", "applicant_name", "status", "status_label", "received_at", "appointment_at",
+                  "current_step", "current_unit", "step_due_at", "rescheduled"]  # fmt: skip
+
+
+class DossierDetailSerializer(DossierListSerializer):
+    steps = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [*DossierListSerializer.Meta.fields, "applicant_kind", "applicant_id_number", "applicant_phone",
+                  "applicant_email", "applicant_address", "representative", "request_summary", "channel",
+                  "home_service", "home_service_address", "fee_vnd", "payment", "delivery", "outcome",
+                  "original_appointment_at", "book_volume", "book_entry", "steps", "allowed_actions"]  # fmt: skip
+
+    @extend_schema_field(StepSerializer(many=True))
+    def get_steps(self, dossier) -> list[dict]:
+        return StepSerializer(selectors.dossier_timeline(dossier), many=True).data
+
+    def get_allowed_actions(self, dossier) -> list[str]:
+        return services.allowed_actions(dossier)
+
+
+QUEUE_PARAMS = [
+    OpenApiParameter("scope", str, enum=list(selectors.QUEUE_SCOPES), description="mine | unit | due_soon | late"),
+    OpenApiParameter("q", str, description="Mã hồ sơ hoặc tên người nộp, không cần dấu"),
+    OpenApiParameter("procedure", int),
+]
+
+
+@extend_schema(parameters=QUEUE_PARAMS, summary="Hàng đợi hồ sơ của cán bộ")
+class DossierQueueView(generics.ListAPIView):
+    serializer_class = DossierListSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        scope = params.get("scope", "unit")
+        if scope not in selectors.QUEUE_SCOPES:
+            raise serializers.ValidationError({"scope": [_("Phạm vi không hợp lệ.")]})
+        procedure = params.get("procedure")
+        return selectors.work_queue(
+            self.request.user,
+            scope=scope,
+            query=params.get("q", ""),
+            procedure_id=int(procedure) if procedure and procedure.isdigit() else None,
+        )
+
+
+class WalkInSerializer(ApplicantSerializer):
+    desk = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
+    procedure = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.filter(is_active=True))
+    provided_papers = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    channel = serializers.ChoiceField(
+        choices=[Dossier.Channel.DESK, Dossier.Channel.POST], default=Dossier.Channel.DESK
+    )
+    request_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    sets = serializers.IntegerField(min_value=1, max_value=20, default=1)
+    home_service = serializers.BooleanField(default=False)
+    home_service_address = serializers.CharField(required=False, allow_blank=True, default="")
+    delivery = serializers.ChoiceField(choices=Dossier.Delivery.choices, default=Dossier.Delivery.DESK)
+
+
+class DossierDetailView(APIView):
+    @extend_schema(responses=DossierDetailSerializer, summary="Chi tiết hồ sơ (trong phạm vi)")
+    def get(self, request, code: str):
+        dossier = get_object_or_404(
+            selectors.dossiers_visible_to(request.user).select_related(*selectors.LIST_RELATED), code=code
+        )
+        return Response(DossierDetailSerializer(dossier).data)
+
+
+class WalkInView(APIView):
+    @extend_schema(
+        request=WalkInSerializer,
+        responses={201: DossierDetailSerializer},
+        summary="Tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa",
+    )
+    def post(self, request):
+        serializer = WalkInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        applicant = {name: data.pop(name) for name in list(ApplicantSerializer().fields)}
+        desk = data.pop("desk")
+        if not units_visible_to(request.user).filter(pk=desk.pk).exists():
+            return Response({"code": "not_found", "message": _("Không tìm thấy."), "errors": {}}, status=404)
+        dossier = services.dossier_receive_walk_in(
+            actor=request.user, desk=desk, applicant=applicant, provided_paper_ids=data.pop("provided_papers"), **data
+        )
+        return Response(DossierDetailSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class ActionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.CharField(required=False, allow_blank=True, default="")
+    provided_papers = serializers.ListField(child=serializers.IntegerField(), required=False)
+    delivery = serializers.ChoiceField(choices=Dossier.Delivery.choices, required=False)
+
+
+def _run_action(action: str, actor, dossier: Dossier, data: dict):
+    if action == "receive":
+        return services.dossier_receive(actor=actor, dossier=dossier, provided_paper_ids=data.get("provided_papers"))
+    if action == "request-completion":
+        return services.dossier_request_completion(
+            actor=actor, dossier=dossier, items=data["items"], reason=data["reason"]
+        )
+    if action == "refuse":
+        return services.dossier_refuse(actor=actor, dossier=dossier, reason=data["reason"])
+    if action == "forward":
+        return services.dossier_forward(actor=actor, dossier=dossier, note=data["note"])
+    if action == "request-supplement":
+        return services.dossier_request_supplement(
+            actor=actor, dossier=dossier, items=data["items"], reason=data["reason"]
+        )
+    if action == "supplement-received":
+        return services.dossier_supplement_received(actor=actor, dossier=dossier)
+    if action == "return":
+        return services.dossier_return(actor=actor, dossier=dossier, delivery=data.get("delivery"))
+    if action == "withdraw":
+        return services.dossier_withdraw(actor=actor, dossier=dossier, reason=data["reason"])
+    if action == "payment":
+        return services.dossier_record_payment(actor=actor, dossier=dossier)
+    raise serializers.ValidationError({"action": [_("Thao tác không tồn tại.")]})
+
+
+STAFF_ACTIONS = ["receive", "request-completion", "refuse", "forward", "request-supplement", "supplement-received",
+                 "return", "withdraw", "payment"]  # fmt: skip
+
+
+class DossierActionView(APIView):
+    @extend_schema(
+        request=ActionSerializer,
+        responses=DossierDetailSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=STAFF_ACTIONS)],
+        summary="Chuyển trạng thái hồ sơ (mỗi thao tác kiểm tra quyền và bảng chuyển trạng thái)",
+    )
+    def post(self, request, code: str, action: str):
+        dossier = get_object_or_404(selectors.dossiers_visible_to(request.user), code=code)
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _run_action(action, request.user, dossier, serializer.validated_data)
+        dossier = Dossier.objects.select_related(*selectors.LIST_RELATED).get(pk=dossier.pk)
+        return Response(DossierDetailSerializer(dossier).data)
+
+
+class ApologySerializer(serializers.ModelSerializer):
+    dossier = serializers.CharField(source="dossier.code")
+    unit = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Apology
+        fields = ["id", "dossier", "unit", "number", "status", "reason", "original_appointment_at",
+                  "proposed_appointment_at", "new_appointment_at", "approved_at"]  # fmt: skip
+
+
+class ApologyApproveSerializer(serializers.Serializer):
+    new_appointment_at = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApologyApproveView(APIView):
+    @extend_schema(
+        request=ApologyApproveSerializer,
+        responses=ApologySerializer,
+        summary="Thủ trưởng đơn vị ký phiếu xin lỗi (BM.04) và hẹn lại — chỉ một lần",
+    )
+    def post(self, request, pk: int):
+        apology = get_object_or_404(
+            Apology.objects.filter(dossier__in=selectors.dossiers_visible_to(request.user)), pk=pk
+        )
+        serializer = ApologyApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        apology = lateness.apology_approve(actor=request.user, apology=apology, **serializer.validated_data)
+        return Response(ApologySerializer(apology).data)

@@ -1,0 +1,128 @@
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.dossiers import services
+from apps.dossiers.links import rating_token
+from apps.dossiers.models import Dossier
+from apps.dossiers.tests.factories import APPLICANT, world
+from apps.dossiers.tests.test_services import at, walk_in
+
+pytestmark = pytest.mark.django_db
+PERSONAL = [APPLICANT["applicant_name"], APPLICANT["applicant_id_number"], APPLICANT["applicant_phone"],
+            APPLICANT["applicant_email"], APPLICANT["applicant_address"]]  # fmt: skip
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+def staff(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_public_tracking_shows_progress_without_personal_data(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    response = APIClient().get(f"/api/v1/public/dossiers/{dossier.code}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status_label"] == "Đang giải quyết" and body["appointment_at"] == "2026-11-30T11:30:00+07:00"
+    assert [step["unit"] for step in body["steps"]] == ["Bộ phận Một cửa", "Phòng Văn hóa - Xã hội"]
+    text = json.dumps(body, ensure_ascii=False)
+    assert not [value for value in PERSONAL if value in text]
+    assert w.clerk.full_name not in text
+
+
+def test_public_tracking_unknown_code_is_404_in_vietnamese():
+    response = APIClient().get("/api/v1/public/dossiers/H00-000000-0000")
+    assert response.status_code == 404 and response.json()["message"] == "Không tìm thấy hồ sơ có mã này."
+
+
+def test_public_lookups_are_rate_limited(w, settings):
+    from rest_framework.settings import api_settings
+
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    original = dict(api_settings.DEFAULT_THROTTLE_RATES)
+    api_settings.DEFAULT_THROTTLE_RATES["public_lookup"] = "3/minute"
+    try:
+        from apps.dossiers.api import PublicThrottle
+
+        PublicThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        codes = [APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").status_code for _ in range(4)]
+    finally:
+        api_settings.DEFAULT_THROTTLE_RATES.clear()
+        api_settings.DEFAULT_THROTTLE_RATES.update(original)
+    assert codes == [200, 200, 200, 429]
+
+
+def test_online_submission_then_desk_receives_through_the_api(w):
+    payload = {**APPLICANT, "procedure": w.procedure.code, "agency": w.commune.pk, "request_summary": "Xin xác nhận"}
+    response = APIClient().post("/api/v1/public/dossiers", payload, format="json")
+    assert response.status_code == 201, response.json()
+    code = response.json()["code"]
+    assert code.startswith("H98.01-") and response.json()["tracking_url"].endswith(code)
+    clerk = staff(w.clerk)
+    response = clerk.post(f"/api/v1/dossiers/{code}/receive/", {"provided_papers": w.paper_ids()}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "received" and "forward" in response.json()["allowed_actions"]
+
+
+def test_submission_errors_name_the_field(w):
+    payload = {**APPLICANT, "applicant_phone": "123", "procedure": w.procedure.code, "agency": w.commune.pk}
+    response = APIClient().post("/api/v1/public/dossiers", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"applicant_phone": ["Số điện thoại không hợp lệ (ví dụ 0912345678)."]}
+    assert Dossier.objects.count() == 0
+
+
+def test_forbidden_transition_is_409_with_the_reason(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    response = staff(w.clerk).post(f"/api/v1/dossiers/{dossier.code}/return/", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["message"].startswith("Không thể trả kết quả hồ sơ")
+
+
+def test_other_commune_cannot_read_or_act_through_the_api(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    other = staff(w.other_clerk)
+    assert other.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
+    assert other.post(f"/api/v1/dossiers/{dossier.code}/forward/", {}, format="json").status_code == 404
+    assert other.get("/api/v1/dossiers/?scope=unit").json()["count"] == 0
+    walk_in_payload = {**APPLICANT, "desk": w.desk.pk, "procedure": w.procedure.code, "provided_papers": []}
+    assert other.post("/api/v1/dossiers/receive/", walk_in_payload, format="json").status_code == 404
+
+
+def test_walk_in_and_queue_through_the_api(w):
+    clerk = staff(w.clerk)
+    payload = {**APPLICANT, "desk": w.desk.pk, "procedure": w.procedure.code, "provided_papers": w.paper_ids()}
+    response = clerk.post("/api/v1/dossiers/receive/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    code = response.json()["code"]
+    assert clerk.get("/api/v1/dossiers/?scope=mine").json()["results"][0]["code"] == code
+    clerk.post(f"/api/v1/dossiers/{code}/forward/", {"note": "Đủ"}, format="json")
+    queue = staff(w.officer).get("/api/v1/dossiers/?scope=mine").json()
+    assert [row["code"] for row in queue["results"]] == [code]
+    assert staff(w.officer).get("/api/v1/dossiers/?scope=nonsense").status_code == 400
+
+
+def test_rating_through_the_public_api(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    for actor in (w.clerk, w.officer, w.chairman):
+        services.dossier_forward(actor=actor, dossier=dossier, now=at("25/11/2026", "15:00"))
+    services.dossier_return(actor=w.clerk, dossier=dossier)
+    body = {
+        "token": rating_token(dossier.code),
+        "overall": "very_satisfied",
+        "politeness": "very_satisfied",
+        "timeliness": "satisfied",
+    }
+    assert APIClient().post(f"/api/v1/public/dossiers/{dossier.code}/rating", body, format="json").status_code == 201
+    again = APIClient().post(f"/api/v1/public/dossiers/{dossier.code}/rating", body, format="json")
+    assert again.status_code == 409
+    forged = {**body, "token": rating_token("H98.01-261125-9999")}
+    assert APIClient().post(f"/api/v1/public/dossiers/{dossier.code}/rating", forged, format="json").status_code == 403

@@ -111,7 +111,7 @@ def load_catalogue() -> list[Procedure]:
         time_unit = Procedure.TimeUnit.WORKING_HOURS if unit == "h" else Procedure.TimeUnit.WORKING_DAYS
         loaded.append(procedure_upsert(
             actor=None, code=code, name=name, field_name=field, level=level, time_limit=Decimal(limit),
-            time_unit=time_unit, time_limit_text=SAME_DAY if unit == "h" else f"{limit} ngày làm việc",
+            time_unit=time_unit, time_limit_text=SAME_DAY if unit == "h" else "",
             fee_vnd=fee, fee_text=fee_text, online_level=online, legal_basis=basis,
             competent_unit_kind=Unit.Kind.PEOPLES_COMMITTEE,
             papers=[{"name": paper, "form": form, "optional": optional} for paper, form, optional in papers],

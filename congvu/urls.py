@@ -31,6 +31,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("apps.portal.urls")),
+    path("can-bo/ho-so/", include("apps.dossiers.urls")),
     path(
         "tai-khoan/dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

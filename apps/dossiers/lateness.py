@@ -81,7 +81,7 @@ def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: s
     return apology
 
 
-def _is_head_of(user, unit) -> bool:
+def is_head_of(user, unit) -> bool:
     today = timezone.localdate()
     return (
         Membership.objects.filter(user=user, unit=unit, is_head=True, start_date__lte=today)
@@ -103,7 +103,7 @@ def apology_approve(
     now = now or timezone.now()
     apology = Apology.objects.select_for_update().select_related("dossier", "unit").get(pk=apology.pk)
     dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
-    if not (actor.is_superuser or _is_head_of(actor, apology.unit)):
+    if not (actor.is_superuser or is_head_of(actor, apology.unit)):
         raise PermissionDeniedError(_("Chỉ người đứng đầu %(unit)s được ký phiếu xin lỗi.") % {"unit": apology.unit})
     if apology.status == Apology.Status.APPROVED or dossier.rescheduled:
         raise ConflictError(

@@ -218,6 +218,9 @@ class DemoBuilder:
         self.staff(f"vanthu.{slug}", [Role.CLERICAL_OFFICER], divisions["VP"], "Văn thư", show=show)
         self.staff(f"tuphap.{slug}", [Role.HANDLING_OFFICER], divisions["VP"], "Công chức Tư pháp - Hộ tịch", show=show)
         self.staff(f"kinhte.{slug}", [Role.HANDLING_OFFICER], divisions["PKT"], "Công chức Kinh tế", show=False)
+        self.staff(
+            f"chanhvanphong.{slug}", [Role.UNIT_LEADER], divisions["VP"], "Chánh Văn phòng", is_head=True, show=show
+        )
         if show:
             self.staff(f"quantri.{slug}", [Role.ADMINISTRATOR], commune, "Quản trị hệ thống cấp xã")
 

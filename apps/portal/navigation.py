@@ -22,6 +22,10 @@ class NavItem:
 
 STAFF_MENU = (
     NavItem(_("Trang làm việc"), "portal:staff-home"),
+    NavItem(_("Hồ sơ"), "dossiers:queue"),
+    NavItem(_("Tiếp nhận"), "dossiers:receive", (Role.DESK_CLERK,)),
+    NavItem(_("Trễ hạn"), "dossiers:late", (Role.UNIT_LEADER,)),
+    NavItem(_("Sổ theo dõi"), "dossiers:book", (Role.DESK_CLERK, Role.UNIT_LEADER)),
     NavItem(_("Đơn vị"), "portal:units"),
     NavItem(_("Lịch làm việc"), "portal:calendar"),
     NavItem(_("Nhật ký hệ thống"), "portal:audit", (Role.ADMINISTRATOR,)),

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from apps.portal import views
+from apps.portal import citizen, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", citizen.procedures, name="procedures"),
+    path("thu-tuc/<str:code>/", citizen.procedure, name="procedure"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", citizen.submit, name="submit"),
+    path("nop-ho-so/da-gui/", citizen.submitted, name="submitted"),
+    path("tra-cuu/", citizen.track, name="track"),
+    path("danh-gia/<str:token>/", citizen.rate, name="rate"),
     path("can-bo/", views.staff_home, name="staff-home"),
     path("can-bo/don-vi/", views.units, name="units"),
     path("can-bo/lich/", views.calendar_page, name="calendar"),

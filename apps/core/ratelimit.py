@@ -1,0 +1,20 @@
+"""A small fixed-window rate limit on the cache, for public pages (the API uses DRF throttles on the same cache)."""
+
+import time
+
+from django.core.cache import cache
+
+from apps.core.middleware import client_ip
+
+
+def over_limit(request, scope: str, limit: int, period: int = 60) -> bool:
+    """Count this request; True once the client has made more than `limit` in the current window."""
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    if cache.add(key, 1, period + 5):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, period + 5)
+        return False

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from apps.dossiers import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("tiep-nhan/", views.receive, name="receive"),
+    path("tre-han/", views.late, name="late"),
+    path("so-theo-doi/", views.tracking_book, name="book"),
+    path("xin-loi/<int:pk>/ky/", views.apology_sign, name="apology-sign"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/thao-tac/<slug:action>/", views.act, name="act"),
+    path("<str:code>/mau/<slug:form>/", views.form_pdf, name="form"),
+    path("<str:code>/mau/<slug:form>/<int:pk>/", views.form_pdf, name="form-item"),
+]

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "congvu.urls"
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "congvu.urls")  # bench/urls.py adds the baseline view
 WSGI_APPLICATION = "congvu.wsgi.application"
 ASGI_APPLICATION = "congvu.asgi.application"
 

@@ -14,7 +14,7 @@ from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Apology, Dossier, Rating
-from apps.dossiers.services import _add_budget, next_number
+from apps.dossiers.services import _add_budget, forget_public_tracking, next_number
 from apps.org.models import Membership
 
 S = Dossier.Status
@@ -119,6 +119,7 @@ def apology_approve(
     if reason:
         apology.reason = normalize_multiline(reason)
     apology.save()
+    forget_public_tracking(dossier.code)
     dossier.appointment_at, dossier.rescheduled = new_appointment_at, True
     dossier.save(update_fields=["appointment_at", "rescheduled", "updated_at"])
     _tell_citizen_new_date(dossier, apology)

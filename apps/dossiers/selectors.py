@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -43,7 +44,8 @@ def work_queue(
 ) -> QuerySet[Dossier]:
     """Open dossiers waiting at a step in the user's scope, oldest deadline first."""
     now = now or timezone.now()
-    dossiers = dossiers_visible_to(user).filter(status__in=Dossier.OPEN_STATUSES, current_step__isnull=False)
+    # A dossier waiting at a step of one's own units is visible by definition: no need for the wider scope query.
+    dossiers = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES, current_step__isnull=False)
     if not user.is_superuser:
         dossiers = dossiers.filter(current_step__unit__in=units_visible_to(user).values("pk"))
     if scope == "mine":
@@ -89,11 +91,44 @@ def late_and_at_risk(user, *, now: dt.datetime | None = None) -> dict:
     return {"dossiers": late, "by_unit": list(by_unit), "by_officer": list(by_officer)}
 
 
+TRACKING_CACHE_SECONDS = 30
+PUBLIC_FIELDS = ("code", "channel", "status", "submitted_at", "received_at", "appointment_at",
+                 "original_appointment_at", "rescheduled", "ready_at", "returned_at", "outcome",
+                 "procedure__name", "procedure__code", "filing_unit__name")  # fmt: skip
+
+
+def tracking_cache_key(code: str) -> str:
+    return f"tracking:{code}"
+
+
 def public_tracking(code: str) -> Dossier | None:
-    """What the public may see of a dossier: status, steps, appointment, no personal data (see api/views)."""
+    """The dossier with its steps for the public page (no personal data is shown there)."""
     return (
         Dossier.objects.select_related("procedure", "desk", "filing_unit")
         .prefetch_related("steps__unit")
         .filter(code=code)
         .first()
     )
+
+
+def public_tracking_data(code: str) -> dict | None:
+    """What anyone may see of a dossier by its code: status, dates, steps with their units; no personal data.
+
+    Two indexed queries and no model instances; cached briefly, and dropped by every service that changes the
+    dossier (see services._lock), so a citizen never sees a stale status after a change."""
+    key = tracking_cache_key(code)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    row = Dossier.objects.filter(code=code).values("pk", *PUBLIC_FIELDS).first()
+    if row is None:
+        cache.set(key, {}, TRACKING_CACHE_SECONDS)
+        return None
+    steps = list(
+        DossierStep.objects.filter(dossier_id=row.pop("pk"))
+        .order_by("order")
+        .values("order", "name", "unit__name", "started_at", "due_at", "finished_at", "outcome")
+    )
+    data = {**row, "steps": steps}
+    cache.set(key, data, TRACKING_CACHE_SECONDS)
+    return data

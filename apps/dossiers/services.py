@@ -7,6 +7,7 @@ until the citizen answers; each hand-over closes a BM.05 row as early / on time 
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.dossiers.links import rating_url
 from apps.dossiers.models import Dossier, DossierPaper, DossierStep, Outcome, Sequence, Slip
+from apps.dossiers.selectors import tracking_cache_key
 from apps.dossiers.validation import clean_applicant
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
@@ -63,8 +65,14 @@ def _require_transition(dossier: Dossier, action: str) -> None:
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    """Re-read the dossier under a row lock: two clerks pressing the same button act one after the other."""
+    """Re-read the dossier under a row lock: two clerks pressing the same button act one after the other.
+    Every change starts here, so this is also where the public tracking cache is told to forget the dossier."""
+    forget_public_tracking(dossier.code)
     return Dossier.objects.select_for_update().select_related("procedure", "desk", "filing_unit").get(pk=dossier.pk)
+
+
+def forget_public_tracking(code: str) -> None:
+    transaction.on_commit(lambda: cache.delete(tracking_cache_key(code)))
 
 
 # --- permissions -----------------------------------------------------------------------------------------

@@ -126,3 +126,22 @@ def test_rating_through_the_public_api(w):
     assert again.status_code == 409
     forged = {**body, "token": rating_token("H98.01-261125-9999")}
     assert APIClient().post(f"/api/v1/public/dossiers/{dossier.code}/rating", forged, format="json").status_code == 403
+
+
+def test_public_tracking_cache_is_dropped_on_every_change(w, django_capture_on_commit_callbacks):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    client = APIClient()
+    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "received"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_forward(actor=w.clerk, dossier=dossier)
+    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
+
+
+def test_public_tracking_matches_its_schema_serializer(w):
+    from apps.dossiers.api import PublicDossierSerializer
+    from apps.dossiers.selectors import public_tracking
+
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    fast = APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()
+    assert fast == json.loads(json.dumps(PublicDossierSerializer(public_tracking(dossier.code)).data))

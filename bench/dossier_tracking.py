@@ -1,0 +1,162 @@
+"""Bench: the public tracking endpoint under 32 concurrent connections against a bare Django JSON view, in the
+same run, same server; and the officer work queue's render time and query count.
+
+Needs generated data (`manage.py generate_load_data --dossiers 1000000`) in the database the environment points
+to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/). Needs wrk (apt-get install wrk).
+
+    .venv/bin/python bench/dossier_tracking.py                       # SQLite in var/
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/dossier_tracking.py
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, "ROOT_URLCONF": "bench.urls", "THROTTLE_PUBLIC_LOOKUP": "1000000000/minute",
+           "THROTTLE_ANON": "1000000000/minute", "LOG_LEVEL": "WARNING", "DEBUG": "0"}  # fmt: skip
+    command = [str(ROOT / ".venv/bin/gunicorn"), "congvu.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+               "--log-level", "warning", "--keep-alive", "5"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def wrk(url: str, connections: int, duration: int, script: str | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def sample_codes(count: int) -> list[str]:
+    import django
+
+    django.setup()
+    from apps.dossiers.models import Dossier
+
+    top = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ids = random.Random(7).sample(range(1, top + 1), min(count * 2, top))
+    return list(Dossier.objects.filter(pk__in=ids).values_list("code", flat=True)[:count])
+
+
+def work_queue_figures(runs: int = 40) -> dict:
+    """The officer queue page rendered in-process: p95 over `runs` renders and the number of queries."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.dossiers.models import Dossier
+    from apps.org.models import Membership
+
+    busiest = (Dossier.objects.filter(status="in_progress").values("current_step__unit")
+               .annotate(n=Count("pk")).order_by("-n").first())  # fmt: skip
+    membership = Membership.objects.filter(unit_id=busiest["current_step__unit"], user__groups__name="handling_officer")
+    officer = membership.select_related("user").first().user
+    client = Client()
+    client.force_login(officer)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get("/can-bo/ho-so/?scope=unit")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/can-bo/ho-so/?scope=unit")
+    return {
+        "officer": officer.username,
+        "waiting": busiest["n"],
+        "p95_ms": statistics.quantiles(timings, n=20)[18],
+        "median_ms": statistics.median(timings),
+        "queries": len(queries),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk", file=sys.stderr)
+        return 2
+    codes = sample_codes(5000)
+    if not codes:
+        print("no dossiers: run manage.py generate_load_data first", file=sys.stderr)
+        return 2
+    from django.db import connection
+
+    from apps.dossiers.models import Dossier
+
+    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers; cache: "
+          f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.connections} connections, "
+          f"{args.duration} s each, gunicorn {args.workers}×{args.threads} gthread")  # fmt: skip
+    connection.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("codes = {" + ",".join(f'"{c}"' for c in codes) + "}\n")
+        script.write(
+            'request = function() return wrk.format("GET", "/api/v1/public/dossiers/" '
+            ".. codes[math.random(#codes)]) end\n"
+        )
+    port = free_port()
+    server = start_server(port, args.workers, args.threads)
+    try:
+        wrk(f"http://127.0.0.1:{port}/bench/bare", args.connections, 3)  # warm up both
+        wrk(f"http://127.0.0.1:{port}/", args.connections, 3, script.name)
+        bare = wrk(f"http://127.0.0.1:{port}/bench/bare", args.connections, args.duration)
+        tracking = wrk(f"http://127.0.0.1:{port}/", args.connections, args.duration, script.name)
+    finally:
+        server.terminate()
+        server.wait(10)
+        os.unlink(script.name)
+    ratio = tracking["rps"] / bare["rps"]
+    print(f"bare JSON view        {bare['rps']:9.0f} req/s   p99 {bare['p99_ms']:7.1f} ms")
+    print(f"public tracking       {tracking['rps']:9.0f} req/s   p99 {tracking['p99_ms']:7.1f} ms"
+          f"   non-2xx {tracking['non_2xx']}")  # fmt: skip
+    ok = ratio >= 0.5 and tracking["p99_ms"] < 100 and tracking["non_2xx"] == 0
+    print(f"ratio tracking / bare: {ratio:.2f} (target ≥ 0.50), p99 target < 100 ms → {'PASS' if ok else 'FAIL'}")
+    queue = work_queue_figures()
+    print(f"officer work queue ({queue['officer']}, {queue['waiting']:,} dossiers waiting at the unit): "
+          f"p95 {queue['p95_ms']:.0f} ms, median {queue['median_ms']:.0f} ms, {queue['queries']} queries "
+          f"(target p95 < 200 ms) → {'PASS' if queue['p95_ms'] < 200 else 'FAIL'}")  # fmt: skip
+    return 0 if ok and queue["p95_ms"] < 200 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

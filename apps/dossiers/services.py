@@ -27,6 +27,7 @@ from apps.org import selectors as org
 from apps.org.models import Role, Unit
 from apps.procedures.models import Procedure, ProcedureStep
 from apps.procedures.selectors import resolve_step_unit
+from apps.procedures.services import check_steps
 
 S = Dossier.Status
 OPEN_BEFORE_RETURN = {S.SUBMITTED, S.NEEDS_COMPLETION, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED}
@@ -252,9 +253,8 @@ def _check_papers(dossier: Dossier, provided_paper_ids) -> None:
 
 
 def _start_clock(dossier: Dossier, actor, now: dt.datetime, provided_paper_ids) -> None:
+    check_steps(dossier.procedure)  # an admin edit may have left the internal process incomplete
     steps = _procedure_steps(dossier)
-    if not steps:
-        raise DomainError(_("Thủ tục chưa có quy trình nội bộ, chưa tiếp nhận được."))
     _check_papers(dossier, provided_paper_ids)
     procedure = dossier.procedure
     dossier.received_at, dossier.received_by = now, actor

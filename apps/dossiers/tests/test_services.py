@@ -93,6 +93,12 @@ def test_applicant_text_is_stored_nfc():
     assert cleaned["applicant_name"] == "Nguyễn Thị Lan"
 
 
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
 def _travel(moment):
     return time_machine.travel(moment, tick=False)
 
@@ -125,6 +131,23 @@ def test_whole_journey_across_tet_with_step_outcomes(w):
         ("return", w.desk, Outcome.ON_TIME),
     ]
     assert steps[1].due_at == at("24/02/2026", "11:30")
+
+
+def test_volunteer_saturday_receipt_starts_the_clock_on_monday(w):
+    from apps.calendar.services import override_set
+
+    override_set(actor=None, unit=w.desk, date=dt.date(2026, 11, 28), kind="service_day", note="Thứ Bảy tình nguyện")
+    with _travel(at("28/11/2026", "09:00")):
+        dossier = walk_in(w, timezone_now())
+    # The desk is open on the Saturday, but legal time counts from Monday 07:30: 3 days → Wednesday 17:00.
+    assert dossier.appointment_at == at("02/12/2026", "17:00")
+    assert dossier.current_step.due_at == at("30/11/2026", "11:30")
+
+
+def test_receipt_is_refused_while_the_internal_process_is_broken(w):
+    w.procedure.steps.filter(kind="approve").delete()
+    with pytest.raises(DomainError, match="Tổng thời gian các bước"):
+        walk_in(w, at("25/11/2026", "09:00"))
 
 
 def test_late_step_and_late_dossier(w):

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.files import check_upload
 from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.dossiers.links import rating_url
-from apps.dossiers.models import Dossier, DossierPaper, DossierStep, Outcome, Sequence, Slip
+from apps.dossiers.models import Attachment, Dossier, DossierPaper, DossierStep, Outcome, Sequence, Slip
 from apps.dossiers.selectors import tracking_cache_key
 from apps.dossiers.validation import clean_applicant
 from apps.org import selectors as org
@@ -562,3 +563,51 @@ def dossier_withdraw(*, actor, dossier: Dossier, reason: str, now: dt.datetime |
         changes={"reason": normalize_multiline(reason)},
     )
     return dossier
+
+
+MAX_FILES_PER_UPLOAD = 10
+
+
+@transaction.atomic
+def dossier_attach(
+    *, dossier: Dossier, files, purpose: str = Attachment.Purpose.SUBMISSION, actor=None
+) -> list[Attachment]:
+    """Store the files after checking each one's real type and size; all or none."""
+    files = list(files)
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise DomainError(_("Mỗi lần gửi tối đa %(n)d tệp.") % {"n": MAX_FILES_PER_UPLOAD}, field="files")
+    checked = [(uploaded, check_upload(uploaded)) for uploaded in files]
+    stored = [
+        Attachment.objects.create(
+            dossier=dossier,
+            purpose=purpose,
+            file=uploaded,
+            original_name=uploaded.name[:255],
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+        )
+        for uploaded, info in checked
+    ]
+    if stored:
+        record_event(
+            "dossiers.attach",
+            actor=actor,
+            obj=dossier,
+            unit=dossier.desk,
+            changes={"purpose": purpose, "files": [a.original_name for a in stored]},
+        )
+    return stored
+
+
+@transaction.atomic
+def dossier_citizen_supplement(*, dossier: Dossier, files, now: dt.datetime | None = None) -> Dossier:
+    """The citizen hands in what was asked for (online): the files are stored and the dossier moves on."""
+    if dossier.status not in (S.NEEDS_COMPLETION, S.SUPPLEMENT_REQUESTED):
+        raise ConflictError(_("Hồ sơ %(code)s không ở trạng thái chờ bổ sung.") % {"code": dossier.code})
+    if not list(files):
+        raise DomainError(_("Hãy chọn ít nhất một tệp."), field="files")
+    dossier_attach(dossier=dossier, files=files, purpose=Attachment.Purpose.SUPPLEMENT)
+    if dossier.status == S.NEEDS_COMPLETION:
+        return dossier_resubmit(dossier=dossier, now=now)
+    return dossier_supplement_received(actor=None, dossier=dossier, now=now)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("xin-loi/<int:pk>/ky/", views.apology_sign, name="apology-sign"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/thao-tac/<slug:action>/", views.act, name="act"),
+    path("<str:code>/tep/<int:pk>/", views.attachment, name="attachment"),
     path("<str:code>/mau/<slug:form>/", views.form_pdf, name="form"),
     path("<str:code>/mau/<slug:form>/<int:pk>/", views.form_pdf, name="form-item"),
 ]

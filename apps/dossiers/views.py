@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.dossiers import documents, lateness, selectors, services
 from apps.dossiers.forms import ActionForm, WalkInForm
-from apps.dossiers.models import Apology, Dossier, Slip
+from apps.dossiers.models import Apology, Attachment, Dossier, Slip
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 from apps.procedures.selectors import procedures_for_unit
@@ -105,6 +105,7 @@ def detail(request, code: str):
     return render(request, "dossiers/detail.html", {
         "d": dossier, "timeline": selectors.dossier_timeline(dossier), "actions": services.allowed_actions(dossier),
         "slips": dossier.slips.select_related("unit"), "papers": dossier.papers.all(), "apology": apology,
+        "attachments": dossier.attachments.all(),
         "form": ActionForm(), "now": timezone.now(),
         "can_sign": apology is not None and apology.status == Apology.Status.DRAFT and (
             request.user.is_superuser or lateness.is_head_of(request.user, apology.unit)),
@@ -195,6 +196,18 @@ def form_pdf(request, code: str, form: str, pk: int | None = None):
         apology = get_object_or_404(Apology, dossier=dossier)
         return _pdf(documents.apology_pdf(apology), f"BM04-{code}.pdf")
     raise Http404
+
+
+@login_required
+def attachment(request, code: str, pk: int):
+    """Files are stored outside the web root and served only to staff who may see the dossier."""
+    dossier = _dossier_or_404(request.user, code)
+    stored = get_object_or_404(Attachment, dossier=dossier, pk=pk)
+    response = FileResponse(
+        stored.file.open("rb"), content_type=stored.content_type, as_attachment=False, filename=stored.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

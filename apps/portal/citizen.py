@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -105,6 +106,29 @@ def track(request):
         "portal/track.html",
         {"d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022")},
     )
+
+
+@never_cache
+def supplement(request):
+    """The citizen uploads what the desk or the officer asked for, with the code and the phone on the dossier."""
+    code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
+    phone = (request.POST.get("sdt") or "").strip().replace(" ", "")
+    if request.method == "POST":
+        if over_limit(request, "supplement", 10):
+            messages.error(request, _("Bạn thao tác quá nhiều lần, vui lòng thử lại sau."))
+        else:
+            dossier = Dossier.objects.filter(code=code).first()
+            if dossier is None or phone not in (dossier.applicant_phone, dossier.applicant_id_number):
+                messages.error(request, _("Mã hồ sơ và số điện thoại không khớp."))
+            else:
+                try:
+                    services.dossier_citizen_supplement(dossier=dossier, files=request.FILES.getlist("files"))
+                except DomainError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Đã nhận hồ sơ bổ sung. Thời gian giải quyết được tính tiếp."))
+                    return redirect(f"{reverse('portal:track')}?ma={code}")
+    return render(request, "portal/supplement.html", {"code": code})
 
 
 def rate(request, token: str):

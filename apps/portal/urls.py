@@ -11,6 +11,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop-truc-tuyen/", citizen.submit, name="submit"),
     path("nop-ho-so/da-gui/", citizen.submitted, name="submitted"),
     path("tra-cuu/", citizen.track, name="track"),
+    path("bo-sung/", citizen.supplement, name="supplement"),
     path("danh-gia/<str:token>/", citizen.rate, name="rate"),
     path("can-bo/", views.staff_home, name="staff-home"),
     path("can-bo/don-vi/", views.units, name="units"),

@@ -9,12 +9,10 @@ from django.utils.translation import gettext as _
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.models import Notification
-from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Apology, Dossier, Rating
-from apps.dossiers.services import _add_budget, forget_public_tracking, next_number
+from apps.dossiers.services import add_budget, forget_public_tracking, next_number, notify_applicant
 from apps.org.models import Membership
 
 S = Dossier.Status
@@ -27,7 +25,7 @@ def projected_finish(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     moment = max(now, step.due_at)
     remaining = [s for s in dossier.procedure.steps.all() if s.order > step.order and s.kind != "return"]
     for procedure_step in remaining:
-        moment = _add_budget(dossier.desk, moment, procedure_step.budget, procedure_step.budget_unit)
+        moment = add_budget(dossier.desk, moment, procedure_step.budget, procedure_step.budget_unit)
     return moment
 
 
@@ -142,13 +140,8 @@ def _tell_citizen_new_date(dossier: Dossier, apology: Apology) -> None:
         "date": new_date,
         "link": link,
     }
-    notify(Notification.Channel.SMS, dossier.applicant_phone, text, obj=dossier)
-    notify(
-        Notification.Channel.EMAIL,
-        dossier.applicant_email,
-        text,
-        obj=dossier,
-        subject=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
+    notify_applicant(
+        dossier, text, subject=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code}
     )
 
 

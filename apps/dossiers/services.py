@@ -135,7 +135,7 @@ def classify(finished: dt.datetime, due: dt.datetime) -> str:
     return Outcome.ON_TIME
 
 
-def _add_budget(unit: Unit, start: dt.datetime, amount, time_unit: str) -> dt.datetime:
+def add_budget(unit: Unit, start: dt.datetime, amount, time_unit: str) -> dt.datetime:
     calendar = calendar_for_unit(unit)
     if time_unit == Procedure.TimeUnit.WORKING_HOURS:
         return calendar.add_working_hours(start, float(amount))
@@ -149,7 +149,7 @@ def _open_step(dossier: Dossier, procedure_step: ProcedureStep, now: dt.datetime
     step = DossierStep.objects.create(
         dossier=dossier, procedure_step=procedure_step, order=procedure_step.order, kind=procedure_step.kind,
         name=procedure_step.name, unit=unit, role=procedure_step.role, assignee=assignee, started_at=now,
-        due_at=_add_budget(unit, now, procedure_step.budget, procedure_step.budget_unit),
+        due_at=add_budget(unit, now, procedure_step.budget, procedure_step.budget_unit),
     )  # fmt: skip
     dossier.current_step = step
     return step
@@ -259,7 +259,7 @@ def _start_clock(dossier: Dossier, actor, now: dt.datetime, provided_paper_ids) 
     _check_papers(dossier, provided_paper_ids)
     procedure = dossier.procedure
     dossier.received_at, dossier.received_by = now, actor
-    dossier.appointment_at = _add_budget(dossier.desk, now, procedure.time_limit, procedure.time_unit)
+    dossier.appointment_at = add_budget(dossier.desk, now, procedure.time_limit, procedure.time_unit)
     dossier.original_appointment_at = dossier.appointment_at
     dossier.book_volume = timezone.localtime(now).year
     dossier.book_entry = next_number(f"book:{dossier.desk_id}:{dossier.book_volume}")
@@ -372,6 +372,20 @@ def dossier_resubmit(*, dossier: Dossier, now: dt.datetime | None = None) -> Dos
     return dossier
 
 
+def notify_applicant(dossier: Dossier, text: str, *, subject: str) -> None:
+    """SMS to the phone and e-mail when there is an address; sent by the worker after commit."""
+    notify(Notification.Channel.SMS, dossier.applicant_phone, text, obj=dossier)
+    notify(Notification.Channel.EMAIL, dossier.applicant_email, text, obj=dossier, subject=subject)
+
+
+def _close(dossier: Dossier, actor, now: dt.datetime, status: str, note: str) -> None:
+    """End a dossier before its result (refused, withdrawn): the open step closes with the reason."""
+    if dossier.current_step is not None:
+        _close_step(dossier.current_step, actor, now, note)
+    dossier.status, dossier.closed_at, dossier.current_step = status, now, None
+    dossier.save()
+
+
 # --- processing ------------------------------------------------------------------------------------------
 
 
@@ -478,14 +492,7 @@ def dossier_return(*, actor, dossier: Dossier, delivery: str | None = None, now:
         "code": dossier.code,
         "link": rating_url(dossier.code),
     }
-    notify(Notification.Channel.SMS, dossier.applicant_phone, text, obj=dossier)
-    notify(
-        Notification.Channel.EMAIL,
-        dossier.applicant_email,
-        text,
-        obj=dossier,
-        subject=_("Kết quả hồ sơ %(code)s") % {"code": dossier.code},
-    )
+    notify_applicant(dossier, text, subject=_("Kết quả hồ sơ %(code)s") % {"code": dossier.code})
     record_event(
         "dossiers.return",
         actor=actor,
@@ -529,10 +536,7 @@ def dossier_refuse(*, actor, dossier: Dossier, reason: str, now: dt.datetime | N
     else:
         _require_current_step(actor, dossier)
     slip = _issue_slip(dossier, Slip.Kind.REFUSAL, actor, now, reason)
-    if dossier.current_step is not None:
-        _close_step(dossier.current_step, actor, now, reason)
-    dossier.status, dossier.closed_at, dossier.current_step = S.REFUSED, now, None
-    dossier.save()
+    _close(dossier, actor, now, S.REFUSED, reason)
     record_event(
         "dossiers.refuse",
         actor=actor,
@@ -551,10 +555,7 @@ def dossier_withdraw(*, actor, dossier: Dossier, reason: str, now: dt.datetime |
     _require_transition(dossier, "withdraw")
     if actor is not None:
         _require_desk(actor, dossier)
-    if dossier.current_step is not None:
-        _close_step(dossier.current_step, actor, now, reason)
-    dossier.status, dossier.closed_at, dossier.current_step = S.WITHDRAWN, now, None
-    dossier.save()
+    _close(dossier, actor, now, S.WITHDRAWN, reason)
     record_event(
         "dossiers.withdraw",
         actor=actor,

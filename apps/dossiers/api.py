@@ -1,6 +1,7 @@
 """Dossier API: public tracking, submission and rating (rate-limited, no personal data), staff transitions."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
@@ -11,7 +12,7 @@ from rest_framework.views import APIView
 
 from apps.dossiers import lateness, selectors, services
 from apps.dossiers.links import code_from_rating_token, tracking_url
-from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
+from apps.dossiers.models import Apology, Dossier, DossierStep, Outcome, Rating
 from apps.org.models import Unit
 from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
@@ -64,13 +65,41 @@ class PublicTrackingView(APIView):
         responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"
     )
     def get(self, request, code: str):
-        dossier = selectors.public_tracking(code.strip().upper())
-        if dossier is None:
+        data = selectors.public_tracking_data(code.strip().upper())
+        if data is None:
             return Response(
                 {"code": "not_found", "message": _("Không tìm thấy hồ sơ có mã này."), "errors": {}},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        return Response(PublicDossierSerializer(dossier).data)
+        return Response(public_payload(data))
+
+
+def _local(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def public_payload(data: dict) -> dict:
+    """The shape of PublicDossierSerializer, built from the cached plain data (no model instances)."""
+    dates = ("submitted_at", "received_at", "appointment_at", "original_appointment_at", "ready_at", "returned_at")
+    return {
+        "code": data["code"], "procedure": data["procedure__name"], "procedure_code": data["procedure__code"],
+        "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
+        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
+        "rescheduled": data["rescheduled"], "outcome": data["outcome"],
+        "outcome_label": _label(Outcome, data["outcome"]),
+        "steps": [
+            {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
+             "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
+             "finished_at": _local(step["finished_at"]), "outcome": step["outcome"],
+             "outcome_label": _label(Outcome, step["outcome"])}
+            for step in data["steps"]
+        ],
+        "tracking_url": tracking_url(data["code"]),
+    }  # fmt: skip
 
 
 class ApplicantSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -58,6 +59,7 @@ class PublicDossierSerializer(serializers.ModelSerializer):
 class PublicTrackingView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    renderer_classes = [JSONRenderer]  # no browsable-API negotiation on the hottest public endpoint
     throttle_classes = [PublicThrottle]
     throttle_scope = "public_lookup"
 

@@ -1,0 +1,26 @@
+"""Django's Redis cache, keeping one redis-py client per connection pool.
+
+Django builds a new `redis.Redis` object for every cache call; since redis-py 5 that copies a few hundred response
+callbacks each time, about a quarter of a millisecond per call, more than the round trip itself. A client is
+thread-safe and only borrows connections from its pool, so one per pool is enough."""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class SharedClientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient

@@ -151,7 +151,7 @@ def _open_step(dossier: Dossier, procedure_step: ProcedureStep, now: dt.datetime
         name=procedure_step.name, unit=unit, role=procedure_step.role, assignee=assignee, started_at=now,
         due_at=add_budget(unit, now, procedure_step.budget, procedure_step.budget_unit),
     )  # fmt: skip
-    dossier.current_step = step
+    dossier.current_step, dossier.current_unit, dossier.current_due_at = step, unit, step.due_at
     return step
 
 
@@ -382,7 +382,8 @@ def _close(dossier: Dossier, actor, now: dt.datetime, status: str, note: str) ->
     """End a dossier before its result (refused, withdrawn): the open step closes with the reason."""
     if dossier.current_step is not None:
         _close_step(dossier.current_step, actor, now, note)
-    dossier.status, dossier.closed_at, dossier.current_step = status, now, None
+    dossier.status, dossier.closed_at = status, now
+    dossier.current_step = dossier.current_unit = dossier.current_due_at = None
     dossier.save()
 
 
@@ -456,9 +457,10 @@ def dossier_supplement_received(*, actor, dossier: Dossier, now: dt.datetime | N
     dossier.appointment_at = calendar_for_unit(dossier.desk).extend_by_pause(dossier.appointment_at, paused_at, now)
     step.due_at = calendar_for_unit(step.unit).extend_by_pause(step.due_at, paused_at, now)
     step.save(update_fields=["due_at"])
+    dossier.current_due_at = step.due_at
     dossier.slips.filter(kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True).update(answered_at=now)
     dossier.status, dossier.paused_at = S.IN_PROGRESS, None
-    dossier.save(update_fields=["status", "paused_at", "appointment_at", "updated_at"])
+    dossier.save(update_fields=["status", "paused_at", "appointment_at", "current_due_at", "updated_at"])
     record_event(
         "dossiers.supplement_received",
         actor=actor,
@@ -486,7 +488,8 @@ def dossier_return(*, actor, dossier: Dossier, delivery: str | None = None, now:
             field="payment",
         )
     _close_step(dossier.current_step, actor, now)
-    dossier.status, dossier.returned_at, dossier.closed_at, dossier.current_step = S.RETURNED, now, now, None
+    dossier.status, dossier.returned_at, dossier.closed_at = S.RETURNED, now, now
+    dossier.current_step = dossier.current_unit = dossier.current_due_at = None
     dossier.save()
     text = _("Hồ sơ %(code)s đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng: %(link)s") % {
         "code": dossier.code,

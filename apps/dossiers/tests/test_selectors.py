@@ -71,4 +71,20 @@ def test_queue_query_count_does_not_grow_with_rows(w, django_assert_max_num_quer
 def test_late_report_groups_by_unit_and_officer(w):
     _at_handling_step(w, 2, at("25/11/2026", "09:00"))
     report = selectors.late_and_at_risk(w.chairman, now=at("01/12/2026", "09:00"))
-    assert report["by_unit"] == [{"current_step__unit__name": "Phòng Văn hóa - Xã hội", "count": 2}]
+    assert report["by_unit"] == [{"current_unit__name": "Phòng Văn hóa - Xã hội", "count": 2}]
+
+
+def test_queue_columns_follow_the_current_step_through_every_move(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    dossier.refresh_from_db()
+    assert (dossier.current_unit, dossier.current_due_at) == (w.desk, dossier.current_step.due_at)
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    services.dossier_request_supplement(
+        actor=w.officer, dossier=dossier, items="x", reason="y", now=at("26/11/2026", "07:30")
+    )
+    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("30/11/2026", "07:30"))
+    dossier.refresh_from_db()
+    assert (dossier.current_unit, dossier.current_due_at) == (w.culture, dossier.current_step.due_at)
+    services.dossier_withdraw(actor=w.clerk, dossier=dossier, reason="Công dân rút")
+    dossier.refresh_from_db()
+    assert (dossier.current_step, dossier.current_unit, dossier.current_due_at) == (None, None, None)

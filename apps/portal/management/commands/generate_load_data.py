@@ -160,7 +160,10 @@ class Generator:
                 self.next_step_id += 1
                 step["id"], step["dossier_id"] = self.next_step_id, dossier["id"]
             if plan and dossier["status"] in Dossier.OPEN_STATUSES:
-                dossier["current_step_id"] = plan[-1]["id"]
+                current = plan[-1]
+                dossier.update(
+                    current_step_id=current["id"], current_unit_id=current["unit_id"], current_due_at=current["due_at"]
+                )
             dossiers.append(dossier)
             steps.extend(plan)
         with transaction.atomic():

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -82,7 +81,7 @@ def queue(request):
         scope = "mine"
     now = timezone.now()
     dossiers = selectors.work_queue(request.user, scope=scope, query=request.GET.get("q", ""), now=now)
-    page = Paginator(dossiers, 30).get_page(request.GET.get("page"))
+    page = selectors.queue_page(dossiers, request.GET.get("page"))
     return render(request, "dossiers/queue.html", {
         "page": page, "scope": scope, "counts": selectors.queue_counts(request.user, now=now),
         "query": request.GET.get("q", ""), "now": now, "can_receive": _desks_of(request.user).exists(),
@@ -156,7 +155,7 @@ def late(request):
         "dossier", "unit", "dossier__procedure"
     )
     return render(request, "dossiers/late.html", {
-        "page": Paginator(report["dossiers"], 30).get_page(request.GET.get("page")),
+        "page": selectors.queue_page(report["dossiers"], request.GET.get("page")),
         "by_unit": report["by_unit"], "by_officer": report["by_officer"], "drafts": drafts, "now": timezone.now(),
     })  # fmt: skip
 

@@ -54,7 +54,9 @@ def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: s
     """Draft BM.04 for the unit holding the dossier. Idempotent: an existing apology is returned as it is."""
     now = now or timezone.now()
     dossier = (
-        Dossier.objects.select_for_update().select_related("current_step__unit", "procedure", "desk").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("current_step__unit", "procedure", "desk")
+        .get(pk=dossier.pk)
     )
     existing = Apology.objects.filter(dossier=dossier).first()
     if existing is not None:

@@ -8,13 +8,13 @@ from apps.core.middleware import client_ip
 
 
 def over_limit(request, scope: str, limit: int, period: int = 60) -> bool:
-    """Count this request; True once the client has made more than `limit` in the current window."""
+    """Count this request; True once the client has made more than `limit` in the current window.
+    One cache round trip in the steady state (incr), two when a window starts (incr fails, add)."""
     window = int(time.time() // period)
     key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
-    if cache.add(key, 1, period + 5):
-        return False
     try:
         return cache.incr(key) > limit
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, period + 5)
+    except ValueError:  # no counter yet in this window
+        if not cache.add(key, 1, period + 5):
+            return cache.incr(key) > limit
         return False

@@ -1,5 +1,7 @@
 """Dossier API: public tracking, submission and rating (rate-limited, no personal data), staff transitions."""
 
+import time
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.core.ratelimit import over_limit
 from apps.dossiers import lateness, selectors, services
 from apps.dossiers.links import code_from_rating_token, tracking_url
 from apps.dossiers.models import Apology, Dossier, DossierStep, Outcome, Rating
@@ -21,6 +24,24 @@ from apps.procedures.models import Procedure
 
 class PublicThrottle(ScopedRateThrottle):
     scope_attr = "throttle_scope"
+
+
+class PublicLookupThrottle(ScopedRateThrottle):
+    """A fixed-window counter (one cache round trip) instead of DRF's sliding window (a read and a write of the
+    whole history): the tracking endpoint is the busiest public one."""
+
+    scope = "public_lookup"
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if over_limit(request, self.scope, self.num_requests, self.duration):
+            self.wait_seconds = self.duration - time.time() % self.duration
+            return False
+        return True
+
+    def wait(self):
+        return getattr(self, "wait_seconds", None)
 
 
 # --- public ----------------------------------------------------------------------------------------------
@@ -60,8 +81,7 @@ class PublicTrackingView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     renderer_classes = [JSONRenderer]  # no browsable-API negotiation on the hottest public endpoint
-    throttle_classes = [PublicThrottle]
-    throttle_scope = "public_lookup"
+    throttle_classes = [PublicLookupThrottle]
 
     @extend_schema(
         responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"

@@ -1,6 +1,7 @@
 """Reads of dossiers, always through the unit scope: desk, handling units at any step, leaders over the subtree."""
 
 import datetime as dt
+import time
 
 from django.core.cache import cache
 from django.db import connection
@@ -138,16 +139,20 @@ _DATE_COLUMNS = {"submitted_at", "received_at", "appointment_at", "original_appo
 NAMES_CACHE_SECONDS = 300
 
 
-def _names() -> dict:
-    """Names of procedures and units by id, for public pages: a few hundred rows, cached for five minutes."""
-    names = cache.get("tracking:names")
-    if names is None:
-        names = {
+_names_memo: dict = {"at": 0.0, "names": None}
+
+
+def _names(refresh: bool = False) -> dict:
+    """Names of procedures and units by id, for public pages: a few hundred rows kept in process memory for five
+    minutes (a rename shows within five minutes; a new unit or procedure at once, see the caller)."""
+    now = time.monotonic()
+    if refresh or _names_memo["names"] is None or now - _names_memo["at"] > NAMES_CACHE_SECONDS:
+        _names_memo["names"] = {
             "procedure": {pk: (name, code) for pk, name, code in Procedure.objects.values_list("pk", "name", "code")},
             "unit": dict(Unit.objects.values_list("pk", "name")),
         }
-        cache.set("tracking:names", names, NAMES_CACHE_SECONDS)
-    return names
+        _names_memo["at"] = now
+    return _names_memo["names"]
 
 
 def _aware(value):
@@ -187,8 +192,7 @@ def public_tracking_data(code: str) -> dict | None:
         steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
     names = _names()
     if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
-        cache.delete("tracking:names")  # a unit or procedure created in the last minutes
-        names = _names()
+        names = _names(refresh=True)  # a unit or procedure created in the last minutes
     data["procedure__name"], data["procedure__code"] = names["procedure"][data.pop("procedure_id")]
     data["filing_unit__name"] = names["unit"][data.pop("filing_unit_id")]
     data["rescheduled"] = bool(data["rescheduled"])

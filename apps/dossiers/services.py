@@ -215,9 +215,11 @@ def dossier_submit_online(
     home_service: bool = False,
     home_service_address: str = "",
     delivery: str = Dossier.Delivery.DESK,
+    files=(),
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """A citizen's online submission: it waits for the desk's check; the clock has not started."""
+    """A citizen's online submission, with its files: it waits for the desk's check; the clock has not started.
+    A refused file refuses the whole submission (nothing half-saved)."""
     now = now or timezone.now()
     _check_procedure_fits(procedure, filing_unit)
     if procedure.online_level == Procedure.OnlineLevel.NONE:
@@ -233,6 +235,7 @@ def dossier_submit_online(
         unit=dossier.filing_unit,
         changes={"procedure": procedure.code, "channel": dossier.channel},
     )
+    dossier_attach(dossier=dossier, files=files)
     return dossier
 
 

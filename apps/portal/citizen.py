@@ -62,7 +62,11 @@ def submit(request, code: str):
             else:
                 try:
                     dossier = services.dossier_submit_online(
-                        procedure=procedure, filing_unit=agency, applicant=form.applicant(), **form.extra()
+                        procedure=procedure,
+                        filing_unit=agency,
+                        applicant=form.applicant(),
+                        files=request.FILES.getlist("files"),
+                        **form.extra(),
                     )
                 except DomainError as error:
                     form.add_error(error.field if error.field in form.fields else None, error.message)

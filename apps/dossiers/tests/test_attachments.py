@@ -67,3 +67,17 @@ def test_attachments_are_served_only_within_scope(client, w):
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     client.force_login(w.other_clerk)
     assert client.get(f"/can-bo/ho-so/{dossier.code}/tep/{stored.pk}/").status_code == 404
+
+
+def test_online_submission_page_stores_files_or_nothing(client, w):
+    data = {**APPLICANT, "applicant_kind": "person", "agency": w.commune.pk, "delivery": "desk"}
+    bad = client.post(
+        f"/thu-tuc/{w.procedure.code}/nop-truc-tuyen/",
+        {**data, "files": SimpleUploadedFile("to-khai.pdf", b"not a pdf at all")},
+    )
+    assert "không đúng định dạng" in bad.content.decode() and Dossier.objects.count() == 0
+    client.post(
+        f"/thu-tuc/{w.procedure.code}/nop-truc-tuyen/", {**data, "files": SimpleUploadedFile("to-khai.pdf", PDF)}
+    )
+    dossier = Dossier.objects.get()
+    assert [a.original_name for a in dossier.attachments.all()] == ["to-khai.pdf"]

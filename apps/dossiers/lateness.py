@@ -13,7 +13,7 @@ from apps.core.text import normalize_multiline
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Apology, Dossier, Rating
 from apps.dossiers.services import add_budget, forget_public_tracking, next_number, notify_applicant
-from apps.org.models import Membership
+from apps.org import selectors as org
 
 S = Dossier.Status
 
@@ -81,15 +81,6 @@ def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: s
     return apology
 
 
-def is_head_of(user, unit) -> bool:
-    today = timezone.localdate()
-    return (
-        Membership.objects.filter(user=user, unit=unit, is_head=True, start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .exists()
-    )
-
-
 @transaction.atomic
 def apology_approve(
     *,
@@ -103,7 +94,7 @@ def apology_approve(
     now = now or timezone.now()
     apology = Apology.objects.select_for_update().select_related("dossier", "unit").get(pk=apology.pk)
     dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
-    if not (actor.is_superuser or is_head_of(actor, apology.unit)):
+    if not (actor.is_superuser or org.is_head_of(actor, apology.unit)):
         raise PermissionDeniedError(_("Chỉ người đứng đầu %(unit)s được ký phiếu xin lỗi.") % {"unit": apology.unit})
     if apology.status == Apology.Status.APPROVED or dossier.rescheduled:
         raise ConflictError(

@@ -291,7 +291,7 @@ def dossier_receive_walk_in(
     now = now or timezone.now()
     if desk.kind not in (Unit.Kind.ONE_STOP_DESK, Unit.Kind.SERVICE_CENTRE):
         raise DomainError(_("%(unit)s không phải Bộ phận Một cửa.") % {"unit": desk}, field="desk")
-    filing_unit = desk.parent if desk.kind == Unit.Kind.ONE_STOP_DESK else org.province_root()
+    filing_unit = org.filing_unit_for_desk(desk)
     _check_procedure_fits(procedure, filing_unit)
     if channel not in (Dossier.Channel.DESK, Dossier.Channel.POST):
         raise DomainError(_("Kênh nộp không hợp lệ."), field="channel")

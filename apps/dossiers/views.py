@@ -26,10 +26,6 @@ def _desks_of(user):
     return org.units_visible_to(user).filter(kind__in=DESK_KINDS, is_active=True).order_by("path")
 
 
-def _filing_unit(desk: Unit) -> Unit:
-    return desk.parent if desk.kind == Unit.Kind.ONE_STOP_DESK else org.province_root()
-
-
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -43,7 +39,7 @@ def receive(request):
     if not desks.exists():
         raise Http404
     desk = get_object_or_404(desks, pk=request.GET["desk"]) if request.GET.get("desk") else desks.first()
-    filing_unit = _filing_unit(desk)
+    filing_unit = org.filing_unit_for_desk(desk)
     procedures = procedures_for_unit(filing_unit)
     code = request.POST.get("procedure") or request.GET.get("procedure")
     procedure = procedures.filter(code=code).prefetch_related("papers").first() if code else None
@@ -107,7 +103,7 @@ def detail(request, code: str):
         "attachments": dossier.attachments.all(),
         "form": ActionForm(), "now": timezone.now(),
         "can_sign": apology is not None and apology.status == Apology.Status.DRAFT and (
-            request.user.is_superuser or lateness.is_head_of(request.user, apology.unit)),
+            request.user.is_superuser or org.is_head_of(request.user, apology.unit)),
     })  # fmt: skip
 
 

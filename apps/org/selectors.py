@@ -107,6 +107,15 @@ def active_memberships_of_unit(unit: Unit) -> QuerySet[Membership]:
     return Membership.objects.filter(unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
+def is_head_of(user, unit: Unit) -> bool:
+    return active_memberships_of_unit(unit).filter(user=user, is_head=True).exists()
+
+
+def filing_unit_for_desk(desk: Unit) -> Unit | None:
+    """The committee a desk receives for: a commune desk's parent, or (service centre) the province."""
+    return desk.parent if desk.kind == Unit.Kind.ONE_STOP_DESK else province_root()
+
+
 def one_stop_desk_for(unit: Unit) -> Unit | None:
     """Where dossiers for `unit` are received: its own one-stop desk, else (province level) the service centre."""
     desk = unit.children.filter(kind=Unit.Kind.ONE_STOP_DESK, is_active=True).order_by("sort_order", "pk").first()

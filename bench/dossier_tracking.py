@@ -114,11 +114,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
-    codes = sample_codes(50_000)  # most requests miss the 30-s cache: the database answers
+    codes = sample_codes(50_000)  # spread over the table: the database's own cache does not hold them all
     if not codes:
         print("no dossiers: run manage.py generate_load_data first", file=sys.stderr)
         return 2
@@ -138,21 +139,33 @@ def main() -> int:
         )
     port = free_port()
     server = start_server(port, args.workers, args.threads)
+    bare_url, tracking_url = f"http://127.0.0.1:{port}/bench/bare", f"http://127.0.0.1:{port}/"
+    rounds = []
     try:
-        wrk(f"http://127.0.0.1:{port}/bench/bare", args.connections, 3)  # warm up both
-        wrk(f"http://127.0.0.1:{port}/", args.connections, 3, script.name)
-        bare = wrk(f"http://127.0.0.1:{port}/bench/bare", args.connections, args.duration)
-        tracking = wrk(f"http://127.0.0.1:{port}/", args.connections, args.duration, script.name)
+        wrk(bare_url, args.connections, 3)  # warm up both
+        wrk(tracking_url, args.connections, 3, script.name)
+        for number in range(args.rounds):
+            # Alternate which goes first: on a 2-core machine a run's figure moves with whatever else happens.
+            if number % 2:
+                tracking = wrk(tracking_url, args.connections, args.duration, script.name)
+                bare = wrk(bare_url, args.connections, args.duration)
+            else:
+                bare = wrk(bare_url, args.connections, args.duration)
+                tracking = wrk(tracking_url, args.connections, args.duration, script.name)
+            rounds.append((bare, tracking, tracking["rps"] / bare["rps"]))
+            print(f"round {number + 1}: bare {bare['rps']:7.0f} req/s p99 {bare['p99_ms']:6.1f} ms | tracking "
+                  f"{tracking['rps']:7.0f} req/s p99 {tracking['p99_ms']:6.1f} ms, non-2xx {tracking['non_2xx']} "
+                  f"| ratio {rounds[-1][2]:.2f}")  # fmt: skip
     finally:
         server.terminate()
         server.wait(10)
         os.unlink(script.name)
-    ratio = tracking["rps"] / bare["rps"]
-    print(f"bare JSON view        {bare['rps']:9.0f} req/s   p99 {bare['p99_ms']:7.1f} ms")
-    print(f"public tracking       {tracking['rps']:9.0f} req/s   p99 {tracking['p99_ms']:7.1f} ms"
-          f"   non-2xx {tracking['non_2xx']}")  # fmt: skip
-    ok = ratio >= 0.5 and tracking["p99_ms"] < 100 and tracking["non_2xx"] == 0
-    print(f"ratio tracking / bare: {ratio:.2f} (target ≥ 0.50), p99 target < 100 ms → {'PASS' if ok else 'FAIL'}")
+    ratio = statistics.median(r[2] for r in rounds)
+    worst_p99 = max(r[1]["p99_ms"] for r in rounds)
+    errors = sum(r[1]["non_2xx"] for r in rounds)
+    ok = ratio >= 0.5 and worst_p99 < 100 and errors == 0
+    print(f"median ratio tracking / bare: {ratio:.2f} (target ≥ 0.50); worst tracking p99 {worst_p99:.1f} ms "
+          f"(target < 100 ms); non-2xx {errors} → {'PASS' if ok else 'FAIL'}")  # fmt: skip
     queue = work_queue_figures()
     print(f"officer work queue ({queue['officer']}, {queue['waiting']:,} dossiers waiting at the unit): "
           f"p95 {queue['p95_ms']:.0f} ms, median {queue['median_ms']:.0f} ms, {queue['queries']} queries "

@@ -10,7 +10,9 @@ from apps.dossiers import api as dossier_api
 from apps.org import api as org_api
 from apps.portal.forms import LoginForm
 
+# Resolution tries patterns in order: the busiest public read comes first.
 api_v1 = [
+    path("public/dossiers/<str:code>", dossier_api.PublicTrackingView.as_view(), name="public-dossier"),
     path("me/", org_api.MeView.as_view(), name="me"),
     path("units/", org_api.UnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/", org_api.UnitDetailView.as_view(), name="unit-detail"),
@@ -20,7 +22,6 @@ api_v1 = [
     path("calendar/overrides/", calendar_api.OverrideListCreateView.as_view(), name="calendar-overrides"),
     path("calendar/overrides/<int:pk>/", calendar_api.OverrideDeleteView.as_view(), name="calendar-override"),
     path("public/dossiers", dossier_api.PublicSubmissionView.as_view(), name="public-dossier-submit"),
-    path("public/dossiers/<str:code>", dossier_api.PublicTrackingView.as_view(), name="public-dossier"),
     path("public/dossiers/<str:code>/rating", dossier_api.PublicRatingView.as_view(), name="public-dossier-rating"),
     path("dossiers/", dossier_api.DossierQueueView.as_view(), name="dossier-list"),
     path("dossiers/receive/", dossier_api.WalkInView.as_view(), name="dossier-walk-in"),
@@ -30,6 +31,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
     path(
@@ -47,7 +49,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

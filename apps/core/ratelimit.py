@@ -9,9 +9,11 @@ from apps.core.middleware import client_ip
 
 def over_limit(request, scope: str, limit: int, period: int = 60) -> bool:
     """Count this request; True once the client has made more than `limit` in the current window.
-    One cache round trip in the steady state (incr), two when a window starts (incr fails, add)."""
+    On Redis one round trip; on other caches one in the steady state (incr), two when a window starts."""
     window = int(time.time() // period)
     key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    if hasattr(cache, "count"):  # Redis: one round trip
+        return cache.count(key, period + 5) > limit
     try:
         return cache.incr(key) > limit
     except ValueError:  # no counter yet in this window

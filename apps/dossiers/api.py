@@ -2,11 +2,12 @@
 
 import time
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from apps.core.ratelimit import over_limit
 from apps.dossiers import lateness, selectors, services
 from apps.dossiers.links import code_from_rating_token, tracking_url
-from apps.dossiers.models import Apology, Dossier, DossierStep, Outcome, Rating
+from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
 from apps.org.models import Unit
 from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
@@ -77,51 +78,34 @@ class PublicDossierSerializer(serializers.ModelSerializer):
         return tracking_url(dossier.code)
 
 
+class JSONOnly(BaseContentNegotiation):
+    """No negotiation (DRF's costs as much as the lookup itself): the answer is JSON, whatever is asked."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class PublicTrackingView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    renderer_classes = [JSONRenderer]  # no browsable-API negotiation on the hottest public endpoint
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
     throttle_classes = [PublicLookupThrottle]
 
     @extend_schema(
         responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"
     )
     def get(self, request, code: str):
-        data = selectors.public_tracking_data(code.strip().upper())
-        if data is None:
+        body = selectors.public_tracking_json(code.strip().upper())
+        if body is None:
             return Response(
                 {"code": "not_found", "message": _("Không tìm thấy hồ sơ có mã này."), "errors": {}},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        return Response(public_payload(data))
-
-
-def _local(value):
-    return timezone.localtime(value).isoformat() if value else None
-
-
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value else ""
-
-
-def public_payload(data: dict) -> dict:
-    """The shape of PublicDossierSerializer, built from the cached plain data (no model instances)."""
-    dates = ("submitted_at", "received_at", "appointment_at", "original_appointment_at", "ready_at", "returned_at")
-    return {
-        "code": data["code"], "procedure": data["procedure__name"], "procedure_code": data["procedure__code"],
-        "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
-        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
-        "rescheduled": data["rescheduled"], "outcome": data["outcome"],
-        "outcome_label": _label(Outcome, data["outcome"]),
-        "steps": [
-            {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
-             "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
-             "finished_at": _local(step["finished_at"]), "outcome": step["outcome"],
-             "outcome_label": _label(Outcome, step["outcome"])}
-            for step in data["steps"]
-        ],
-        "tracking_url": tracking_url(data["code"]),
-    }  # fmt: skip
+        return HttpResponse(body, content_type="application/json")  # already rendered: see PublicTracking
 
 
 class ApplicantSerializer(serializers.Serializer):

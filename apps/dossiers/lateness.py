@@ -12,7 +12,7 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.text import normalize_multiline
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Apology, Dossier, Rating
-from apps.dossiers.services import add_budget, forget_public_tracking, next_number, notify_applicant
+from apps.dossiers.services import add_budget, next_number, notify_applicant, republish_tracking
 from apps.org import selectors as org
 
 S = Dossier.Status
@@ -110,9 +110,9 @@ def apology_approve(
     if reason:
         apology.reason = normalize_multiline(reason)
     apology.save()
-    forget_public_tracking(dossier.code)
     dossier.appointment_at, dossier.rescheduled = new_appointment_at, True
     dossier.save(update_fields=["appointment_at", "rescheduled", "updated_at"])
+    republish_tracking(dossier)
     _tell_citizen_new_date(dossier, apology)
     record_event(
         "dossiers.apology.approve",

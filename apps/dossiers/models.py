@@ -290,3 +290,21 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.code}: {self.get_overall_display()}"
+
+
+class PublicTracking(models.Model):
+    """The public tracking answer of a dossier, rendered at each change (in Vietnamese, no personal data), so the
+    busiest public read is one primary-key lookup. Unit and procedure names are those of the last change, as on
+    the paper slips; `manage.py publish_tracking` rebuilds every row (after a unit's rename, for instance)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=40, primary_key=True)
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    published_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bản tra cứu công khai")
+        verbose_name_plural = _("bản tra cứu công khai")
+
+    def __str__(self):
+        return self.code

@@ -1,15 +1,16 @@
 """Reads of dossiers, always through the unit scope: desk, handling units at any step, leaders over the subtree."""
 
 import datetime as dt
+import json
 import time
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.text import search_terms
-from apps.dossiers.models import Dossier, DossierStep
+from apps.dossiers.links import tracking_url
+from apps.dossiers.models import Dossier, DossierStep, Outcome
 from apps.org.models import Unit
 from apps.org.selectors import active_memberships, units_visible_to, user_roles
 from apps.procedures.models import Procedure
@@ -105,13 +106,6 @@ def late_and_at_risk(user, *, now: dt.datetime | None = None) -> dict:
     return {"dossiers": late, "by_unit": list(by_unit), "by_officer": list(by_officer)}
 
 
-TRACKING_CACHE_SECONDS = 30
-
-
-def tracking_cache_key(code: str) -> str:
-    return f"tracking:{code}"
-
-
 def public_tracking(code: str) -> Dossier | None:
     """The dossier with its steps for the public page (no personal data is shown there)."""
     return (
@@ -171,33 +165,94 @@ def _record(columns, values) -> dict:
 
 
 def public_tracking_data(code: str) -> dict | None:
-    """What anyone may see of a dossier by its code: status, dates, steps with their units; no personal data.
-
-    The public endpoint is the hottest read of the system (every citizen, every refresh): two single-table indexed
-    lookups written by hand (the ORM would spend longer compiling them, and a five-table join longer planning, than
-    the database spends answering), names from a small cached map, then a short cache that every service changing
-    the dossier drops (services._lock)."""
-    key = tracking_cache_key(code)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None
+    """What anyone may see of a dossier by its code, read from the source tables: status, dates, steps with their
+    units; no personal data. Two single-table indexed lookups written by hand (the ORM would spend longer compiling
+    them, and a five-table join longer planning, than the database spends answering) and names from a small map."""
     with connection.cursor() as cursor:
         cursor.execute(_DOSSIER_SQL, [code])
         row = cursor.fetchone()
         if row is None:
-            cache.set(key, {}, TRACKING_CACHE_SECONDS)
             return None
         data = _record(DOSSIER_COLUMNS, row)
-        cursor.execute(_STEPS_SQL, [data.pop("id")])
+        cursor.execute(_STEPS_SQL, [data["id"]])
         steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
     names = _names()
     if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
         names = _names(refresh=True)  # a unit or procedure created in the last minutes
-    data["procedure__name"], data["procedure__code"] = names["procedure"][data.pop("procedure_id")]
-    data["filing_unit__name"] = names["unit"][data.pop("filing_unit_id")]
-    data["rescheduled"] = bool(data["rescheduled"])
-    for step in steps:
-        step["unit__name"] = names["unit"][step.pop("unit_id")]
-    data["steps"] = steps
-    cache.set(key, data, TRACKING_CACHE_SECONDS)
+    return with_names(data, steps, names)
+
+
+def public_tracking_rows(dossier_ids) -> list[dict]:
+    """public_tracking_data for many dossiers at once (two queries), for publishing in bulk."""
+    rows = list(Dossier.objects.filter(pk__in=dossier_ids).values(*DOSSIER_COLUMNS))
+    steps: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    for step in (
+        DossierStep.objects.filter(dossier_id__in=steps)
+        .order_by("dossier_id", "order")
+        .values("dossier_id", *STEP_COLUMNS)
+    ):
+        steps[step.pop("dossier_id")].append(step)
+    names = _names(refresh=True)
+    return [with_names(row, steps[row["id"]], names) | {"id": row["id"]} for row in rows]
+
+
+def with_names(row: dict, steps: list[dict], names: dict) -> dict:
+    """A dossier row and its step rows with the procedure's and units' public names instead of their ids."""
+    data = {key: value for key, value in row.items() if key not in ("id", "procedure_id", "filing_unit_id")}
+    data["procedure__name"], data["procedure__code"] = names["procedure"][row["procedure_id"]]
+    data["filing_unit__name"] = names["unit"][row["filing_unit_id"]]
+    data["steps"] = [
+        {key: value for key, value in step.items() if key != "unit_id"} | {"unit__name": names["unit"][step["unit_id"]]}
+        for step in steps
+    ]
     return data
+
+
+def _local(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def public_payload(data: dict) -> dict:
+    """The public answer (the shape of the API's PublicDossierSerializer), built from plain data."""
+    dates = ("submitted_at", "received_at", "appointment_at", "original_appointment_at", "ready_at", "returned_at")
+    return {
+        "code": data["code"], "procedure": data["procedure__name"], "procedure_code": data["procedure__code"],
+        "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
+        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
+        "rescheduled": bool(data["rescheduled"]), "outcome": data["outcome"],
+        "outcome_label": _label(Outcome, data["outcome"]),
+        "steps": [
+            {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
+             "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
+             "finished_at": _local(step["finished_at"]), "outcome": step["outcome"],
+             "outcome_label": _label(Outcome, step["outcome"])}
+            for step in data["steps"]
+        ],
+        "tracking_url": tracking_url(data["code"]),
+    }  # fmt: skip
+
+
+def render_public_payload(data: dict) -> str:
+    return json.dumps(public_payload(data), ensure_ascii=False, separators=(",", ":"))
+
+
+_SNAPSHOT_SQL = "SELECT body FROM dossiers_publictracking WHERE code = %s"
+PUBLISHED_LANGUAGE = "vi"
+
+
+def public_tracking_json(code: str) -> str | None:
+    """The public answer as JSON text. In Vietnamese (the default) it is the row published at the dossier's last
+    change: one primary-key lookup for the busiest public read. Otherwise (another language, a row not yet
+    published or built with names since changed) it is built from the source tables."""
+    if translation.get_language() == PUBLISHED_LANGUAGE:
+        with connection.cursor() as cursor:
+            cursor.execute(_SNAPSHOT_SQL, [code])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    data = public_tracking_data(code)
+    return None if data is None else render_public_payload(data)

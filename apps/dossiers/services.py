@@ -6,10 +6,10 @@ until the citizen answers; each hand-over closes a BM.05 row as early / on time 
 """
 
 import datetime as dt
+from functools import partial
 
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,9 +20,18 @@ from apps.core.files import check_upload
 from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
+from apps.dossiers import selectors
 from apps.dossiers.links import rating_url
-from apps.dossiers.models import Attachment, Dossier, DossierPaper, DossierStep, Outcome, Sequence, Slip
-from apps.dossiers.selectors import tracking_cache_key
+from apps.dossiers.models import (
+    Attachment,
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    Outcome,
+    PublicTracking,
+    Sequence,
+    Slip,
+)
 from apps.dossiers.validation import clean_applicant
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
@@ -68,13 +77,40 @@ def _require_transition(dossier: Dossier, action: str) -> None:
 
 def _lock(dossier: Dossier) -> Dossier:
     """Re-read the dossier under a row lock: two clerks pressing the same button act one after the other.
-    Every change starts here, so this is also where the public tracking cache is told to forget the dossier."""
-    forget_public_tracking(dossier.code)
-    return Dossier.objects.select_for_update().select_related("procedure", "desk", "filing_unit").get(pk=dossier.pk)
+    Every change starts here, so this is also where its public tracking answer is withdrawn and republished."""
+    dossier = Dossier.objects.select_for_update().select_related("procedure", "desk", "filing_unit").get(pk=dossier.pk)
+    republish_tracking(dossier)
+    return dossier
 
 
-def forget_public_tracking(code: str) -> None:
-    transaction.on_commit(lambda: cache.delete(tracking_cache_key(code)))
+def republish_tracking(dossier: Dossier) -> None:
+    """For every change of a dossier: its published tracking answer is withdrawn in the change's own transaction
+    (readers then build it from the tables and never see an outdated one) and published again after the commit."""
+    PublicTracking.objects.filter(code=dossier.code).delete()
+    transaction.on_commit(partial(publish_tracking, dossier.pk), robust=True)
+
+
+def publish_tracking_many(dossier_ids) -> int:
+    """Publish the tracking answers of many dossiers at once (the backfill command, generated load data)."""
+    with transaction.atomic(), translation.override(selectors.PUBLISHED_LANGUAGE):
+        rows = selectors.public_tracking_rows(dossier_ids)
+        PublicTracking.objects.filter(dossier_id__in=[row["id"] for row in rows]).delete()
+        PublicTracking.objects.bulk_create(
+            PublicTracking(code=row["code"], dossier_id=row["id"], body=selectors.render_public_payload(row))
+            for row in rows
+        )
+    return len(rows)
+
+
+def publish_tracking(dossier_id: int) -> None:
+    """Render and store the public answer of a dossier (see PublicTracking), under the dossier's row lock, so that
+    two quick changes published out of order still end with the newest."""
+    with transaction.atomic(), translation.override(selectors.PUBLISHED_LANGUAGE):
+        code = Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("code", flat=True).first()
+        data = selectors.public_tracking_data(code) if code else None
+        if data is not None:
+            body = selectors.render_public_payload(data)
+            PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
 
 
 # --- permissions -----------------------------------------------------------------------------------------
@@ -202,6 +238,7 @@ def _new_dossier(procedure, filing_unit, desk, channel, applicant, now, **extra)
         DossierPaper(dossier=dossier, required_paper=paper, name=paper.name, form=paper.form, copies=paper.copies)
         for paper in procedure.papers.all()
     )
+    republish_tracking(dossier)
     return dossier
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.text import fold
 from apps.dossiers.models import Dossier, DossierStep, Outcome, Sequence
+from apps.dossiers.services import publish_tracking_many
 from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
@@ -169,6 +170,7 @@ class Generator:
         with transaction.atomic():
             fast_insert(Dossier, dossiers)
             fast_insert(DossierStep, steps)
+            publish_tracking_many([dossier["id"] for dossier in dossiers])
 
     def _dossier(self) -> tuple[dict, list[dict]]:
         rng = self.rng

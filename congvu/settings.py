@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.calendar",
     "apps.procedures",
     "apps.dossiers",
+    "apps.feedback",
     "apps.portal",
 ]
 

@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from apps.calendar import api as calendar_api
 from apps.core.views import healthz
 from apps.dossiers import api as dossier_api
+from apps.feedback import api as feedback_api
 from apps.org import api as org_api
 from apps.portal.forms import LoginForm
 
@@ -28,6 +29,14 @@ api_v1 = [
     path("dossiers/<str:code>/", dossier_api.DossierDetailView.as_view(), name="dossier-detail"),
     path("dossiers/<str:code>/<slug:action>/", dossier_api.DossierActionView.as_view(), name="dossier-action"),
     path("apologies/<int:pk>/approve/", dossier_api.ApologyApproveView.as_view(), name="apology-approve"),
+    path("public/feedback-categories", feedback_api.CategoryListView.as_view(), name="feedback-categories"),
+    path("public/feedback", feedback_api.PublicFeedbackListView.as_view(), name="public-feedback-list"),
+    path("public/feedback/<str:code>", feedback_api.PublicFeedbackView.as_view(), name="public-feedback"),
+    path("public/feedback/<str:code>/rating", feedback_api.PublicFeedbackRateView.as_view(), name="public-feedback-rate"),
+    path("public/feedback/<str:code>/reopen", feedback_api.PublicFeedbackReopenView.as_view(), name="feedback-reopen"),
+    path("feedback/", feedback_api.FeedbackQueueView.as_view(), name="feedback-list"),
+    path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
+    path("feedback/<str:code>/<slug:action>/", feedback_api.FeedbackActionView.as_view(), name="feedback-action"),
 ]
 
 urlpatterns = [

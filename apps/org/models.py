@@ -30,6 +30,7 @@ class Role(models.TextChoices):
     CLERICAL_OFFICER = "clerical_officer", _("Văn thư")
     PARTY_OFFICE = "party_office", _("Văn phòng cấp ủy")
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+    HOTLINE_OPERATOR = "hotline_operator", _("Điện thoại viên tổng đài 1022")
 
 
 class User(AbstractUser):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.calendar import services as calendar_services
 from apps.core.text import fold
+from apps.feedback.demo import load_feedback_catalogue
 from apps.org import services as org_services
 from apps.org.models import Role, Unit, User
 from apps.portal.demo_catalogue import load_catalogue
@@ -164,6 +165,10 @@ class DemoBuilder:
         )
         self.staff("giamdoc.ttpvhcc", [Role.UNIT_LEADER], centre, "Giám đốc", is_head=True, show=False)
         self.staff("motcua.tinh", [Role.DESK_CLERK], centre, "Cán bộ tiếp nhận")
+        operator = self.staff("tongdai.1022", [Role.HOTLINE_OPERATOR], centre, "Điện thoại viên Tổng đài 1022")
+        org_services.access_grant(
+            actor=None, user=operator, unit=root, reason="Tổng đài 1022 chuyển phản ánh đến mọi đơn vị của tỉnh"
+        )
         for index, commune_name in enumerate(COMMUNES, start=21):
             self._commune(root, commune_name, index, show=index == 24)  # Xã An Phú is shown in full
         self._party()
@@ -176,6 +181,7 @@ class DemoBuilder:
         )
         self._calendar(centre, root)
         load_catalogue()
+        load_feedback_catalogue()
         return self.logins
 
     def _commune(self, root, name, index, show):

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.dossiers import services
@@ -128,13 +129,62 @@ def test_rating_through_the_public_api(w):
     assert APIClient().post(f"/api/v1/public/dossiers/{dossier.code}/rating", forged, format="json").status_code == 403
 
 
-def test_public_tracking_cache_is_dropped_on_every_change(w, django_capture_on_commit_callbacks):
-    dossier = walk_in(w, at("25/11/2026", "09:00"))
-    client = APIClient()
-    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "received"
+def _published(code: str) -> str | None:
+    from apps.dossiers.models import PublicTracking
+
+    return PublicTracking.objects.filter(code=code).values_list("body", flat=True).first()
+
+
+def test_every_change_withdraws_the_published_answer_and_publishes_it_after_commit(
+    w, django_capture_on_commit_callbacks
+):
+    from apps.dossiers.selectors import public_tracking_data, render_public_payload
+
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_forward(actor=w.clerk, dossier=dossier)
-    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
+        dossier = walk_in(w, at("25/11/2026", "09:00"))
+    assert json.loads(_published(dossier.code))["status"] == "received"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+        assert _published(dossier.code) is None  # withdrawn with the change: no reader sees the old answer
+        assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
+    for callback in callbacks:
+        callback()
+    with translation.override("vi"):
+        assert _published(dossier.code) == render_public_payload(public_tracking_data(dossier.code))
+    assert json.loads(_published(dossier.code))["status"] == "in_progress"
+
+
+def test_the_api_answers_from_the_published_row_in_vietnamese_and_from_the_tables_otherwise(
+    w, django_capture_on_commit_callbacks
+):
+    from apps.dossiers.models import PublicTracking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = walk_in(w, at("25/11/2026", "09:00"))
+    PublicTracking.objects.filter(code=dossier.code).update(body='{"marker": true}')
+    assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json() == {"marker": True}
+    client = APIClient()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/api/v1/public/dossiers/{dossier.code}").json()
+    assert english["status"] == "received" and english["status_label"] != "Đã tiếp nhận"
+
+
+def test_publish_tracking_command_publishes_what_is_missing(w):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.dossiers.selectors import public_tracking_data, render_public_payload
+
+    dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]  # never committed: not published
+    assert [_published(d.code) for d in dossiers] == [None, None]
+    output = StringIO()
+    call_command("publish_tracking", stdout=output)
+    assert "2/2" in output.getvalue()
+    with translation.override("vi"):
+        assert [_published(d.code) for d in dossiers] == [
+            render_public_payload(public_tracking_data(d.code)) for d in dossiers
+        ]
 
 
 def test_public_tracking_matches_its_schema_serializer(w):

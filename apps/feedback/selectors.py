@@ -1,0 +1,106 @@
+"""Reads of feedback: staff see what their units received, handle or are named in; the public sees only
+published answers, never contact details."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from apps.calendar.selectors import national_calendar
+from apps.core.text import search_terms
+from apps.feedback.models import Category, Feedback
+from apps.feedback.validation import normalize_phone
+from apps.org.selectors import active_memberships, units_visible_to
+
+S = Feedback.Status
+QUEUE_SCOPES = ("to_classify", "unit", "mine", "due_soon", "late", "answered")
+LIST_RELATED = ("category", "assigned_unit", "assignee", "receiving_unit")
+PUBLIC_FIELDS = ("code", "channel", "category__name", "category__code", "title", "content", "address", "latitude",
+                 "longitude", "status", "received_at", "due_at", "assigned_unit__name", "answer", "answered_at",
+                 "published_at", "is_public", "forwarded_to")  # fmt: skip
+
+
+def feedback_visible_to(user) -> QuerySet[Feedback]:
+    if user is None or not user.is_authenticated:
+        return Feedback.objects.none()
+    if user.is_superuser:
+        return Feedback.objects.all()
+    units = units_visible_to(user).values("pk")
+    return Feedback.objects.filter(Q(receiving_unit__in=units) | Q(assigned_unit__in=units) | Q(about_unit__in=units))
+
+
+def due_soon_limit(now: dt.datetime) -> dt.datetime:
+    return national_calendar().add_working_days(now, 1)
+
+
+def feedback_queue(user, *, scope: str = "unit", query: str = "", category: str = "", now=None) -> QuerySet[Feedback]:
+    now = now or timezone.now()
+    items = feedback_visible_to(user)
+    if scope == "to_classify":
+        items = items.filter(status=S.RECEIVED)
+    elif scope == "unit":
+        items = items.filter(status=S.ASSIGNED, assigned_unit__in=active_memberships(user).values("unit_id"))
+    elif scope == "mine":
+        items = items.filter(status=S.ASSIGNED, assignee=user)
+    elif scope == "due_soon":
+        items = items.filter(status__in=Feedback.OPEN_STATUSES, due_at__gte=now, due_at__lte=due_soon_limit(now))
+    elif scope == "late":
+        items = items.filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)
+    elif scope == "answered":
+        items = items.filter(status__in=(S.ANSWERED, S.FORWARDED, S.CLOSED))
+    for term in search_terms(query):
+        items = items.filter(search_key__contains=term)
+    if category:
+        items = items.filter(category__code=category)
+    order = ("-answered_at", "-pk") if scope == "answered" else ("due_at", "pk")
+    return items.select_related(*LIST_RELATED).order_by(*order)
+
+
+def queue_counts(user, *, now=None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {scope: feedback_queue(user, scope=scope, now=now).count() for scope in QUEUE_SCOPES}
+
+
+def feedback_by_phone(user, phone: str, *, limit: int = 20) -> list[Feedback]:
+    """The hotline operator's lookup: earlier feedback from the same number, newest first."""
+    phone = normalize_phone(phone)
+    if len(phone) < 9:
+        return []
+    return list(
+        feedback_visible_to(user)
+        .filter(contact_phone=phone)
+        .select_related(*LIST_RELATED)
+        .order_by("-received_at")[:limit]
+    )
+
+
+def feedback_for(user, code: str) -> Feedback:
+    return feedback_visible_to(user).select_related(*LIST_RELATED, "procedure", "dossier", "about_unit").get(code=code)
+
+
+def public_feedback(code: str) -> dict | None:
+    """What anyone may see by the code: status and dates; the question and the answer only once published."""
+    row = Feedback.objects.filter(code=code).values(*PUBLIC_FIELDS).first()
+    if row is None:
+        return None
+    if not row["is_public"]:
+        for private in ("content", "address", "latitude", "longitude", "answer"):
+            row[private] = None
+    return row
+
+
+def published_answers(*, query: str = "", category: str = "") -> QuerySet[Feedback]:
+    items = Feedback.objects.filter(is_public=True)
+    for term in search_terms(query):
+        items = items.filter(search_key__contains=term)
+    if category:
+        items = items.filter(category__code=category)
+    return items.select_related("category", "assigned_unit").order_by("-published_at", "-pk")
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def status_counts(items: QuerySet[Feedback]) -> dict[str, int]:
+    return dict(items.values_list("status").annotate(n=Count("pk")).order_by())

@@ -1,0 +1,353 @@
+"""Feedback workflow: received → assigned to the competent unit (or forwarded outside) → answered → published or
+kept private → closed; the citizen may reopen once. Every change is a service with a permission check and an
+audit event; deadlines are counted in working days on the handling unit's calendar."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.calendar.selectors import calendar_for_unit
+from apps.core.audit import record_event
+from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.files import check_upload
+from apps.core.models import Notification
+from apps.core.notifications import notify
+from apps.core.text import normalize_multiline, normalize_text
+from apps.dossiers.services import next_number
+from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating
+from apps.feedback.validation import clean_contact
+from apps.org import selectors as org
+from apps.org.models import Role, Unit
+
+S = Feedback.Status
+FORWARD_WITHIN_DAYS = 5  # Decree 20/2008: forwarded to the competent body within 5 working days
+MAX_FILES = 5
+REOPEN_WITHIN_DAYS = 30
+
+
+def receiving_unit() -> Unit:
+    """The unit running the hotline: the province's public service centre."""
+    root = org.province_root()
+    centre = None
+    if root is not None:
+        centre = org.unit_subtree(root).filter(kind=Unit.Kind.SERVICE_CENTRE, is_active=True).order_by("path").first()
+    if centre is None and root is None:
+        raise DomainError(_("Chưa cấu hình đơn vị tiếp nhận phản ánh (Trung tâm Phục vụ hành chính công)."))
+    return centre or root
+
+
+def new_feedback_code(moment: dt.datetime) -> str:
+    day = timezone.localtime(moment).strftime("%y%m%d")
+    return f"PA-{day}-{next_number(f'feedback:{day}'):04d}"
+
+
+def _add_days(unit: Unit, start: dt.datetime, days) -> dt.datetime:
+    return calendar_for_unit(unit).add_working_days(start, float(Decimal(days)))
+
+
+def _lock(feedback: Feedback) -> Feedback:
+    return (
+        Feedback.objects.select_for_update(of=("self",)).select_related("category", "assigned_unit").get(pk=feedback.pk)
+    )
+
+
+def _require(feedback: Feedback, *statuses) -> None:
+    if feedback.status not in statuses:
+        raise ConflictError(
+            _("Phản ánh %(code)s đang ở trạng thái “%(status)s”: không làm được việc này.")
+            % {"code": feedback.code, "status": feedback.get_status_display()}
+        )
+
+
+def _require_dispatcher(actor, unit: Unit) -> None:
+    """Classifying and assigning: the hotline's operators and leaders, for units they can see."""
+    if actor.is_superuser:
+        return
+    roles = org.user_roles(actor)
+    if not roles & {Role.HOTLINE_OPERATOR, Role.UNIT_LEADER} or not org.can_see_unit(actor, unit):
+        raise PermissionDeniedError(_("Chỉ điện thoại viên tổng đài hoặc lãnh đạo được phân loại, chuyển xử lý."))
+
+
+def _require_handler(actor, feedback: Feedback) -> None:
+    """Answering: a member of the assigned unit, or a leader over it."""
+    if actor.is_superuser:
+        return
+    unit = feedback.assigned_unit
+    member = org.active_memberships(actor).filter(unit=unit).exists()
+    if not (member or org.is_leader_over(actor, unit)):
+        raise PermissionDeniedError(_("Chỉ cán bộ của %(unit)s được trả lời phản ánh này.") % {"unit": unit})
+
+
+def _attach(feedback: Feedback, files) -> None:
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise DomainError(_("Mỗi phản ánh gửi kèm tối đa %(n)d tệp.") % {"n": MAX_FILES}, field="files")
+    checked = [(uploaded, check_upload(uploaded)) for uploaded in files]
+    for uploaded, info in checked:
+        FeedbackAttachment.objects.create(
+            feedback=feedback, file=uploaded, name=uploaded.name[:255], content_type=info.content_type,
+            size=info.size, sha256=info.sha256,
+        )  # fmt: skip
+
+
+def _tell_citizen(feedback: Feedback, text: str, subject: str) -> None:
+    if feedback.contact_phone:
+        notify(Notification.Channel.SMS, feedback.contact_phone, text, obj=feedback)
+    if feedback.contact_email:
+        notify(Notification.Channel.EMAIL, feedback.contact_email, text, subject=subject, obj=feedback)
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    channel: str,
+    category: Category,
+    title: str,
+    content: str,
+    contact: dict | None = None,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    procedure=None,
+    dossier=None,
+    about_unit: Unit | None = None,
+    files=(),
+    actor=None,
+    device_id: str = "",
+    now: dt.datetime | None = None,
+) -> Feedback:
+    """A question, report or proposal from a citizen (web, e-mail, Open311) or logged by an operator (call, desk).
+    The answer is due `category.answer_days` working days after receipt."""
+    now = now or timezone.now()
+    if channel not in Feedback.Channel.values:
+        raise DomainError(_("Kênh tiếp nhận không hợp lệ."), field="channel")
+    if not category.is_active:
+        raise DomainError(_("Loại phản ánh này không còn được tiếp nhận."), field="category")
+    title, content = normalize_text(title), normalize_multiline(content)
+    if len(title) < 5:
+        raise DomainError(_("Vui lòng nhập tiêu đề (ít nhất 5 ký tự)."), field="title")
+    if len(content) < 10:
+        raise DomainError(_("Vui lòng mô tả nội dung phản ánh (ít nhất 10 ký tự)."), field="content")
+    contact = clean_contact(contact or {})
+    _check_coordinates(latitude, longitude)
+    centre = receiving_unit()
+    feedback = Feedback.objects.create(
+        code=new_feedback_code(now), channel=channel, category=category, title=title[:255], content=content,
+        procedure=procedure, dossier=dossier, about_unit=about_unit, address=normalize_text(address)[:500],
+        latitude=latitude, longitude=longitude, open311_device_id=device_id[:100], received_at=now,
+        received_by=actor if actor is not None and actor.is_authenticated else None, receiving_unit=centre,
+        classify_due_at=_add_days(centre, now, FORWARD_WITHIN_DAYS),
+        due_at=_add_days(centre, now, category.answer_days), **contact,
+    )  # fmt: skip
+    _attach(feedback, files)
+    record_event(
+        "feedback.submit", actor=feedback.received_by, obj=feedback, unit=centre,
+        changes={"channel": channel, "category": category.code},
+    )  # fmt: skip
+    _tell_citizen(
+        feedback,
+        _("Phản ánh của Ông/Bà đã được tiếp nhận, mã %(code)s; hạn trả lời %(due)s.")
+        % {"code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%d/%m/%Y")},
+        _("Đã tiếp nhận phản ánh %(code)s") % {"code": feedback.code},
+    )
+    return feedback
+
+
+def _check_coordinates(latitude, longitude) -> None:
+    if (latitude is None) != (longitude is None):
+        raise DomainError(_("Cần cả vĩ độ và kinh độ, hoặc bỏ trống cả hai."), field="latitude")
+    if latitude is not None and not (-90 <= Decimal(str(latitude)) <= 90 and -180 <= Decimal(str(longitude)) <= 180):
+        raise DomainError(_("Tọa độ không hợp lệ."), field="latitude")
+
+
+@transaction.atomic
+def feedback_assign(
+    *, actor, feedback: Feedback, unit: Unit, assignee=None, category: Category | None = None, now=None
+) -> Feedback:
+    """Classify (optionally change the category) and send to the competent unit; the answer deadline stays the one
+    promised at receipt, unless the category changes."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.RECEIVED, S.ASSIGNED)
+    _require_dispatcher(actor, unit)
+    if assignee is not None and not org.active_memberships(assignee).filter(unit=unit).exists():
+        raise DomainError(_("Cán bộ được giao không thuộc %(unit)s.") % {"unit": unit}, field="assignee")
+    changes = {"unit": unit.pk, "from_unit": feedback.assigned_unit_id}
+    if category is not None and category != feedback.category:
+        changes["category"] = [feedback.category.code, category.code]
+        feedback.category = category
+        feedback.due_at = _add_days(feedback.receiving_unit, feedback.received_at, category.answer_days)
+    feedback.status, feedback.assigned_unit, feedback.assignee = S.ASSIGNED, unit, assignee
+    feedback.assigned_at = now
+    feedback.reminded_at = feedback.escalated_at = None
+    feedback.save()
+    record_event("feedback.assign", actor=actor, obj=feedback, unit=unit, changes=changes)
+    return feedback
+
+
+@transaction.atomic
+def feedback_forward(*, actor, feedback: Feedback, to: str, note: str = "", now=None) -> Feedback:
+    """Not ours: forwarded to the competent body outside the system (within 5 working days of receipt)."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.RECEIVED, S.ASSIGNED)
+    _require_dispatcher(actor, feedback.receiving_unit)
+    to = normalize_text(to)
+    if len(to) < 3:
+        raise DomainError(_("Vui lòng ghi rõ cơ quan có thẩm quyền được chuyển đến."), field="to")
+    feedback.status, feedback.forwarded_to, feedback.forwarded_at = S.FORWARDED, to[:255], now
+    feedback.answer = normalize_multiline(note) or _("Phản ánh đã được chuyển đến %(to)s để xem xét, giải quyết.") % {
+        "to": to
+    }
+    feedback.answered_at, feedback.answered_by = now, actor
+    feedback.answered_on_time = now <= feedback.classify_due_at
+    feedback.save()
+    record_event("feedback.forward", actor=actor, obj=feedback, unit=feedback.receiving_unit, changes={"to": to})
+    _tell_citizen(feedback, feedback.answer, _("Phản ánh %(code)s đã được chuyển") % {"code": feedback.code})
+    return feedback
+
+
+@transaction.atomic
+def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = False, now=None) -> Feedback:
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.ASSIGNED)
+    _require_handler(actor, feedback)
+    answer = normalize_multiline(answer)
+    if len(answer) < 10:
+        raise DomainError(_("Nội dung trả lời quá ngắn."), field="answer")
+    feedback.status, feedback.answer, feedback.answered_at, feedback.answered_by = S.ANSWERED, answer, now, actor
+    feedback.answered_on_time = now <= feedback.due_at
+    if publish:
+        feedback.is_public, feedback.published_at = True, now
+    feedback.save()
+    record_event(
+        "feedback.answer", actor=actor, obj=feedback, unit=feedback.assigned_unit,
+        changes={"on_time": feedback.answered_on_time, "public": publish},
+    )  # fmt: skip
+    _tell_citizen(
+        feedback,
+        _("Phản ánh %(code)s đã được trả lời. Xem tại cổng thông tin, mục Phản ánh, kiến nghị.")
+        % {"code": feedback.code},
+        _("Trả lời phản ánh %(code)s") % {"code": feedback.code},
+    )
+    return feedback
+
+
+@transaction.atomic
+def feedback_set_public(*, actor, feedback: Feedback, public: bool, now=None) -> Feedback:
+    """Publish an answer (or withdraw it): only answered feedback; contact details are never published."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.ANSWERED, S.CLOSED)
+    if feedback.assigned_unit is None:
+        raise ConflictError(_("Phản ánh đã chuyển ra ngoài không được công khai ở đây."))
+    _require_handler(actor, feedback)
+    feedback.is_public, feedback.published_at = public, (now if public else None)
+    feedback.save()
+    record_event(
+        "feedback.publish" if public else "feedback.unpublish",
+        actor=actor, obj=feedback, unit=feedback.assigned_unit,
+    )  # fmt: skip
+    return feedback
+
+
+@transaction.atomic
+def feedback_close(*, actor, feedback: Feedback, now=None) -> Feedback:
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.ANSWERED, S.FORWARDED)
+    if feedback.assigned_unit is not None:
+        _require_handler(actor, feedback)
+    else:
+        _require_dispatcher(actor, feedback.receiving_unit)
+    feedback.status, feedback.closed_at = S.CLOSED, now
+    feedback.save()
+    record_event("feedback.close", actor=actor, obj=feedback, unit=feedback.assigned_unit or feedback.receiving_unit)
+    return feedback
+
+
+@transaction.atomic
+def feedback_reopen(*, feedback: Feedback, phone: str, reason: str, now=None) -> Feedback:
+    """The citizen is not satisfied with the answer: reopened once, within 30 days, with a new deadline. The phone
+    given at submission proves it is the sender (anonymous feedback cannot be reopened)."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.ANSWERED, S.CLOSED)
+    if feedback.assigned_unit is None:
+        raise ConflictError(_("Phản ánh đã chuyển đến cơ quan khác; vui lòng liên hệ cơ quan đó."))
+    if not feedback.contact_phone or clean_contact({"contact_phone": phone})["contact_phone"] != feedback.contact_phone:
+        raise PermissionDeniedError(_("Số điện thoại không khớp với số đã dùng khi gửi phản ánh."))
+    if feedback.reopened_at is not None:
+        raise ConflictError(_("Phản ánh %(code)s đã được mở lại một lần.") % {"code": feedback.code})
+    if calendar_for_unit(feedback.assigned_unit).elapsed_working_days(feedback.answered_at, now) > REOPEN_WITHIN_DAYS:
+        raise ConflictError(_("Đã quá %(n)d ngày làm việc kể từ khi trả lời.") % {"n": REOPEN_WITHIN_DAYS})
+    reason = normalize_multiline(reason)
+    if len(reason) < 10:
+        raise DomainError(_("Vui lòng nêu lý do chưa đồng ý với nội dung trả lời."), field="reason")
+    feedback.status, feedback.reopened_at, feedback.reopen_reason = S.ASSIGNED, now, reason
+    feedback.closed_at = None
+    feedback.due_at = _add_days(feedback.assigned_unit, now, feedback.category.answer_days)
+    feedback.reminded_at = feedback.escalated_at = None
+    feedback.save()
+    record_event("feedback.reopen", obj=feedback, unit=feedback.assigned_unit, changes={"reason": reason})
+    return feedback
+
+
+@transaction.atomic
+def feedback_rate(*, feedback: Feedback, level: str, comment: str = "") -> FeedbackRating:
+    feedback = _lock(feedback)
+    _require(feedback, S.ANSWERED, S.CLOSED)
+    if level not in FeedbackRating.Level.values:
+        raise DomainError(_("Vui lòng chọn mức độ hài lòng."), field="level")
+    if FeedbackRating.objects.filter(feedback=feedback).exists():
+        raise ConflictError(_("Câu trả lời này đã được đánh giá."))
+    rating = FeedbackRating.objects.create(feedback=feedback, level=level, comment=normalize_multiline(comment))
+    record_event("feedback.rate", obj=feedback, unit=feedback.assigned_unit, changes={"level": level})
+    return rating
+
+
+# --- reminders and escalation ----------------------------------------------------------------------------
+
+
+def _unit_people(unit: Unit, *, heads_only: bool = False):
+    memberships = org.active_memberships_of_unit(unit).select_related("user")
+    if heads_only:
+        memberships = memberships.filter(is_head=True)
+    return [m.user for m in memberships]
+
+
+def _staff_notice(users, text: str, subject: str, feedback: Feedback) -> None:
+    for user in users:
+        notify(Notification.Channel.EMAIL, user.email, text, subject=subject, obj=feedback)
+
+
+def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Due within one working day: remind the assignee (or the unit). Late: tell the unit's head, once."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    open_assigned = Feedback.objects.filter(status=S.ASSIGNED).select_related("assigned_unit", "assignee")
+    for feedback in open_assigned.filter(reminded_at__isnull=True, due_at__gte=now):
+        if calendar_for_unit(feedback.assigned_unit).add_working_days(now, 1) < feedback.due_at:
+            continue
+        with transaction.atomic():
+            people = [feedback.assignee] if feedback.assignee else _unit_people(feedback.assigned_unit)
+            _staff_notice(people, _("Phản ánh %(code)s sắp đến hạn trả lời (%(due)s).") % {
+                "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
+                _("Sắp đến hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip
+            Feedback.objects.filter(pk=feedback.pk).update(reminded_at=now)
+            record_event("feedback.remind", obj=feedback, unit=feedback.assigned_unit)
+            counts["reminded"] += 1
+    for feedback in open_assigned.filter(escalated_at__isnull=True, due_at__lt=now):
+        with transaction.atomic():
+            _staff_notice(_unit_people(feedback.assigned_unit, heads_only=True),
+                _("Phản ánh %(code)s đã quá hạn trả lời từ %(due)s.") % {
+                    "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
+                _("Quá hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip
+            Feedback.objects.filter(pk=feedback.pk).update(escalated_at=now)
+            record_event("feedback.escalate", obj=feedback, unit=feedback.assigned_unit)
+            counts["escalated"] += 1
+    return counts

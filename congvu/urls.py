@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
+    path("", include("apps.feedback.urls")),
     path(
         "tai-khoan/dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

@@ -1,0 +1,225 @@
+"""Feedback pages: citizens (send, follow, search published answers, rate, reopen) and staff (queue, the hotline
+operator's screen, the feedback page with the actions allowed now)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
+
+from apps.core.errors import DomainError
+from apps.core.ratelimit import over_limit
+from apps.dossiers.models import Dossier
+from apps.feedback import selectors, services
+from apps.feedback.api import run_action
+from apps.feedback.forms import CallForm, FeedbackForm, RateForm, ReopenForm
+from apps.feedback.models import AnswerTemplate, Category, Feedback
+from apps.org import selectors as org
+from apps.org.models import Role, Unit
+
+S = Feedback.Status
+QUEUE_LABELS = {
+    "to_classify": _("Chờ phân loại"), "unit": _("Đơn vị tôi"), "mine": _("Được giao cho tôi"),
+    "due_soon": _("Sắp đến hạn"), "late": _("Quá hạn"), "answered": _("Đã trả lời"),
+}  # fmt: skip
+
+
+def _submit(form, *, channel: str, actor=None, files=()) -> Feedback:
+    data = form.cleaned_data
+    code = data["dossier"].strip().upper()
+    dossier = Dossier.objects.filter(code=code).first() if code else None
+    if code and dossier is None:
+        raise DomainError(_("Không tìm thấy hồ sơ có mã này."), field="dossier")
+    return services.feedback_submit(
+        channel=channel, category=data["category"], title=data["title"], content=data["content"],
+        contact=form.contact(), address=data["address"], dossier=dossier,
+        procedure=dossier.procedure if dossier else None, actor=actor, files=files,
+    )  # fmt: skip
+
+
+# --- citizens --------------------------------------------------------------------------------------------
+
+
+def public_list(request):
+    query, category = request.GET.get("q", ""), request.GET.get("loai", "")
+    answers = selectors.published_answers(query=query, category=category)
+    return render(request, "feedback/public_list.html", {
+        "page": Paginator(answers, 20).get_page(request.GET.get("page")), "query": query, "category": category,
+        "categories": selectors.active_categories(),
+    })  # fmt: skip
+
+
+def public_send(request):
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if over_limit(request, "feedback", 10, 3600):
+            messages.error(request, _("Bạn đã gửi quá nhiều phản ánh trong một giờ, vui lòng thử lại sau."))
+        elif form.is_valid():
+            try:
+                feedback = _submit(form, channel=Feedback.Channel.WEB, files=request.FILES.getlist("files"))
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Đã nhận phản ánh, mã %(code)s. Hạn trả lời: %(due)s. Hãy ghi lại mã để theo dõi.")
+                    % {"code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%d/%m/%Y")},
+                )
+                return redirect("feedback:public-detail", code=feedback.code)
+    return render(request, "feedback/public_send.html", {"form": form, "categories": selectors.active_categories()})
+
+
+@never_cache
+def public_detail(request, code: str):
+    if over_limit(request, "feedback-lookup", 30):
+        messages.error(request, _("Bạn tra cứu quá nhiều lần, vui lòng thử lại sau một phút."))
+        return redirect("feedback:public-list")
+    row = selectors.public_feedback(code.strip().upper())
+    if row is None:
+        raise Http404
+    feedback = Feedback.objects.only("pk", "status", "reopened_at", "assigned_unit_id").get(code=row["code"])
+    rate_form, reopen_form = RateForm(), ReopenForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = rate_form = RateForm(request.POST) if action == "rate" else rate_form
+        if action == "reopen":
+            form = reopen_form = ReopenForm(request.POST)
+        if action not in ("rate", "reopen") or over_limit(request, "feedback-post", 10, 600):
+            messages.error(request, _("Thao tác không hợp lệ hoặc quá nhiều lần."))
+        elif form.is_valid():
+            try:
+                if action == "rate":
+                    services.feedback_rate(feedback=feedback, **form.cleaned_data)
+                    messages.success(request, _("Cảm ơn Ông/Bà đã đánh giá."))
+                else:
+                    services.feedback_reopen(feedback=feedback, **form.cleaned_data)
+                    messages.success(request, _("Phản ánh đã được mở lại; đơn vị sẽ trả lời lại."))
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("feedback:public-detail", code=row["code"])
+    rated = hasattr(feedback, "rating") if feedback.status in (S.ANSWERED, S.CLOSED) else True
+    return render(request, "feedback/public_detail.html", {
+        "f": row, "status_label": Feedback.Status(row["status"]).label, "can_rate": not rated,
+        "can_reopen": feedback.status in (S.ANSWERED, S.CLOSED) and feedback.reopened_at is None
+        and feedback.assigned_unit_id is not None,
+        "rate_form": rate_form, "reopen_form": reopen_form,
+    })  # fmt: skip
+
+
+def public_follow(request):
+    code = (request.GET.get("ma") or "").strip().upper()
+    if code:
+        return redirect("feedback:public-detail", code=code)
+    return redirect("feedback:public-list")
+
+
+# --- staff -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    scope = request.GET.get("scope", "unit")
+    if scope not in selectors.QUEUE_SCOPES:
+        scope = "unit"
+    now, query = timezone.now(), request.GET.get("q", "")
+    items = selectors.feedback_queue(request.user, scope=scope, query=query, now=now)
+    return render(request, "feedback/queue.html", {
+        "page": Paginator(items, 30).get_page(request.GET.get("page")), "scope": scope, "query": query,
+        "scopes": list(QUEUE_LABELS.items()), "counts": selectors.queue_counts(request.user, now=now), "now": now,
+        "can_log_call": _is_dispatcher(request.user),
+    })  # fmt: skip
+
+
+def _is_dispatcher(user) -> bool:
+    return user.is_superuser or bool(org.user_roles(user) & {Role.HOTLINE_OPERATOR, Role.UNIT_LEADER})
+
+
+@login_required
+def operator(request):
+    """The hotline screen: the caller's number first (earlier feedback appears), then the question; under a minute."""
+    if not _is_dispatcher(request.user):
+        raise Http404
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback = _submit(form, channel=form.cleaned_data["channel"], actor=request.user)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã ghi nhận phản ánh %(code)s.") % {"code": feedback.code})
+            return redirect("feedback:detail", code=feedback.code)
+    return render(request, "feedback/operator.html", {
+        "form": form, "templates": AnswerTemplate.objects.select_related("category"),
+        "earlier": selectors.feedback_by_phone(request.user, request.POST.get("contact_phone", "")),
+    })  # fmt: skip
+
+
+@login_required
+def by_phone(request):
+    """htmx: earlier feedback from the number being typed."""
+    return render(request, "feedback/_by_phone.html", {
+        "earlier": selectors.feedback_by_phone(request.user, request.GET.get("contact_phone", "")),
+    })  # fmt: skip
+
+
+def _actions_for(user, feedback: Feedback) -> list[str]:
+    handler = feedback.assigned_unit is not None and (
+        user.is_superuser or org.active_memberships(user).filter(unit=feedback.assigned_unit).exists()
+        or org.is_leader_over(user, feedback.assigned_unit)
+    )  # fmt: skip
+    actions = []
+    if feedback.status in (S.RECEIVED, S.ASSIGNED) and _is_dispatcher(user):
+        actions += ["assign", "forward"]
+    if feedback.status == S.ASSIGNED and handler:
+        actions.append("answer")
+    if feedback.status in (S.ANSWERED, S.CLOSED) and handler:
+        actions.append("unpublish" if feedback.is_public else "publish")
+    if (feedback.status == S.ANSWERED and handler) or (feedback.status == S.FORWARDED and _is_dispatcher(user)):
+        actions.append("close")
+    return actions
+
+
+@login_required
+def detail(request, code: str):
+    try:
+        feedback = selectors.feedback_for(request.user, code)
+    except Feedback.DoesNotExist as error:
+        raise Http404 from error
+    units = org.units_visible_to(request.user).filter(is_active=True).exclude(kind=Unit.Kind.PARTY_CELL)
+    return render(request, "feedback/detail.html", {
+        "f": feedback, "actions": _actions_for(request.user, feedback), "now": timezone.now(),
+        "units": units.order_by("path")[:500], "categories": Category.objects.filter(is_active=True),
+        "templates": AnswerTemplate.objects.filter(Q(category=feedback.category) | Q(category__isnull=True)),
+        "attachments": feedback.attachments.all(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def act(request, code: str, action: str):
+    try:
+        feedback = selectors.feedback_for(request.user, code)
+    except Feedback.DoesNotExist as error:
+        raise Http404 from error
+    data = {
+        "unit": request.POST.get("unit") or None, "assignee": request.POST.get("assignee", ""),
+        "category": request.POST.get("category", ""), "to": request.POST.get("to", ""),
+        "answer": request.POST.get("answer", ""), "publish": request.POST.get("publish") == "on",
+    }  # fmt: skip
+    try:
+        run_action(action, request.user, feedback, data)
+    except (DomainError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or _("Thao tác không hợp lệ."))
+    except Http404:
+        messages.error(request, _("Không tìm thấy đơn vị hoặc cán bộ được chọn."))
+    else:
+        messages.success(request, _("Đã cập nhật phản ánh %(code)s.") % {"code": feedback.code})
+    return redirect(reverse("feedback:detail", args=[feedback.code]))

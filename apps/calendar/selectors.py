@@ -2,6 +2,7 @@
 
 import calendar as month_calendar
 import datetime as dt
+import functools
 import threading
 
 from django.conf import settings
@@ -61,7 +62,9 @@ def calendar_for_unit(unit) -> WorkingCalendar:
     return built
 
 
+@functools.cache
 def national_calendar() -> WorkingCalendar:
+    """National rules only (no unit overrides): built once per process, as building it computes years of holidays."""
     return WorkingCalendar(tz=settings.TIME_ZONE)
 
 

@@ -291,6 +291,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cong vu <khongtraloi@congvu.local>")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "apps.core.sms.LogSmsBackend")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in messages to citizens
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "congvu.local")  # GeoReport v2 jurisdiction_id
 
 # --- logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -32,7 +32,9 @@ api_v1 = [
     path("public/feedback-categories", feedback_api.CategoryListView.as_view(), name="feedback-categories"),
     path("public/feedback", feedback_api.PublicFeedbackListView.as_view(), name="public-feedback-list"),
     path("public/feedback/<str:code>", feedback_api.PublicFeedbackView.as_view(), name="public-feedback"),
-    path("public/feedback/<str:code>/rating", feedback_api.PublicFeedbackRateView.as_view(), name="public-feedback-rate"),
+    path(
+        "public/feedback/<str:code>/rating", feedback_api.PublicFeedbackRateView.as_view(), name="public-feedback-rate"
+    ),
     path("public/feedback/<str:code>/reopen", feedback_api.PublicFeedbackReopenView.as_view(), name="feedback-reopen"),
     path("feedback/", feedback_api.FeedbackQueueView.as_view(), name="feedback-list"),
     path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
@@ -58,6 +60,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("open311/v2/", include("apps.feedback.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,8 @@
 """Citizens' feedback (phản ánh, kiến nghị — PAKN): hotline 1022 calls, web, e-mail and walk-in; categories with
 their answer deadlines (also the Open311 services); answers, publication, ratings."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,10 @@ class Feedback(models.Model):
     contact_phone = models.CharField(_("điện thoại"), max_length=20, blank=True, db_index=True)
     contact_email = models.EmailField(_("thư điện tử"), blank=True)
     open311_device_id = models.CharField(max_length=100, blank=True)
+    open311_token = models.UUIDField(null=True, blank=True, unique=True)
+    open311_client = models.ForeignKey(
+        "feedback.Open311Key", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField(_("tiếp nhận lúc"))
     received_by = models.ForeignKey(
@@ -173,3 +179,25 @@ class FeedbackRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id}: {self.level}"
+
+
+class Open311Key(models.Model):
+    """An application allowed to post service requests through Open311 (its api_key)."""
+
+    name = models.CharField(_("ứng dụng"), max_length=200)
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    contact = models.CharField(_("liên hệ"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa Open311")
+        verbose_name_plural = _("khóa Open311")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)

@@ -3,6 +3,7 @@ kept private → closed; the citizen may reopen once. Every change is a service 
 audit event; deadlines are counted in working days on the handling unit's calendar."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.db import transaction
@@ -117,6 +118,7 @@ def feedback_submit(
     files=(),
     actor=None,
     device_id: str = "",
+    open311_client=None,
     now: dt.datetime | None = None,
 ) -> Feedback:
     """A question, report or proposal from a citizen (web, e-mail, Open311) or logged by an operator (call, desk).
@@ -137,7 +139,8 @@ def feedback_submit(
     feedback = Feedback.objects.create(
         code=new_feedback_code(now), channel=channel, category=category, title=title[:255], content=content,
         procedure=procedure, dossier=dossier, about_unit=about_unit, address=normalize_text(address)[:500],
-        latitude=latitude, longitude=longitude, open311_device_id=device_id[:100], received_at=now,
+        latitude=latitude, longitude=longitude, open311_device_id=device_id[:100], open311_client=open311_client,
+        open311_token=uuid.uuid4() if channel == Feedback.Channel.OPEN311 else None, received_at=now,
         received_by=actor if actor is not None and actor.is_authenticated else None, receiving_unit=centre,
         classify_due_at=_add_days(centre, now, FORWARD_WITHIN_DAYS),
         due_at=_add_days(centre, now, category.answer_days), **contact,

@@ -259,7 +259,7 @@ class FeedbackDetailView(generics.RetrieveAPIView):
 ACTIONS = ("assign", "forward", "answer", "publish", "unpublish", "close")
 
 
-class ActionSerializer(serializers.Serializer):
+class FeedbackActionSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, help_text="assign: đơn vị xử lý")
     assignee = serializers.CharField(required=False, allow_blank=True, help_text="assign: tên đăng nhập cán bộ")
     category = serializers.CharField(required=False, allow_blank=True, help_text="assign: đổi loại phản ánh")
@@ -292,14 +292,15 @@ def run_action(action: str, actor, feedback: Feedback, data: dict) -> Feedback:
 
 class FeedbackActionView(APIView):
     @extend_schema(
-        request=ActionSerializer,
+        request=FeedbackActionSerializer,
         responses=FeedbackSerializer,
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
         summary="Phân loại, chuyển xử lý, trả lời, công khai, kết thúc phản ánh",
+        operation_id="feedback_action",
     )
     def post(self, request, code: str, action: str):
         feedback = get_object_or_404(selectors.feedback_visible_to(request.user), code=code)
-        serializer = ActionSerializer(data=request.data)
+        serializer = FeedbackActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         feedback = run_action(action, request.user, feedback, serializer.validated_data)
         return Response(FeedbackSerializer(feedback).data)

@@ -166,9 +166,10 @@ class DemoBuilder:
         self.staff("giamdoc.ttpvhcc", [Role.UNIT_LEADER], centre, "Giám đốc", is_head=True, show=False)
         self.staff("motcua.tinh", [Role.DESK_CLERK], centre, "Cán bộ tiếp nhận")
         operator = self.staff("tongdai.1022", [Role.HOTLINE_OPERATOR], centre, "Điện thoại viên Tổng đài 1022")
-        org_services.access_grant(
-            actor=None, user=operator, unit=root, reason="Tổng đài 1022 chuyển phản ánh đến mọi đơn vị của tỉnh"
-        )
+        if not operator.access_grants.filter(unit=root).exists():
+            org_services.access_grant(
+                actor=None, user=operator, unit=root, reason="Tổng đài 1022 chuyển phản ánh đến mọi đơn vị của tỉnh"
+            )
         for index, commune_name in enumerate(COMMUNES, start=21):
             self._commune(root, commune_name, index, show=index == 24)  # Xã An Phú is shown in full
         self._party()

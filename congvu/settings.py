@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.procedures",
     "apps.dossiers",
     "apps.feedback",
+    "apps.stats",
     "apps.portal",
 ]
 

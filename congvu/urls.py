@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
     path("", include("apps.feedback.urls")),
+    path("", include("apps.stats.urls")),
     path(
         "tai-khoan/dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

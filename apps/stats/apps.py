@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "apps.stats"
+    label = "stats"
+    verbose_name = _("Chỉ số chất lượng phục vụ")

@@ -1,0 +1,60 @@
+"""The dashboard's tables as an .xlsx workbook, for staff to file or print."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+COUNT_LABELS = {
+    "received": _("Hồ sơ tiếp nhận"), "returned": _("Hồ sơ đã trả kết quả"),
+    "returned_on_time": _("Trả đúng hoặc trước hạn"), "received_on_time": _("Tiếp nhận trong kỳ, đã trả đúng hạn"),
+    "late_now": _("Hồ sơ đang quá hạn (hiện tại)"), "online": _("Hồ sơ trực tuyến"),
+    "full_online": _("Hồ sơ trực tuyến toàn trình"), "paid": _("Hồ sơ đã nộp phí"),
+    "paid_online": _("Nộp phí trực tuyến"), "digitised": _("Hồ sơ có thành phần điện tử"),
+    "ratings": _("Lượt đánh giá hồ sơ"), "ratings_satisfied": _("Hài lòng và rất hài lòng"),
+    "politeness_satisfied": _("Hài lòng về thái độ phục vụ"), "feedback_received": _("Phản ánh tiếp nhận"),
+    "feedback_answered": _("Phản ánh đã trả lời"), "feedback_on_time": _("Trả lời đúng hạn"),
+    "feedback_published": _("Câu trả lời được công khai"), "feedback_late_now": _("Phản ánh đang quá hạn"),
+    "feedback_ratings": _("Lượt đánh giá trả lời"), "feedback_satisfied": _("Hài lòng với trả lời"),
+}  # fmt: skip
+RATE_LABELS = {
+    "on_time": _("Tỷ lệ trả đúng hạn"), "online": _("Tỷ lệ trực tuyến"),
+    "full_online": _("Tỷ lệ trực tuyến toàn trình"),
+    "online_payment": _("Tỷ lệ thanh toán trực tuyến"), "satisfaction": _("Tỷ lệ hài lòng (hồ sơ và phản ánh)"),
+    "dossier_satisfaction": _("Hài lòng khi giải quyết hồ sơ"), "politeness": _("Hài lòng về thái độ phục vụ"),
+    "feedback_on_time": _("Phản ánh trả lời đúng hạn"), "feedback_satisfaction": _("Hài lòng với trả lời phản ánh"),
+}  # fmt: skip
+
+
+def dashboard_xlsx(data: dict, officers: list[dict] | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Chỉ số"))
+    sheet.append([f"{data['unit'].name} — {data['period'].label}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([str(_("Chỉ tiêu")), str(_("Giá trị"))])
+    for key, label in COUNT_LABELS.items():
+        sheet.append([str(label), data["counts"][key]])
+    for key, label in RATE_LABELS.items():
+        value = data["rates"][key]
+        sheet.append([str(label) + " (%)", float(value) if value is not None else None])
+    groups = workbook.create_sheet(str(_("Bộ chỉ số 766")))
+    groups.append([str(label) for label in (_("Nhóm"), _("Điểm tối đa"), _("Điểm"), _("Cách tính"))])
+    for group in data["groups"]:
+        points = float(group["points"]) if group["points"] is not None else None
+        groups.append([str(group["name"]), group["weight"], points, str(group["formula"])])
+    if officers is not None:
+        sheet = workbook.create_sheet(str(_("Cán bộ")))
+        sheet.append(
+            [str(label) for label in (_("Cán bộ"), _("Đơn vị"), _("Bước đã xử lý"), _("Đúng hạn"), _("Tỷ lệ (%)"))]
+        )
+        for row in officers:
+            rate = float(row["rate"]) if row["rate"] is not None else None
+            sheet.append([row["finished_by__full_name"] or row["finished_by__username"], row["unit__name"],
+                          row["steps"], row["on_time"], rate])  # fmt: skip
+    for worksheet in workbook.worksheets:
+        worksheet.column_dimensions["A"].width = 48
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()

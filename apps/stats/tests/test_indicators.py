@@ -1,0 +1,197 @@
+"""Every figure of the dashboard recomputed with plain SQL over the same data, and the Decision 766 points."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from apps.dossiers.models import Dossier, Rating
+from apps.feedback.models import Category, Feedback, FeedbackRating
+from apps.org.models import Unit
+from apps.stats import selectors
+from apps.stats.selectors import Period
+
+pytestmark = pytest.mark.django_db
+YEAR = Period("year", 2026)
+
+
+@pytest.fixture
+def history(demo):
+    from io import StringIO
+
+    from apps.feedback import services
+
+    call_command("generate_load_data", dossiers=600, days=400, seed=7, stdout=StringIO())
+    rng = random.Random(3)
+    levels = ["very_satisfied", "satisfied", "not_satisfied"]
+    for dossier in Dossier.objects.filter(status=Dossier.Status.RETURNED)[:200]:
+        Rating.objects.create(dossier=dossier, overall=rng.choice(levels), politeness=rng.choice(levels),
+                              timeliness=rng.choice(levels))  # fmt: skip
+    units = list(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT)[:6])
+    categories = list(Category.objects.all())
+    for index in range(60):
+        feedback = services.feedback_submit(
+            channel="web", category=rng.choice(categories), title=f"Phản ánh số {index}",
+            content="Nội dung phản ánh để kiểm tra số liệu.",
+            now=timezone.make_aware(dt.datetime(2026, rng.randint(1, 11), rng.randint(1, 28), 9)),
+        )  # fmt: skip
+        if index % 4:
+            Feedback.objects.filter(pk=feedback.pk).update(
+                status=Feedback.Status.ANSWERED, assigned_unit=rng.choice(units), answer="Đã trả lời.",
+                answered_at=feedback.received_at + dt.timedelta(days=rng.randint(1, 12)),
+                answered_on_time=rng.random() < 0.8, is_public=rng.random() < 0.5,
+            )  # fmt: skip
+            if index % 3:
+                FeedbackRating.objects.create(feedback=feedback, level=rng.choice(levels))
+    return demo
+
+
+def sql_count(query: str, params: list) -> int:
+    """Datetimes are adapted as the database stores them (UTC text on SQLite), the rest is plain SQL."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(p) if isinstance(p, dt.datetime) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]
+
+
+def sql_dossier_counts(unit: Unit, start, end) -> dict[str, int]:
+    base = "FROM dossiers_dossier d JOIN org_unit u ON u.id = d.filing_unit_id WHERE u.path LIKE %s"
+    prefix = unit.path + "%"
+    period = " AND d.received_at >= %s AND d.received_at < %s"
+    count = lambda where, extra=(): sql_count(f"SELECT COUNT(*) {base}{where}", [prefix, *extra])  # noqa: E731
+    rated = (
+        "FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id JOIN org_unit u "
+        "ON u.id = d.filing_unit_id WHERE u.path LIKE %s AND r.created_at >= %s AND r.created_at < %s"
+    )
+    return {
+        "received": count(period, (start, end)),
+        "received_on_time": count(
+            period + " AND d.status = 'returned' AND d.outcome IN ('early', 'on_time')", (start, end)
+        ),
+        "online": count(period + " AND d.channel = 'online'", (start, end)),
+        "full_online": sql_count(
+            f"SELECT COUNT(*) {base}{period} AND d.channel = 'online' AND d.procedure_id IN "
+            "(SELECT id FROM procedures_procedure WHERE online_level = 'full')",
+            [prefix, start, end],
+        ),
+        "paid": count(period + " AND d.payment IN ('paid_online', 'paid_at_desk')", (start, end)),
+        "paid_online": count(period + " AND d.payment = 'paid_online'", (start, end)),
+        "digitised": count(
+            period + " AND EXISTS (SELECT 1 FROM dossiers_attachment a WHERE a.dossier_id = d.id)", (start, end)
+        ),
+        "returned": count(" AND d.returned_at >= %s AND d.returned_at < %s", (start, end)),
+        "returned_on_time": count(
+            " AND d.returned_at >= %s AND d.returned_at < %s AND d.outcome IN ('early', 'on_time')", (start, end)
+        ),
+        "late_now": count(
+            " AND d.status IN ('received', 'in_progress', 'supplement_requested', 'ready') AND d.appointment_at < %s",
+            (timezone.now(),),
+        ),
+        "ratings": sql_count(f"SELECT COUNT(*) {rated}", [prefix, start, end]),
+        "ratings_satisfied": sql_count(
+            f"SELECT COUNT(*) {rated} AND r.overall IN ('very_satisfied', 'satisfied')", [prefix, start, end]
+        ),
+        "politeness_satisfied": sql_count(
+            f"SELECT COUNT(*) {rated} AND r.politeness IN ('very_satisfied', 'satisfied')", [prefix, start, end]
+        ),
+    }
+
+
+def sql_feedback_counts(unit: Unit, start, end) -> dict[str, int]:
+    mine = (
+        "FROM feedback_feedback f LEFT JOIN org_unit a ON a.id = f.assigned_unit_id JOIN org_unit r "
+        "ON r.id = f.receiving_unit_id WHERE (a.path LIKE %s OR (f.assigned_unit_id IS NULL AND r.path LIKE %s))"
+    )
+    prefix = unit.path + "%"
+    count = lambda where, extra: sql_count(f"SELECT COUNT(*) {mine}{where}", [prefix, prefix, *extra])  # noqa: E731
+    answered = " AND f.answered_at >= %s AND f.answered_at < %s"
+    rated = (f"SELECT COUNT(*) FROM feedback_feedbackrating g WHERE g.rated_at >= %s AND g.rated_at < %s "
+             f"AND g.feedback_id IN (SELECT f.id {mine})")  # fmt: skip
+    return {
+        "feedback_received": count(" AND f.received_at >= %s AND f.received_at < %s", (start, end)),
+        "feedback_answered": count(answered, (start, end)),
+        "feedback_on_time": count(answered + " AND f.answered_on_time", (start, end)),
+        "feedback_published": count(answered + " AND f.is_public", (start, end)),
+        "feedback_late_now": count(" AND f.status IN ('received', 'assigned') AND f.due_at < %s", (timezone.now(),)),
+        "feedback_ratings": sql_count(rated, [start, end, prefix, prefix]),
+        "feedback_satisfied": sql_count(
+            rated.replace("WHERE", "WHERE g.level IN ('very_satisfied', 'satisfied') AND", 1),
+            [start, end, prefix, prefix],
+        ),
+    }
+
+
+@pytest.mark.parametrize("period", [YEAR, Period("quarter", 2026, 3), Period("month", 2026, 10)])
+def test_every_count_equals_plain_sql(history, period):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    commune = Unit.objects.get(name="Ủy ban nhân dân xã An Phú")
+    for unit in (province, commune):
+        computed = selectors.dossier_counts(unit, period) | selectors.feedback_counts(unit, period)
+        expected = sql_dossier_counts(unit, period.start, period.end) | sql_feedback_counts(
+            unit, period.start, period.end
+        )
+        assert computed == expected, unit
+    assert expected["received"] > 0 or period.kind != "year"
+
+
+def test_points_follow_the_formulas(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    data = selectors.indicators(province, YEAR)
+    c, groups = data["counts"], {g["code"]: g["points"] for g in data["groups"]}
+    q = Decimal("0.01")
+    assert groups["progress"] == (20 * Decimal(c["received_on_time"]) / c["received"]).quantize(q)
+    service = min(Decimal(1), Decimal(c["ratings_satisfied"]) / c["ratings"] / Decimal("0.9"))
+    expected_satisfaction = (
+        (6 * service).quantize(q)
+        + (6 * Decimal(c["feedback_on_time"]) / c["feedback_answered"]).quantize(q)
+        + (6 * Decimal(c["feedback_satisfied"]) / c["feedback_ratings"]).quantize(q)
+    )
+    assert groups["satisfaction"] == expected_satisfaction
+    assert data["rates"]["satisfaction"] == (
+        Decimal(100 * (c["ratings_satisfied"] + c["feedback_satisfied"])) / (c["ratings"] + c["feedback_ratings"])
+    ).quantize(q)
+    assert 0 <= selectors.total_points(data["groups"]) <= 100
+
+
+def test_figures_follow_a_late_change_at_once(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    before = selectors.indicators(province, YEAR)["counts"]
+    dossier = Dossier.objects.filter(status=Dossier.Status.RETURNED, outcome="late",
+                                     received_at__year=2026, returned_at__year=2026).first()  # fmt: skip
+    Dossier.objects.filter(pk=dossier.pk).update(outcome="on_time")  # e.g. a corrected hand-over time
+    after = selectors.indicators(province, YEAR)["counts"]
+    assert after["returned_on_time"] == before["returned_on_time"] + 1
+    assert after["received_on_time"] == before["received_on_time"] + 1
+
+
+def test_public_dashboard_pages_and_excel(history):
+    client = Client()
+    page = client.get("/chat-luong-phuc-vu/?ky=year&nam=2026")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Tiến độ giải quyết" in text and "<svg" in text
+    assert "Theo cán bộ" not in text  # officers are on the staff dashboard only
+    export = client.get("/chat-luong-phuc-vu/?ky=quarter&nam=2026&so=3&xuat=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(export.content))
+    assert book.sheetnames == ["Chỉ số", "Bộ chỉ số 766"] and book["Chỉ số"]["A3"].value == "Hồ sơ tiếp nhận"
+
+
+def test_staff_dashboard_is_scoped(history):
+    from apps.org.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="chutich.anphu"))
+    page = client.get("/can-bo/chat-luong-phuc-vu/")
+    assert page.status_code == 200 and "Theo cán bộ" in page.content.decode()
+    other = Unit.objects.get(name="Ủy ban nhân dân xã Bình Minh")
+    assert client.get(f"/can-bo/chat-luong-phuc-vu/?don-vi={other.pk}").status_code == 404

@@ -1,0 +1,66 @@
+"""The public service-quality dashboard (no login) and the staff dashboard by unit and officer."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from apps.org import selectors as org
+from apps.org.models import Unit
+from apps.stats import exports, selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request):
+    return selectors.parse_period(
+        request.GET.get("ky"), request.GET.get("nam"), request.GET.get("so"), today=timezone.localdate()
+    )
+
+
+def _xlsx(data: dict, officers=None) -> HttpResponse:
+    response = HttpResponse(exports.dashboard_xlsx(data, officers), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="chi-so-{data["unit"].pk}-{data["period"].year}.xlsx"'
+    return response
+
+
+def _context(request, unit: Unit, units) -> dict:
+    period = _period(request)
+    data = selectors.indicators(unit, period)
+    series = selectors.monthly_series(unit, period)
+    biggest = max([row["received"] for row in series] + [1])
+    for index, row in enumerate(series):  # bar geometry for the server-drawn SVG chart (50 units high)
+        row["h"] = round(50 * row["received"] / biggest, 2)
+        row["x"], row["y"] = index * 10 + 2, round(55 - row["h"], 2)
+    this_year = timezone.localdate().year
+    return {
+        "data": data, "unit": unit, "units": units, "period": period, "series": series, "chart_width": len(series) * 10,
+        "total": selectors.total_points(data["groups"]), "labels": exports.COUNT_LABELS,
+        "rate_labels": exports.RATE_LABELS, "years": range(this_year - 4, this_year + 1),
+    }  # fmt: skip
+
+
+def public_dashboard(request):
+    units = selectors.public_units()
+    unit_id = request.GET.get("don-vi", "")
+    unit = get_object_or_404(units, pk=unit_id) if unit_id.isdigit() else units.first()
+    if unit is None:
+        raise Http404
+    context = _context(request, unit, units)
+    if request.GET.get("xuat") == "xlsx":
+        return _xlsx(context["data"])
+    return render(request, "stats/dashboard.html", context | {"public": True})
+
+
+@login_required
+def staff_dashboard(request):
+    units = org.units_visible_to(request.user).filter(is_active=True).exclude(kind=Unit.Kind.PARTY_CELL)
+    unit_id = request.GET.get("don-vi", "")
+    unit = get_object_or_404(units, pk=unit_id) if unit_id.isdigit() else units.order_by("path").first()
+    if unit is None:
+        raise Http404
+    context = _context(request, unit, units.order_by("path")[:500])
+    officers = selectors.officer_rows(unit, context["period"])
+    if request.GET.get("xuat") == "xlsx":
+        return _xlsx(context["data"], officers)
+    return render(request, "stats/dashboard.html", context | {"public": False, "officers": officers})

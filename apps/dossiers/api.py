@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -128,6 +129,10 @@ class SubmissionSerializer(ApplicantSerializer):
     home_service = serializers.BooleanField(default=False)
     home_service_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     delivery = serializers.ChoiceField(choices=Dossier.Delivery.choices, default=Dossier.Delivery.DESK)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=services.MAX_FILES_PER_UPLOAD,
+        help_text="Giấy tờ đính kèm (multipart/form-data): PDF, JPEG, PNG; tối đa 10 MB mỗi tệp",
+    )  # fmt: skip
 
 
 class SubmissionResultSerializer(serializers.Serializer):
@@ -142,9 +147,12 @@ class PublicSubmissionView(APIView):
     authentication_classes = []
     throttle_classes = [PublicThrottle]
     throttle_scope = "public_submit"
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request=SubmissionSerializer, responses={201: SubmissionResultSerializer}, summary="Nộp hồ sơ trực tuyến"
+        request={"application/json": SubmissionSerializer, "multipart/form-data": SubmissionSerializer},
+        responses={201: SubmissionResultSerializer},
+        summary="Nộp hồ sơ trực tuyến (kèm giấy tờ khi gửi multipart/form-data)",
     )
     def post(self, request):
         serializer = SubmissionSerializer(data=request.data)

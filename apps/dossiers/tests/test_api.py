@@ -73,6 +73,22 @@ def test_online_submission_then_desk_receives_through_the_api(w):
     assert response.json()["status"] == "received" and "forward" in response.json()["allowed_actions"]
 
 
+def test_online_submission_with_files_through_the_api(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.dossiers.tests.test_attachments import PDF
+
+    payload = {**APPLICANT, "procedure": w.procedure.code, "agency": w.commune.pk,
+               "files": [SimpleUploadedFile("to-khai.pdf", PDF), SimpleUploadedFile("cccd.pdf", PDF)]}  # fmt: skip
+    response = APIClient().post("/api/v1/public/dossiers", payload, format="multipart")
+    assert response.status_code == 201, response.json()
+    dossier = Dossier.objects.get(code=response.json()["code"])
+    assert sorted(dossier.attachments.values_list("original_name", flat=True)) == ["cccd.pdf", "to-khai.pdf"]
+    fake = {**payload, "files": [SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")]}
+    refused = APIClient().post("/api/v1/public/dossiers", fake, format="multipart")
+    assert refused.status_code == 400 and Dossier.objects.count() == 1  # nothing half-saved
+
+
 def test_submission_errors_name_the_field(w):
     payload = {**APPLICANT, "applicant_phone": "123", "procedure": w.procedure.code, "agency": w.commune.pk}
     response = APIClient().post("/api/v1/public/dossiers", payload, format="json")

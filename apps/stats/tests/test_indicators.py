@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -176,6 +177,8 @@ def test_public_dashboard_pages_and_excel(history):
     text = page.content.decode()
     assert page.status_code == 200 and "Tiến độ giải quyết" in text and "<svg" in text
     assert "Theo cán bộ" not in text  # officers are on the staff dashboard only
+    bars = re.findall(r'<rect x="\d+" y="([\d.]+)" width="6" height="([\d.]+)"', text)  # no decimal commas
+    assert len(bars) == 12 and max(float(height) for _, height in bars) == 50
     export = client.get("/chat-luong-phuc-vu/?ky=quarter&nam=2026&so=3&xuat=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     from io import BytesIO

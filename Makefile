@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+# Generated history loaded with the demo province: this many dossiers over the past year, a sixth as many feedback.
+HISTORY ?= 20000
 
 .PHONY: run test install install-dev lint format migrate demo serve worker bench messages clean
 
@@ -28,7 +30,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py load_demo --if-empty --history $(HISTORY)
 
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0

@@ -27,10 +27,10 @@ def history(demo):
 
     from apps.feedback import services
 
-    call_command("generate_load_data", dossiers=600, days=400, seed=7, stdout=StringIO())
+    call_command("generate_load_data", dossiers=600, feedback=150, days=400, seed=7, stdout=StringIO())
     rng = random.Random(3)
     levels = ["very_satisfied", "satisfied", "not_satisfied"]
-    for dossier in Dossier.objects.filter(status=Dossier.Status.RETURNED)[:200]:
+    for dossier in Dossier.objects.filter(status=Dossier.Status.RETURNED, rating__isnull=True)[:200]:
         Rating.objects.create(dossier=dossier, overall=rng.choice(levels), politeness=rng.choice(levels),
                               timeliness=rng.choice(levels))  # fmt: skip
     units = list(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT)[:6])

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.text import fold
-from apps.dossiers.models import Dossier, DossierStep, Outcome, Sequence
+from apps.dossiers.models import Dossier, DossierStep, Outcome, Rating, Sequence
 from apps.dossiers.services import publish_tracking_many
+from apps.feedback.models import Category, Feedback, FeedbackRating
 from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
@@ -27,6 +28,18 @@ S = Dossier.Status
 STATUS_WEIGHTS = [(S.RETURNED, 86), (S.IN_PROGRESS, 5), (S.READY, 2), (S.SUPPLEMENT_REQUESTED, 1),
                   (S.SUBMITTED, 2), (S.REFUSED, 2), (S.WITHDRAWN, 2)]  # fmt: skip
 CHANNELS = ["online", "online", "desk", "desk", "desk", "post"]
+RATING_LEVELS, RATING_WEIGHTS = ["very_satisfied", "satisfied", "not_satisfied"], [62, 37.4, 0.6]
+FEEDBACK_CHANNELS = ["hotline", "hotline", "hotline", "web", "web", "email", "walk_in"]
+FEEDBACK_TITLES = {
+    "procedure": ["Hỏi thành phần hồ sơ đăng ký khai sinh", "Hỏi lệ phí chứng thực bản sao",
+                  "Hỏi thời hạn cấp giấy phép xây dựng nhà ở", "Hỏi nơi nộp hồ sơ đăng ký kết hôn",
+                  "Hỏi thủ tục đăng ký hộ kinh doanh"],
+    "conduct": ["Hồ sơ quá hẹn chưa có kết quả", "Chưa nhận được phiếu xin lỗi khi hồ sơ trễ hạn",
+                "Cán bộ hướng dẫn chưa rõ ràng"],
+    "regulation": ["Quy định giấy tờ chồng chéo khi đăng ký hộ kinh doanh", "Yêu cầu bản sao không cần thiết"],
+    "proposal": ["Đề nghị mở thêm quầy tiếp nhận buổi sáng thứ Bảy", "Đề nghị nhắn tin khi có kết quả"],
+    "other": ["Góp ý về bãi đỗ xe tại trụ sở xã", "Phản ánh khác về phục vụ hành chính"],
+}  # fmt: skip
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Thu"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hằng", "Hùng", "Lan", "Linh", "Long", "Mai", "Nam", "Nga",
@@ -41,23 +54,34 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="spread over this many days up to now")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=10_000)
+        parser.add_argument("--feedback", type=int, default=0, help="also this many feedback items (hotline, web)")
 
-    def handle(self, *args, dossiers: int, days: int, seed: int, batch: int, **options):
+    def handle(self, *args, dossiers: int, days: int, seed: int, batch: int, feedback: int, **options):
         desks = list(Unit.objects.filter(kind=Unit.Kind.ONE_STOP_DESK, is_active=True).select_related("parent"))
         procedures = list(Procedure.objects.filter(is_active=True, level=Unit.Level.COMMUNE).prefetch_related("steps"))
         if not desks or not procedures:
             raise CommandError("Chưa có tỉnh mẫu: chạy `manage.py load_demo` trước.")
         generator = Generator(random.Random(seed), desks, procedures, days)
         started, made = time.perf_counter(), 0
-        while made < dossiers:
-            size = min(batch, dossiers - made)
-            generator.write_batch(size)
-            made += size
-            rate = made / (time.perf_counter() - started)
-            self.stdout.write(f"\r{made:,}/{dossiers:,} hồ sơ ({rate:,.0f}/s)", ending="")
-            self.stdout.flush()
-        generator.save_counters()
-        self.stdout.write(self.style.SUCCESS(f"\nĐã sinh {made:,} hồ sơ trong {time.perf_counter() - started:.0f} s."))
+        try:
+            while made < dossiers:
+                size = min(batch, dossiers - made)
+                generator.write_batch(size)
+                made += size
+                rate = made / (time.perf_counter() - started)
+                self.stdout.write(f"\r{made:,}/{dossiers:,} hồ sơ ({rate:,.0f}/s)", ending="")
+                self.stdout.flush()
+            made_feedback = 0
+            while made_feedback < feedback:
+                size = min(batch, feedback - made_feedback)
+                generator.write_feedback_batch(size)
+                made_feedback += size
+                self.stdout.write(f"\r{made_feedback:,}/{feedback:,} phản ánh", ending="")
+                self.stdout.flush()
+        finally:  # even after a failure, the live counters continue after what was written
+            generator.save_counters()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"\nĐã sinh {made:,} hồ sơ, {feedback:,} phản ánh trong {elapsed:.0f} s."))
 
 
 def _columns(model) -> tuple[list[str], set[int]]:
@@ -118,10 +142,20 @@ class Generator:
         self.start = self.now - dt.timedelta(days=days)
         self.next_dossier_id = Dossier.objects.aggregate(top=Max("pk"))["top"] or 0
         self.next_step_id = DossierStep.objects.aggregate(top=Max("pk"))["top"] or 0
+        self.next_rating_id = Rating.objects.aggregate(top=Max("pk"))["top"] or 0
+        self.next_feedback_id = Feedback.objects.aggregate(top=Max("pk"))["top"] or 0
+        self.next_feedback_rating_id = FeedbackRating.objects.aggregate(top=Max("pk"))["top"] or 0
+        self.categories = list(Category.objects.filter(is_active=True))
+        self.centre = Unit.objects.filter(kind=Unit.Kind.SERVICE_CENTRE).order_by("path").first()
+        self.feedback_units = [desk.parent for desk in desks] + [
+            child for desk in desks for child in desk.parent.children.all() if child.kind == Unit.Kind.DEPARTMENT
+        ]
         self.statuses, self.weights = [s for s, _w in STATUS_WEIGHTS], [w for _s, w in STATUS_WEIGHTS]
         self.codes: dict[str, int] = defaultdict(int)
         self.books: dict[str, int] = defaultdict(int)
         for key, last in Sequence.objects.filter(key__startswith="dossier:").values_list("key", "last"):
+            self.codes[key] = last
+        for key, last in Sequence.objects.filter(key__startswith="feedback:").values_list("key", "last"):
             self.codes[key] = last
         for key, last in Sequence.objects.filter(key__startswith="book:").values_list("key", "last"):
             self.books[key] = last
@@ -152,7 +186,7 @@ class Generator:
     def write_batch(self, size: int) -> None:
         """Rows are plain dicts written with executemany (SQLite) or COPY (PostgreSQL): building a million model
         objects and letting bulk_create prepare each value costs ten times as much."""
-        dossiers, steps = [], []
+        dossiers, steps, ratings = [], [], []
         for _ in range(size):
             dossier, plan = self._dossier()
             self.next_dossier_id += 1
@@ -167,9 +201,12 @@ class Generator:
                 )
             dossiers.append(dossier)
             steps.extend(plan)
+            if dossier["status"] == S.RETURNED and self.rng.random() < 0.4:
+                ratings.append(self._rating(dossier))
         with transaction.atomic():
             fast_insert(Dossier, dossiers)
             fast_insert(DossierStep, steps)
+            fast_insert(Rating, ratings)
             publish_tracking_many([dossier["id"] for dossier in dossiers])
 
     def _dossier(self) -> tuple[dict, list[dict]]:
@@ -185,15 +222,16 @@ class Generator:
         self.books[book_key] += 1
         name = self._person()
         code = f"{agency}-{day}-{self.codes[code_key]:04d}"
+        channel = rng.choice(CHANNELS)
         dossier = {
             "code": code, "procedure_id": procedure.pk, "filing_unit_id": desk.parent_id, "desk_id": desk.pk,
-            "channel": rng.choice(CHANNELS), "status": status, "applicant_kind": "person", "applicant_name": name,
+            "channel": channel, "status": status, "applicant_kind": "person", "applicant_name": name,
             "applicant_id_number": str(rng.randrange(10**11, 10**12)),
             "applicant_phone": f"09{rng.randrange(10**7, 10**8)}",
             "applicant_email": "", "applicant_address": f"Thôn {rng.randint(1, 20)}, {desk.parent.short_name}",
             "representative": "", "request_summary": "", "home_service": rng.random() < 0.01,
             "home_service_address": "", "sets": 1, "fee_vnd": procedure.fee_vnd,
-            "payment": Dossier.Payment.PAID_AT_DESK if procedure.fee_vnd else Dossier.Payment.NOT_REQUIRED,
+            "payment": self._payment(procedure, channel),
             "delivery": Dossier.Delivery.DESK, "submitted_at": received, "rescheduled": False, "outcome": "",
             "book_volume": received.year, "book_entry": self.books[book_key],
             "search_key": fold(f"{code} {name}"), "updated_at": self.now,
@@ -236,6 +274,73 @@ class Generator:
             dossier["paused_at"] = plan[-1]["started_at"]
         return dossier, plan
 
+    def _payment(self, procedure: Procedure, channel: str) -> str:
+        if not procedure.fee_vnd:
+            return Dossier.Payment.NOT_REQUIRED
+        online = channel == Dossier.Channel.ONLINE and self.rng.random() < 0.6
+        return Dossier.Payment.PAID_ONLINE if online else Dossier.Payment.PAID_AT_DESK
+
+    def _rating(self, dossier: dict) -> dict:
+        """A citizen's rating some hours after the result, mostly satisfied (the seeds report 99.42 %)."""
+        self.next_rating_id += 1
+        level = lambda: self.rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0]  # noqa: E731
+        moment = min(dossier["returned_at"] + dt.timedelta(hours=self.rng.randint(1, 72)), self.now)
+        return {"id": self.next_rating_id, "dossier_id": dossier["id"], "overall": level(), "politeness": level(),
+                "timeliness": level(), "comment": "", "created_at": moment}  # fmt: skip
+
+    def write_feedback_batch(self, size: int) -> None:
+        """Feedback over the same window: most answered by a commune's unit (nearly all on time), some published
+        and rated, a few forwarded outside, the rest still open."""
+        rows, ratings = [], []
+        for _ in range(size):
+            row = self._feedback()
+            rows.append(row)
+            if row.get("answered_at") and row["channel"] == Feedback.Channel.WEB and self.rng.random() < 0.5:
+                self.next_feedback_rating_id += 1
+                ratings.append({"id": self.next_feedback_rating_id, "feedback_id": row["id"], "comment": "",
+                                "level": self.rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0],
+                                "rated_at": min(row["answered_at"] + dt.timedelta(hours=5), self.now)})  # fmt: skip
+        with transaction.atomic():
+            fast_insert(Feedback, rows)
+            fast_insert(FeedbackRating, ratings)
+
+    def _feedback(self) -> dict:
+        rng, category = self.rng, self.rng.choice(self.categories)
+        received = self._moment()
+        day = received.strftime("%y%m%d")
+        self.codes[f"feedback:{day}"] += 1
+        self.next_feedback_id += 1
+        code = f"PA-{day}-{self.codes[f'feedback:{day}']:04d}"
+        title = rng.choice(FEEDBACK_TITLES[category.group])
+        due = self.calendars[self.desks[0].pk].add_working_days(received, float(category.answer_days))
+        row = {
+            "id": self.next_feedback_id, "code": code, "channel": rng.choice(FEEDBACK_CHANNELS),
+            "category_id": category.pk, "title": title, "content": f"{title}. Đề nghị cơ quan xem xét, trả lời.",
+            "address": "", "contact_name": self._person(), "contact_phone": f"09{rng.randrange(10**7, 10**8)}",
+            "contact_email": "", "open311_device_id": "", "status": Feedback.Status.RECEIVED, "received_at": received,
+            "receiving_unit_id": self.centre.pk, "classify_due_at": received + dt.timedelta(days=7), "due_at": due,
+            "forwarded_to": "", "answer": "", "is_public": False, "reopen_reason": "", "updated_at": self.now,
+            "search_key": fold(f"{code} {title}"),
+        }  # fmt: skip
+        fate = rng.random()
+        if (due < self.now and fate < 0.97) or fate < 0.8:
+            answered = received + (due - received) * (rng.betavariate(2, 4) * (1.6 if rng.random() < 0.06 else 1))
+            answered = min(answered, self.now)
+            public = rng.random() < 0.6
+            row.update(status=Feedback.Status.ANSWERED, answered_at=answered, answered_on_time=answered <= due,
+                       answer="Cơ quan đã tiếp thu, trả lời và hướng dẫn công dân thực hiện theo quy định.",
+                       is_public=public, published_at=answered if public else None)  # fmt: skip
+            if rng.random() < 0.05:
+                row.update(status=Feedback.Status.FORWARDED, forwarded_to="Công an tỉnh", forwarded_at=answered,
+                           is_public=False, published_at=None)  # fmt: skip
+                return row
+        if row["status"] == Feedback.Status.RECEIVED and rng.random() < 0.3:
+            return row  # still waiting for the operator to classify it
+        row.update(assigned_unit_id=rng.choice(self.feedback_units).pk, assigned_at=received)
+        if row["status"] == Feedback.Status.RECEIVED:
+            row["status"] = Feedback.Status.ASSIGNED
+        return row
+
     def _classify(self, finished: dt.datetime, due: dt.datetime) -> str:
         """services.classify without Django's time-zone lookups (a million calls)."""
         if finished > due:
@@ -251,7 +356,7 @@ class Generator:
         return calendar.add_working_days(moment, float(amount))
 
     def save_counters(self) -> None:
-        reset_id_sequences(Dossier, DossierStep)
+        reset_id_sequences(Dossier, DossierStep, Rating, Feedback, FeedbackRating)
         """Live counters continue after the generated numbers, so real receipts never reuse a code."""
         with transaction.atomic():
             for key, last in {**self.codes, **self.books}.items():

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from apps.org.models import Unit
@@ -9,14 +10,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Chỉ nạp khi chưa có đơn vị nào.")
+        parser.add_argument(
+            "--history", type=int, default=0, metavar="N",
+            help="Khi nạp lần đầu: sinh thêm N hồ sơ và N/6 phản ánh trong năm qua (số liệu cho bảng chỉ số).",
+        )  # fmt: skip
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, history=0, **options):
         if if_empty and Unit.objects.exists():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không nạp tỉnh mẫu.")
             logins = load_demo() if Unit.objects.filter(agency_code="000.00.00.H99").exists() else []
         else:
             logins = load_demo()
             self.stdout.write(self.style.SUCCESS(f"Tỉnh mẫu đã sẵn sàng: {Unit.objects.count()} đơn vị."))
+            if history:
+                call_command("generate_load_data", dossiers=history, feedback=history // 6, stdout=self.stdout)
         if logins:
             self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
             for login in logins:

@@ -316,11 +316,18 @@ def feedback_rate(*, feedback: Feedback, level: str, comment: str = "") -> Feedb
 # --- reminders and escalation ----------------------------------------------------------------------------
 
 
-def _unit_people(unit: Unit, *, heads_only: bool = False):
-    memberships = org.active_memberships_of_unit(unit).select_related("user")
-    if heads_only:
-        memberships = memberships.filter(is_head=True)
-    return [m.user for m in memberships]
+def _unit_people(unit: Unit):
+    return [m.user for m in org.active_memberships_of_unit(unit).select_related("user")]
+
+
+def _heads_over(unit: Unit):
+    """The unit's head; for a unit without one (a division, say), the nearest ancestor's."""
+    while unit is not None:
+        head = org.head_of(unit)
+        if head is not None:
+            return [head]
+        unit = unit.parent
+    return []
 
 
 def _staff_notice(users, text: str, subject: str, feedback: Feedback) -> None:
@@ -346,7 +353,7 @@ def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts["reminded"] += 1
     for feedback in open_assigned.filter(escalated_at__isnull=True, due_at__lt=now):
         with transaction.atomic():
-            _staff_notice(_unit_people(feedback.assigned_unit, heads_only=True),
+            _staff_notice(_heads_over(feedback.assigned_unit),
                 _("Phản ánh %(code)s đã quá hạn trả lời từ %(due)s.") % {
                     "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
                 _("Quá hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip

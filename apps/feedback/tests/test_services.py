@@ -166,8 +166,9 @@ def test_rating_once_after_the_answer(fw):
 
 
 def test_reminder_before_the_deadline_and_escalation_to_the_head_once_late(fw):
-    fw.officer.email = "chuyenvien@example.vn"
+    fw.officer.email, fw.chairman.email = "chuyenvien@example.vn", "chutich@example.vn"
     fw.officer.save()
+    fw.chairman.save()
     feedback = call(fw, at("27/11/2026", "09:00"))
     services.feedback_assign(actor=fw.operator, feedback=feedback, unit=fw.culture, assignee=fw.officer)
     assert services.remind_and_escalate(now=at("30/11/2026", "09:00")) == {"reminded": 0, "escalated": 0}
@@ -178,6 +179,6 @@ def test_reminder_before_the_deadline_and_escalation_to_the_head_once_late(fw):
     with time_machine.travel(at("07/12/2026", "08:00"), tick=False):
         assert services.remind_and_escalate() == {"reminded": 0, "escalated": 1}
         assert services.remind_and_escalate() == {"reminded": 0, "escalated": 0}
-    head_of_culture = Notification.objects.filter(subject__contains="Quá hạn")
-    assert head_of_culture.count() == 0  # the division has no head in this world: nobody to escalate to by mail
+    escalated = Notification.objects.filter(subject__contains="Quá hạn")
+    assert list(escalated.values_list("recipient", flat=True)) == ["chutich@example.vn"]  # the division has no head
     assert AuditEvent.objects.filter(action="feedback.escalate", object_id=str(feedback.pk)).count() == 1

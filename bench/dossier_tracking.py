@@ -159,7 +159,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)  # one per connection: no request waits for a thread
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--part", choices=("all", "tracking", "queue"), default="all")
     args = parser.parse_args()

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -15,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.core.ratelimit import over_limit
 from apps.dossiers import lateness, selectors, services
 from apps.dossiers.links import code_from_rating_token, tracking_url
 from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
@@ -28,22 +28,11 @@ class PublicThrottle(ScopedRateThrottle):
     scope_attr = "throttle_scope"
 
 
-class PublicLookupThrottle(ScopedRateThrottle):
-    """A fixed-window counter (one cache round trip) instead of DRF's sliding window (a read and a write of the
-    whole history): the tracking endpoint is the busiest public one."""
-
-    scope = "public_lookup"
-
-    def allow_request(self, request, view):
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        if over_limit(request, self.scope, self.num_requests, self.duration):
-            self.wait_seconds = self.duration - time.time() % self.duration
-            return False
-        return True
-
-    def wait(self):
-        return getattr(self, "wait_seconds", None)
+def public_lookup_rate() -> tuple[int, int]:
+    """(requests, seconds) of the public_lookup throttle rate."""
+    throttle = PublicThrottle()
+    throttle.scope = "public_lookup"
+    return throttle.parse_rate(throttle.get_rate())
 
 
 # --- public ----------------------------------------------------------------------------------------------
@@ -94,13 +83,16 @@ class PublicTrackingView(APIView):
     authentication_classes = []
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
-    throttle_classes = [PublicLookupThrottle]
+    throttle_classes = []  # counted with the lookup itself, in the same cache round trip (public_tracking_lookup)
 
     @extend_schema(
         responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"
     )
     def get(self, request, code: str):
-        body = selectors.public_tracking_json(code.strip().upper())
+        limit, period = public_lookup_rate()
+        limited, body = selectors.public_tracking_lookup(request, code.strip().upper(), limit, period)
+        if limited:
+            raise Throttled(wait=period - time.time() % period)
         if body is None:
             return Response(
                 {"code": "not_found", "message": _("Không tìm thấy hồ sơ có mã này."), "errors": {}},

@@ -4,11 +4,18 @@ import datetime as dt
 import json
 import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
+from apps.core.ratelimit import over_limit, window_key
 from apps.core.text import search_terms
+
+try:
+    from psycopg import Cursor as PreparedCursor
+except ImportError:  # SQLite-only installations
+    PreparedCursor = None
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Dossier, DossierStep, Outcome
 from apps.org.models import Unit
@@ -263,13 +270,51 @@ PUBLISHED_LANGUAGE = "vi"
 
 def public_tracking_json(code: str) -> str | None:
     """The public answer as JSON text. In Vietnamese (the default) it is the row published at the dossier's last
-    change: one primary-key lookup for the busiest public read. Otherwise (another language, a row not yet
-    published or built with names since changed) it is built from the source tables."""
+    change: one primary-key lookup for the busiest public read. Otherwise (another language, or a row not yet
+    published) it is built from the source tables."""
     if translation.get_language() == PUBLISHED_LANGUAGE:
-        with connection.cursor() as cursor:
-            cursor.execute(_SNAPSHOT_SQL, [code])
-            row = cursor.fetchone()
+        row = _published_row(code)
         if row is not None:
             return row[0]
     data = public_tracking_data(code)
     return None if data is None else render_public_payload(data)
+
+
+TRACKING_CACHE_SECONDS = 300
+
+
+def tracking_cache_key(code: str) -> str:
+    return f"tracking:{code}"
+
+
+def public_tracking_lookup(request, code: str, limit: int, period: int) -> tuple[bool, str | None]:
+    """The busiest public read: (over the client's limit?, the public answer as JSON text or None).
+
+    On Redis the client's counter and the cached answer travel in one round trip; a miss reads the published row
+    and caches it with SET NX, so it can never replace a newer answer that the publisher wrote meanwhile. Every
+    change drops the cached answer and the publisher writes the new one (services.republish_tracking)."""
+    cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
+    if not cacheable:
+        return over_limit(request, "public_lookup", limit, period), public_tracking_json(code)
+    count, body = cache.count_and_get(window_key(request, "public_lookup", period), period + 5,
+                                      tracking_cache_key(code))  # fmt: skip
+    if count > limit:
+        return True, None
+    if body is None:
+        body = public_tracking_json(code)
+        if body is not None:
+            cache.add(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+    return False, body
+
+
+def _published_row(code: str):
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SNAPSHOT_SQL, [code])
+            return cursor.fetchone()
+    # A prepared statement on the underlying psycopg connection: PostgreSQL then neither parses nor plans the
+    # lookup again, which halves its time (Django's cursor binds parameters on the client, so it cannot prepare).
+    # Django's error wrapper still marks a broken connection so that it is replaced after the request.
+    connection.ensure_connection()
+    with connection.wrap_database_errors, PreparedCursor(connection.connection) as cursor:
+        return cursor.execute(_SNAPSHOT_SQL, [code], prepare=True).fetchone()

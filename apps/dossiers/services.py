@@ -8,6 +8,7 @@ until the citizen answers; each hand-over closes a BM.05 row as early / on time 
 import datetime as dt
 from functools import partial
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -87,7 +88,8 @@ def republish_tracking(dossier: Dossier) -> None:
     """For every change of a dossier: its published tracking answer is withdrawn in the change's own transaction
     (readers then build it from the tables and never see an outdated one) and published again after the commit."""
     PublicTracking.objects.filter(code=dossier.code).delete()
-    transaction.on_commit(partial(publish_tracking, dossier.pk), robust=True)
+    cache.delete(selectors.tracking_cache_key(dossier.code))
+    transaction.on_commit(partial(publish_tracking, dossier.pk, dossier.code), robust=True)
 
 
 def publish_tracking_many(dossier_ids) -> int:
@@ -99,18 +101,23 @@ def publish_tracking_many(dossier_ids) -> int:
             PublicTracking(code=row["code"], dossier_id=row["id"], body=selectors.render_public_payload(row))
             for row in rows
         )
+    cache.delete_many([selectors.tracking_cache_key(row["code"]) for row in rows])
     return len(rows)
 
 
-def publish_tracking(dossier_id: int) -> None:
+def publish_tracking(dossier_id: int, code: str) -> None:
     """Render and store the public answer of a dossier (see PublicTracking), under the dossier's row lock, so that
-    two quick changes published out of order still end with the newest."""
+    two quick changes published out of order still end with the newest; then put it in the cache, over whatever
+    a reader cached from the old row while the change was being committed."""
+    cache.delete(selectors.tracking_cache_key(code))  # first: should publishing fail, readers use the tables
     with transaction.atomic(), translation.override(selectors.PUBLISHED_LANGUAGE):
-        code = Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("code", flat=True).first()
-        data = selectors.public_tracking_data(code) if code else None
-        if data is not None:
-            body = selectors.render_public_payload(data)
-            PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
+        exists = Dossier.objects.select_for_update().filter(pk=dossier_id).exists()
+        data = selectors.public_tracking_data(code) if exists else None
+        if data is None:
+            return
+        body = selectors.render_public_payload(data)
+        PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
+    cache.set(selectors.tracking_cache_key(code), body, selectors.TRACKING_CACHE_SECONDS)
 
 
 # --- permissions -----------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.dossiers import services
 from apps.dossiers.links import rating_token
 from apps.dossiers.models import Dossier
+from apps.dossiers.selectors import tracking_cache_key
 from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tests.test_services import at, walk_in
 
@@ -178,6 +180,7 @@ def test_the_api_answers_from_the_published_row_in_vietnamese_and_from_the_table
     with django_capture_on_commit_callbacks(execute=True):
         dossier = walk_in(w, at("25/11/2026", "09:00"))
     PublicTracking.objects.filter(code=dossier.code).update(body='{"marker": true}')
+    cache.delete(tracking_cache_key(dossier.code))  # with Redis, the publisher cached the answer too
     assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json() == {"marker": True}
     client = APIClient()
     client.cookies["django_language"] = "en"
@@ -211,3 +214,21 @@ def test_public_tracking_matches_its_schema_serializer(w):
     services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
     fast = APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()
     assert fast == json.loads(json.dumps(PublicDossierSerializer(public_tracking(dossier.code)).data))
+
+
+def test_with_redis_the_answer_is_cached_and_dropped_by_every_change(w, django_capture_on_commit_callbacks):
+    if not hasattr(cache, "count_and_get"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = walk_in(w, at("25/11/2026", "09:00"))
+    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["status"] == "received"  # set by the publisher
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+        assert cache.get(tracking_cache_key(dossier.code)) is None  # dropped inside the change
+        # A reader during the change caches what it reads (still "received" for others until the commit) ...
+        APIClient().get(f"/api/v1/public/dossiers/{dossier.code}")
+    for callback in callbacks:
+        callback()
+    # ... and the publisher overwrites it after the commit.
+    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["status"] == "in_progress"
+    assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"

@@ -226,30 +226,20 @@ def officer_rows(unit: Unit, period: Period) -> list[dict]:
 
 
 def monthly_series(unit: Unit, period: Period) -> list[dict]:
-    """For the chart: per month of the period, dossiers received and, of those returned that month, on time."""
-    from django.db.models.functions import TruncMonth
-
+    """For the chart: per month of the period, dossiers received and, of those returned that month, on time.
+    Counted with one range filter per month (no date function per row: SQLite would call Python for each)."""
     dossiers = Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"))
-    received = dict(
-        dossiers.filter(received_at__gte=period.start, received_at__lt=period.end)
-        .annotate(month=TruncMonth("received_at")).values("month").annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )  # fmt: skip
-    returned = {
-        row["month"]: row
-        for row in dossiers.filter(returned_at__gte=period.start, returned_at__lt=period.end)
-        .annotate(month=TruncMonth("returned_at")).values("month")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(outcome__in=ON_TIME)))
-    }  # fmt: skip
-    series = []
-    for part in period.parts():
-        key = next((month for month in received | returned if _same_month(month, part)), None)
-        done = returned.get(key, {"n": 0, "on_time": 0})
-        series.append({"label": f"{part.number:02d}/{part.year}", "received": received.get(key, 0),
-                       "returned": done["n"], "on_time_rate": share(done["on_time"], done["n"])})  # fmt: skip
-    return series
-
-
-def _same_month(value, part: Period) -> bool:
-    value = timezone.localtime(value) if isinstance(value, dt.datetime) and timezone.is_aware(value) else value
-    return value.year == part.year and value.month == part.number
+    parts = period.parts()
+    received = dossiers.filter(received_at__gte=period.start, received_at__lt=period.end).aggregate(
+        **{f"m{i}": Count("pk", filter=Q(received_at__gte=p.start, received_at__lt=p.end)) for i, p in enumerate(parts)}
+    )
+    in_month = [Q(returned_at__gte=p.start, returned_at__lt=p.end) for p in parts]
+    returned = dossiers.filter(returned_at__gte=period.start, returned_at__lt=period.end).aggregate(
+        **{f"m{i}": Count("pk", filter=month) for i, month in enumerate(in_month)},
+        **{f"t{i}": Count("pk", filter=month & Q(outcome__in=ON_TIME)) for i, month in enumerate(in_month)},
+    )
+    return [
+        {"label": f"{part.number:02d}/{part.year}", "received": received[f"m{i}"], "returned": returned[f"m{i}"],
+         "on_time_rate": share(returned[f"t{i}"], returned[f"m{i}"])}
+        for i, part in enumerate(parts)
+    ]  # fmt: skip

@@ -1,0 +1,64 @@
+"""Bench: the public service-quality dashboard for a province-year, rendered in-process, against a bare page.
+
+Needs generated data (`manage.py generate_load_data --dossiers 1000000 --feedback 200000`) in the database the
+environment points to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/).
+
+    .venv/bin/python bench/dashboard.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+
+def p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20)[18]
+
+
+def main(runs: int = 30) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from apps.dossiers.models import Dossier
+    from apps.feedback.models import Feedback
+
+    call_command("collectstatic", "--no-input", verbosity=0)
+    year = timezone.localdate().year
+    client = Client()
+    pages = {"bare page (the home page)": "/", "public dashboard, province, year": f"/chat-luong-phuc-vu/?nam={year}",
+             "public dashboard, province, quarter": f"/chat-luong-phuc-vu/?ky=quarter&nam={year}&so=3"}  # fmt: skip
+    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers, {Feedback.objects.count():,} feedback")
+    worst = 0.0
+    for label, url in pages.items():
+        client.get(url)  # warm up
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(f"{label:<40} p95 {p95(timings):7.0f} ms   median {statistics.median(timings):7.0f} ms   "
+              f"{len(queries)} queries")  # fmt: skip
+        if "dashboard" in url:
+            worst = max(worst, p95(timings))
+    print(f"worst dashboard p95 {worst:.0f} ms (target < 500 ms) → {'PASS' if worst < 500 else 'FAIL'}")
+    return 0 if worst < 500 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

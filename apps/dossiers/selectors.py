@@ -11,11 +11,6 @@ from django.utils import timezone, translation
 
 from apps.core.ratelimit import over_limit, window_key
 from apps.core.text import search_terms
-
-try:
-    from psycopg import Cursor as PreparedCursor
-except ImportError:  # SQLite-only installations
-    PreparedCursor = None
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Dossier, DossierStep, Outcome
 from apps.org.models import Unit
@@ -295,7 +290,9 @@ def public_tracking_lookup(request, code: str, limit: int, period: int) -> tuple
     change drops the cached answer and the publisher writes the new one (services.republish_tracking)."""
     cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
     if not cacheable:
-        return over_limit(request, "public_lookup", limit, period), public_tracking_json(code)
+        if over_limit(request, "public_lookup", limit, period):
+            return True, None
+        return False, public_tracking_json(code)
     count, body = cache.count_and_get(window_key(request, "public_lookup", period), period + 5,
                                       tracking_cache_key(code))  # fmt: skip
     if count > limit:
@@ -315,6 +312,8 @@ def _published_row(code: str):
     # A prepared statement on the underlying psycopg connection: PostgreSQL then neither parses nor plans the
     # lookup again, which halves its time (Django's cursor binds parameters on the client, so it cannot prepare).
     # Django's error wrapper still marks a broken connection so that it is replaced after the request.
+    from psycopg import Cursor
+
     connection.ensure_connection()
-    with connection.wrap_database_errors, PreparedCursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, Cursor(connection.connection) as cursor:
         return cursor.execute(_SNAPSHOT_SQL, [code], prepare=True).fetchone()

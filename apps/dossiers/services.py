@@ -106,9 +106,9 @@ def publish_tracking_many(dossier_ids) -> int:
 
 
 def publish_tracking(dossier_id: int, code: str) -> None:
-    """Render and store the public answer of a dossier (see PublicTracking), under the dossier's row lock, so that
-    two quick changes published out of order still end with the newest; then put it in the cache, over whatever
-    a reader cached from the old row while the change was being committed."""
+    """Render and store the public answer of a dossier (see PublicTracking) and put it in the cache, over whatever
+    a reader cached from the old row while the change was being committed. All under the dossier's row lock: the
+    next change waits for it (and drops the cache entry after), so two quick changes always end with the newest."""
     cache.delete(selectors.tracking_cache_key(code))  # first: should publishing fail, readers use the tables
     with transaction.atomic(), translation.override(selectors.PUBLISHED_LANGUAGE):
         exists = Dossier.objects.select_for_update().filter(pk=dossier_id).exists()
@@ -117,7 +117,7 @@ def publish_tracking(dossier_id: int, code: str) -> None:
             return
         body = selectors.render_public_payload(data)
         PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
-    cache.set(selectors.tracking_cache_key(code), body, selectors.TRACKING_CACHE_SECONDS)
+        cache.set(selectors.tracking_cache_key(code), body, selectors.TRACKING_CACHE_SECONDS)
 
 
 # --- permissions -----------------------------------------------------------------------------------------

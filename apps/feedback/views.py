@@ -20,7 +20,7 @@ from apps.dossiers.models import Dossier
 from apps.feedback import selectors, services
 from apps.feedback.api import run_action
 from apps.feedback.forms import CallForm, FeedbackForm, RateForm, ReopenForm
-from apps.feedback.models import AnswerTemplate, Category, Feedback
+from apps.feedback.models import AnswerTemplate, Category, Feedback, FeedbackRating
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -85,33 +85,37 @@ def public_detail(request, code: str):
     if row is None:
         raise Http404
     feedback = Feedback.objects.only("pk", "status", "reopened_at", "assigned_unit_id").get(code=row["code"])
-    rate_form, reopen_form = RateForm(), ReopenForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        form = rate_form = RateForm(request.POST) if action == "rate" else rate_form
-        if action == "reopen":
-            form = reopen_form = ReopenForm(request.POST)
-        if action not in ("rate", "reopen") or over_limit(request, "feedback-post", 10, 600):
+    forms = {"rate": RateForm(), "reopen": ReopenForm()}
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None:
+        if action not in forms or over_limit(request, "feedback-post", 10, 600):
             messages.error(request, _("Thao tác không hợp lệ hoặc quá nhiều lần."))
-        elif form.is_valid():
-            try:
-                if action == "rate":
-                    services.feedback_rate(feedback=feedback, **form.cleaned_data)
-                    messages.success(request, _("Cảm ơn Ông/Bà đã đánh giá."))
-                else:
-                    services.feedback_reopen(feedback=feedback, **form.cleaned_data)
-                    messages.success(request, _("Phản ánh đã được mở lại; đơn vị sẽ trả lời lại."))
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
+        else:
+            form = forms[action] = (RateForm if action == "rate" else ReopenForm)(request.POST)
+            if form.is_valid() and _citizen_acts(request, feedback, action, form.cleaned_data):
                 return redirect("feedback:public-detail", code=row["code"])
-    rated = hasattr(feedback, "rating") if feedback.status in (S.ANSWERED, S.CLOSED) else True
+    answered = feedback.status in (S.ANSWERED, S.CLOSED)
     return render(request, "feedback/public_detail.html", {
-        "f": row, "status_label": Feedback.Status(row["status"]).label, "can_rate": not rated,
-        "can_reopen": feedback.status in (S.ANSWERED, S.CLOSED) and feedback.reopened_at is None
-        and feedback.assigned_unit_id is not None,
-        "rate_form": rate_form, "reopen_form": reopen_form,
+        "f": row, "status_label": Feedback.Status(row["status"]).label,
+        "can_rate": answered and not FeedbackRating.objects.filter(feedback=feedback).exists(),
+        "can_reopen": answered and feedback.reopened_at is None and feedback.assigned_unit_id is not None,
+        "rate_form": forms["rate"], "reopen_form": forms["reopen"],
     })  # fmt: skip
+
+
+def _citizen_acts(request, feedback: Feedback, action: str, data: dict) -> bool:
+    """Rate the answer or ask for a review; the outcome is told in a message."""
+    try:
+        if action == "rate":
+            services.feedback_rate(feedback=feedback, **data)
+            messages.success(request, _("Cảm ơn Ông/Bà đã đánh giá."))
+        else:
+            services.feedback_reopen(feedback=feedback, **data)
+            messages.success(request, _("Phản ánh đã được mở lại; đơn vị sẽ trả lời lại."))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    return True
 
 
 def public_follow(request):

@@ -156,3 +156,20 @@ def test_staff_api_workflow(fw):
     assert officer.get("/api/v1/feedback/?scope=answered").json()["count"] == 1
     again = officer.post(f"/api/v1/feedback/{feedback.code}/answer/", {"answer": "Trả lời lần nữa."}, format="json")
     assert again.status_code == 409
+
+
+def test_attachments_are_checked_by_content_and_all_or_nothing(fw):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.dossiers.tests.test_attachments import PDF
+
+    form = {"category": "hoi-dap-thu-tuc", "title": "Gửi kèm ảnh chụp giấy hẹn", "content": "Giấy hẹn đã quá ngày."}
+    refused = APIClient().post("/api/v1/public/feedback",
+                               {**form, "files": [SimpleUploadedFile("hen.pdf", b"MZ\x90 not a pdf")]},
+                               format="multipart")  # fmt: skip
+    assert refused.status_code == 400 and not Feedback.objects.exists()
+    accepted = APIClient().post("/api/v1/public/feedback", {**form, "files": [SimpleUploadedFile("hen.pdf", PDF)]},
+                                format="multipart")  # fmt: skip
+    assert accepted.status_code == 201
+    feedback = Feedback.objects.get(code=accepted.json()["code"])
+    assert list(feedback.attachments.values_list("name", "content_type")) == [("hen.pdf", "application/pdf")]

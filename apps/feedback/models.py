@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.text import fold
+from apps.dossiers.models import Rating
 from apps.org.models import Unit
 
 
@@ -167,10 +168,7 @@ class AnswerTemplate(models.Model):
 
 
 class FeedbackRating(models.Model):
-    class Level(models.TextChoices):
-        VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
-        SATISFIED = "satisfied", _("Hài lòng")
-        NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+    Level = Rating.Level  # the same three levels as a dossier's rating: the satisfaction figures add them up
 
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Level.choices)

@@ -6,10 +6,14 @@ from apps.core.db import install_append_only_guard, remove_append_only_guard
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (throttle counters, memoised names)."""
+    """Each test starts with an empty cache (throttle counters) and no names remembered in process memory (another
+    test's database may have given the same ids to other units)."""
     from django.core.cache import cache
 
+    from apps.dossiers.selectors import forget_names
+
     cache.clear()
+    forget_names()
     yield
 
 

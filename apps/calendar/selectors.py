@@ -68,6 +68,11 @@ def national_calendar() -> WorkingCalendar:
     return WorkingCalendar(tz=settings.TIME_ZONE)
 
 
+def due_soon_limit(now: dt.datetime) -> dt.datetime:
+    """Until the end of the next working day (nationally): what must move today or tomorrow."""
+    return national_calendar().add_working_days(now, 1)
+
+
 def overrides_visible_to(user, *, unit=None, year: int | None = None) -> QuerySet[CalendarOverride]:
     overrides = CalendarOverride.objects.filter(unit__in=units_visible_to(user)).select_related("unit")
     if unit is not None:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
+from apps.calendar.selectors import due_soon_limit
 from apps.core.ratelimit import over_limit, window_key
 from apps.core.text import search_terms
 from apps.dossiers.links import tracking_url
@@ -37,13 +38,6 @@ def dossier_for(user, *, code: str) -> Dossier:
 
 def dossier_timeline(dossier: Dossier) -> list[DossierStep]:
     return list(dossier.steps.select_related("unit", "assignee", "finished_by").order_by("order"))
-
-
-def _due_soon_limit(now: dt.datetime) -> dt.datetime:
-    """Until the end of the next working day (nationally): what must move today or tomorrow."""
-    from apps.calendar.selectors import national_calendar
-
-    return national_calendar().add_working_days(now, 1)
 
 
 def queue_unit_ids(user) -> list[int] | None:
@@ -81,7 +75,7 @@ def work_queue(
             | Q(current_step__assignee__isnull=True, current_step__role__in=sorted(user_roles(user)))
         )
     elif scope == "due_soon":
-        dossiers = dossiers.filter(current_due_at__gte=now, current_due_at__lte=_due_soon_limit(now))
+        dossiers = dossiers.filter(current_due_at__gte=now, current_due_at__lte=due_soon_limit(now))
     elif scope == "late":
         dossiers = dossiers.filter(Q(current_due_at__lt=now) | Q(appointment_at__lt=now))
     for term in search_terms(query):
@@ -166,6 +160,10 @@ def _names(refresh: bool = False) -> dict:
         }
         _names_memo["at"] = now
     return _names_memo["names"]
+
+
+def forget_names() -> None:
+    _names_memo["names"] = None
 
 
 def _aware(value):

@@ -11,11 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.dossiers.api import PublicThrottle
-from apps.dossiers.models import Dossier
 from apps.feedback import selectors, services
 from apps.feedback.models import Category, Feedback, FeedbackRating
-from apps.org.models import User
-from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
 
 
@@ -66,17 +63,12 @@ class SubmitSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=5)
 
 
-def submit_from(data: dict, *, channel: str, actor=None, about_unit=None) -> Feedback:
+def submit_from(data: dict, *, channel: str, actor=None) -> Feedback:
     """Shared by the public API and the operator's endpoint: the serializer's data to the service."""
     data = dict(data)
     contact = {name: data.pop(name) for name in ("contact_name", "contact_phone", "contact_email")}
-    code = data.pop("dossier").strip().upper()
-    dossier = Dossier.objects.filter(code=code).first() if code else None
-    if code and dossier is None:
-        raise serializers.ValidationError({"dossier": [_("Không tìm thấy hồ sơ có mã này.")]})
-    return services.feedback_submit(
-        channel=channel, contact=contact, dossier=dossier, actor=actor, about_unit=about_unit, **data
-    )
+    return services.feedback_submit(channel=channel, contact=contact, dossier_code=data.pop("dossier"), actor=actor,
+                                    **data)  # fmt: skip
 
 
 class PublicFeedbackListView(generics.ListAPIView):
@@ -256,9 +248,6 @@ class FeedbackDetailView(generics.RetrieveAPIView):
         return selectors.feedback_visible_to(self.request.user).select_related(*selectors.LIST_RELATED)
 
 
-ACTIONS = ("assign", "forward", "answer", "publish", "unpublish", "close")
-
-
 class FeedbackActionSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, help_text="assign: đơn vị xử lý")
     assignee = serializers.CharField(required=False, allow_blank=True, help_text="assign: tên đăng nhập cán bộ")
@@ -268,33 +257,11 @@ class FeedbackActionSerializer(serializers.Serializer):
     publish = serializers.BooleanField(required=False, default=False, help_text="answer: công khai ngay")
 
 
-def run_action(action: str, actor, feedback: Feedback, data: dict) -> Feedback:
-    """One action of the workflow, named as in the API and the staff page."""
-    if action == "assign":
-        unit = get_object_or_404(units_visible_to(actor), pk=data.get("unit"))
-        assignee = get_object_or_404(User, username=data["assignee"]) if data.get("assignee") else None
-        category = get_object_or_404(Category, code=data["category"]) if data.get("category") else None
-        return services.feedback_assign(actor=actor, feedback=feedback, unit=unit, assignee=assignee, category=category)
-    if action == "forward":
-        return services.feedback_forward(
-            actor=actor, feedback=feedback, to=data.get("to", ""), note=data.get("answer", "")
-        )
-    if action == "answer":
-        return services.feedback_answer(
-            actor=actor, feedback=feedback, answer=data.get("answer", ""), publish=data.get("publish", False)
-        )
-    if action in ("publish", "unpublish"):
-        return services.feedback_set_public(actor=actor, feedback=feedback, public=action == "publish")
-    if action == "close":
-        return services.feedback_close(actor=actor, feedback=feedback)
-    raise serializers.ValidationError({"action": [_("Thao tác không hợp lệ.")]})
-
-
 class FeedbackActionView(APIView):
     @extend_schema(
         request=FeedbackActionSerializer,
         responses=FeedbackSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(services.ACTIONS))],
         summary="Phân loại, chuyển xử lý, trả lời, công khai, kết thúc phản ánh",
         operation_id="feedback_action",
     )
@@ -302,5 +269,5 @@ class FeedbackActionView(APIView):
         feedback = get_object_or_404(selectors.feedback_visible_to(request.user), code=code)
         serializer = FeedbackActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = run_action(action, request.user, feedback, serializer.validated_data)
+        feedback = services.feedback_act(action, actor=request.user, feedback=feedback, **serializer.validated_data)
         return Response(FeedbackSerializer(feedback).data)

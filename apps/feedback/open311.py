@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import DomainError
 from apps.core.ratelimit import over_limit
-from apps.dossiers.models import Dossier
 from apps.feedback import services
 from apps.feedback.models import Category, Feedback, Open311Key
 from apps.procedures.models import Procedure
@@ -275,9 +274,6 @@ def _post_request(request, fmt: str):
     for attribute in attributes_of(category):
         if attribute["required"] and not attributes[attribute["code"]]:
             raise Open311Error(400, _("Thiếu thuộc tính %(code)s.") % {"code": attribute["code"]})
-    dossier = Dossier.objects.filter(code=attributes["dossier_code"].upper()).first()
-    if attributes["dossier_code"] and dossier is None:
-        raise Open311Error(400, _("Không tìm thấy hồ sơ có mã này."))
     procedure = (
         Procedure.objects.filter(code=attributes["procedure_code"]).first() if attributes["procedure_code"] else None
     )
@@ -285,8 +281,8 @@ def _post_request(request, fmt: str):
     name = " ".join(part for part in (data.get("last_name", ""), data.get("first_name", "")) if part)
     feedback = services.feedback_submit(
         channel=Feedback.Channel.OPEN311, category=category, title=attributes["title"] or description[:80],
-        content=description, address=address, latitude=latitude, longitude=longitude, dossier=dossier,
-        procedure=procedure or (dossier.procedure if dossier else None), device_id=data.get("device_id", ""),
+        content=description, address=address, latitude=latitude, longitude=longitude,
+        dossier_code=attributes["dossier_code"], procedure=procedure, device_id=data.get("device_id", ""),
         contact={"contact_name": name, "contact_phone": data.get("phone", ""), "contact_email": data.get("email", "")},
         open311_client=client,
     )  # fmt: skip

@@ -1,12 +1,10 @@
 """Reads of feedback: staff see what their units received, handle or are named in; the public sees only
 published answers, never contact details."""
 
-import datetime as dt
-
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.calendar.selectors import national_calendar
+from apps.calendar.selectors import due_soon_limit
 from apps.core.text import search_terms
 from apps.feedback.models import Category, Feedback
 from apps.feedback.validation import normalize_phone
@@ -27,10 +25,6 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
         return Feedback.objects.all()
     units = units_visible_to(user).values("pk")
     return Feedback.objects.filter(Q(receiving_unit__in=units) | Q(assigned_unit__in=units) | Q(about_unit__in=units))
-
-
-def due_soon_limit(now: dt.datetime) -> dt.datetime:
-    return national_calendar().add_working_days(now, 1)
 
 
 def feedback_queue(user, *, scope: str = "unit", query: str = "", category: str = "", now=None) -> QuerySet[Feedback]:
@@ -100,7 +94,3 @@ def published_answers(*, query: str = "", category: str = "") -> QuerySet[Feedba
 
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
-
-
-def status_counts(items: QuerySet[Feedback]) -> dict[str, int]:
-    return dict(items.values_list("status").annotate(n=Count("pk")).order_by())

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
-from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.core.files import check_upload
 from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.text import normalize_multiline, normalize_text
+from apps.dossiers.models import Dossier
 from apps.dossiers.services import next_number
 from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating
 from apps.feedback.validation import clean_contact
@@ -30,14 +31,11 @@ REOPEN_WITHIN_DAYS = 30
 
 
 def receiving_unit() -> Unit:
-    """The unit running the hotline: the province's public service centre."""
+    """The unit running the hotline: the province's public service centre (its one-stop desk), else the province."""
     root = org.province_root()
-    centre = None
-    if root is not None:
-        centre = org.unit_subtree(root).filter(kind=Unit.Kind.SERVICE_CENTRE, is_active=True).order_by("path").first()
-    if centre is None and root is None:
+    if root is None:
         raise DomainError(_("Chưa cấu hình đơn vị tiếp nhận phản ánh (Trung tâm Phục vụ hành chính công)."))
-    return centre or root
+    return org.one_stop_desk_for(root) or root
 
 
 def new_feedback_code(moment: dt.datetime) -> str:
@@ -63,22 +61,44 @@ def _require(feedback: Feedback, *statuses) -> None:
         )
 
 
+def is_dispatcher(user) -> bool:
+    """Classifies and assigns feedback: the hotline's operators and leaders."""
+    return user.is_superuser or bool(org.user_roles(user) & {Role.HOTLINE_OPERATOR, Role.UNIT_LEADER})
+
+
+def is_handler(user, feedback: Feedback) -> bool:
+    """Answers feedback: a member of the assigned unit, or a leader over it."""
+    unit = feedback.assigned_unit
+    if unit is None:
+        return False
+    return (
+        user.is_superuser or org.active_memberships(user).filter(unit=unit).exists() or org.is_leader_over(user, unit)
+    )
+
+
+def allowed_actions(user, feedback: Feedback) -> list[str]:
+    """What the user may do with the feedback now (the staff page shows these buttons only)."""
+    dispatcher, handler = is_dispatcher(user), is_handler(user, feedback)
+    actions = []
+    if feedback.status in (S.RECEIVED, S.ASSIGNED) and dispatcher:
+        actions += ["assign", "forward"]
+    if feedback.status == S.ASSIGNED and handler:
+        actions.append("answer")
+    if feedback.status in (S.ANSWERED, S.CLOSED) and handler:
+        actions.append("unpublish" if feedback.is_public else "publish")
+    if (feedback.status == S.ANSWERED and handler) or (feedback.status == S.FORWARDED and dispatcher):
+        actions.append("close")
+    return actions
+
+
 def _require_dispatcher(actor, unit: Unit) -> None:
-    """Classifying and assigning: the hotline's operators and leaders, for units they can see."""
-    if actor.is_superuser:
-        return
-    roles = org.user_roles(actor)
-    if not roles & {Role.HOTLINE_OPERATOR, Role.UNIT_LEADER} or not org.can_see_unit(actor, unit):
+    if not is_dispatcher(actor) or not (actor.is_superuser or org.can_see_unit(actor, unit)):
         raise PermissionDeniedError(_("Chỉ điện thoại viên tổng đài hoặc lãnh đạo được phân loại, chuyển xử lý."))
 
 
 def _require_handler(actor, feedback: Feedback) -> None:
-    """Answering: a member of the assigned unit, or a leader over it."""
-    if actor.is_superuser:
-        return
-    unit = feedback.assigned_unit
-    member = org.active_memberships(actor).filter(unit=unit).exists()
-    if not (member or org.is_leader_over(actor, unit)):
+    if not is_handler(actor, feedback):
+        unit = feedback.assigned_unit
         raise PermissionDeniedError(_("Chỉ cán bộ của %(unit)s được trả lời phản ánh này.") % {"unit": unit})
 
 
@@ -113,7 +133,7 @@ def feedback_submit(
     latitude=None,
     longitude=None,
     procedure=None,
-    dossier=None,
+    dossier_code: str = "",
     about_unit: Unit | None = None,
     files=(),
     actor=None,
@@ -134,6 +154,8 @@ def feedback_submit(
     if len(content) < 10:
         raise DomainError(_("Vui lòng mô tả nội dung phản ánh (ít nhất 10 ký tự)."), field="content")
     contact = clean_contact(contact or {})
+    dossier = _dossier_by_code(dossier_code)
+    procedure = procedure or (dossier.procedure if dossier else None)
     _check_coordinates(latitude, longitude)
     centre = receiving_unit()
     feedback = Feedback.objects.create(
@@ -157,6 +179,17 @@ def feedback_submit(
         _("Đã tiếp nhận phản ánh %(code)s") % {"code": feedback.code},
     )
     return feedback
+
+
+def _dossier_by_code(code: str):
+    """The dossier a citizen names (optional); a code that matches none is an error on that field."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
+    if dossier is None:
+        raise DomainError(_("Không tìm thấy hồ sơ có mã này."), field="dossier")
+    return dossier
 
 
 def _check_coordinates(latitude, longitude) -> None:
@@ -311,6 +344,44 @@ def feedback_rate(*, feedback: Feedback, level: str, comment: str = "") -> Feedb
     rating = FeedbackRating.objects.create(feedback=feedback, level=level, comment=normalize_multiline(comment))
     record_event("feedback.rate", obj=feedback, unit=feedback.assigned_unit, changes={"level": level})
     return rating
+
+
+ACTIONS = ("assign", "forward", "answer", "publish", "unpublish", "close")
+
+
+def feedback_act(
+    action: str,
+    *,
+    actor,
+    feedback: Feedback,
+    unit: int | None = None,
+    assignee: str = "",
+    category: str = "",
+    to: str = "",
+    answer: str = "",
+    publish: bool = False,
+) -> Feedback:
+    """One staff action, named as in the API and on the staff page, with its choices given as plain values."""
+    if action == "assign":
+        target = org.units_visible_to(actor).filter(pk=unit).first() if unit else None
+        if target is None:
+            raise NotFoundError(_("Hãy chọn đơn vị xử lý trong phạm vi của mình."), field="unit")
+        person = org.staff_visible_to(actor).filter(username=assignee).first() if assignee else None
+        if assignee and person is None:
+            raise NotFoundError(_("Không tìm thấy cán bộ %(name)s.") % {"name": assignee}, field="assignee")
+        kind = Category.objects.filter(code=category).first() if category else None
+        if category and kind is None:
+            raise NotFoundError(_("Không có loại phản ánh %(code)s.") % {"code": category}, field="category")
+        return feedback_assign(actor=actor, feedback=feedback, unit=target, assignee=person, category=kind)
+    if action == "forward":
+        return feedback_forward(actor=actor, feedback=feedback, to=to, note=answer)
+    if action == "answer":
+        return feedback_answer(actor=actor, feedback=feedback, answer=answer, publish=publish)
+    if action in ("publish", "unpublish"):
+        return feedback_set_public(actor=actor, feedback=feedback, public=action == "publish")
+    if action == "close":
+        return feedback_close(actor=actor, feedback=feedback)
+    raise NotFoundError(_("Thao tác không hợp lệ."), field="action")  # fmt: skip
 
 
 # --- reminders and escalation ----------------------------------------------------------------------------

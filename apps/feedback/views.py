@@ -12,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import ValidationError
 
 from apps.core.errors import DomainError
 from apps.core.ratelimit import over_limit
-from apps.dossiers.models import Dossier
 from apps.feedback import selectors, services
-from apps.feedback.api import run_action
 from apps.feedback.forms import CallForm, FeedbackForm, RateForm, ReopenForm
 from apps.feedback.models import AnswerTemplate, Category, Feedback, FeedbackRating
 from apps.org import selectors as org
-from apps.org.models import Role, Unit
+from apps.org.models import Unit
 
 S = Feedback.Status
 QUEUE_LABELS = {
@@ -33,14 +30,9 @@ QUEUE_LABELS = {
 
 def _submit(form, *, channel: str, actor=None, files=()) -> Feedback:
     data = form.cleaned_data
-    code = data["dossier"].strip().upper()
-    dossier = Dossier.objects.filter(code=code).first() if code else None
-    if code and dossier is None:
-        raise DomainError(_("Không tìm thấy hồ sơ có mã này."), field="dossier")
     return services.feedback_submit(
         channel=channel, category=data["category"], title=data["title"], content=data["content"],
-        contact=form.contact(), address=data["address"], dossier=dossier,
-        procedure=dossier.procedure if dossier else None, actor=actor, files=files,
+        contact=form.contact(), address=data["address"], dossier_code=data["dossier"], actor=actor, files=files,
     )  # fmt: skip
 
 
@@ -138,18 +130,14 @@ def queue(request):
     return render(request, "feedback/queue.html", {
         "page": Paginator(items, 30).get_page(request.GET.get("page")), "scope": scope, "query": query,
         "scopes": list(QUEUE_LABELS.items()), "counts": selectors.queue_counts(request.user, now=now), "now": now,
-        "can_log_call": _is_dispatcher(request.user),
+        "can_log_call": services.is_dispatcher(request.user),
     })  # fmt: skip
-
-
-def _is_dispatcher(user) -> bool:
-    return user.is_superuser or bool(org.user_roles(user) & {Role.HOTLINE_OPERATOR, Role.UNIT_LEADER})
 
 
 @login_required
 def operator(request):
     """The hotline screen: the caller's number first (earlier feedback appears), then the question; under a minute."""
-    if not _is_dispatcher(request.user):
+    if not services.is_dispatcher(request.user):
         raise Http404
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -174,23 +162,6 @@ def by_phone(request):
     })  # fmt: skip
 
 
-def _actions_for(user, feedback: Feedback) -> list[str]:
-    handler = feedback.assigned_unit is not None and (
-        user.is_superuser or org.active_memberships(user).filter(unit=feedback.assigned_unit).exists()
-        or org.is_leader_over(user, feedback.assigned_unit)
-    )  # fmt: skip
-    actions = []
-    if feedback.status in (S.RECEIVED, S.ASSIGNED) and _is_dispatcher(user):
-        actions += ["assign", "forward"]
-    if feedback.status == S.ASSIGNED and handler:
-        actions.append("answer")
-    if feedback.status in (S.ANSWERED, S.CLOSED) and handler:
-        actions.append("unpublish" if feedback.is_public else "publish")
-    if (feedback.status == S.ANSWERED and handler) or (feedback.status == S.FORWARDED and _is_dispatcher(user)):
-        actions.append("close")
-    return actions
-
-
 @login_required
 def detail(request, code: str):
     try:
@@ -199,7 +170,7 @@ def detail(request, code: str):
         raise Http404 from error
     units = org.units_visible_to(request.user).filter(is_active=True).exclude(kind=Unit.Kind.PARTY_CELL)
     return render(request, "feedback/detail.html", {
-        "f": feedback, "actions": _actions_for(request.user, feedback), "now": timezone.now(),
+        "f": feedback, "actions": services.allowed_actions(request.user, feedback), "now": timezone.now(),
         "units": units.order_by("path")[:500], "categories": Category.objects.filter(is_active=True),
         "templates": AnswerTemplate.objects.filter(Q(category=feedback.category) | Q(category__isnull=True)),
         "attachments": feedback.attachments.all(),
@@ -213,17 +184,16 @@ def act(request, code: str, action: str):
         feedback = selectors.feedback_for(request.user, code)
     except Feedback.DoesNotExist as error:
         raise Http404 from error
-    data = {
-        "unit": request.POST.get("unit") or None, "assignee": request.POST.get("assignee", ""),
-        "category": request.POST.get("category", ""), "to": request.POST.get("to", ""),
-        "answer": request.POST.get("answer", ""), "publish": request.POST.get("publish") == "on",
-    }  # fmt: skip
+    unit = request.POST.get("unit", "")
     try:
-        run_action(action, request.user, feedback, data)
-    except (DomainError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or _("Thao tác không hợp lệ."))
-    except Http404:
-        messages.error(request, _("Không tìm thấy đơn vị hoặc cán bộ được chọn."))
+        services.feedback_act(
+            action, actor=request.user, feedback=feedback, unit=int(unit) if unit.isdigit() else None,
+            assignee=request.POST.get("assignee", ""), category=request.POST.get("category", ""),
+            to=request.POST.get("to", ""), answer=request.POST.get("answer", ""),
+            publish=request.POST.get("publish") == "on",
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Đã cập nhật phản ánh %(code)s.") % {"code": feedback.code})
     return redirect(reverse("feedback:detail", args=[feedback.code]))

@@ -85,12 +85,10 @@ def _in_subtree(prefix: str, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": prefix})
 
 
-def dossier_counts(unit: Unit, period: Period, *, officer=None) -> dict[str, int]:
+def dossier_counts(unit: Unit, period: Period) -> dict[str, int]:
     """Counts over the dossiers filed with the unit or any unit under it (one query each)."""
     start, end = period.start, period.end
     dossiers = Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"))
-    if officer is not None:
-        dossiers = dossiers.filter(steps__finished_by=officer).distinct()
     received = dossiers.filter(received_at__gte=start, received_at__lt=end)
     has_file = Attachment.objects.filter(dossier=OuterRef("pk"))
     counts = received.aggregate(
@@ -111,8 +109,6 @@ def dossier_counts(unit: Unit, period: Period, *, officer=None) -> dict[str, int
     ratings = Rating.objects.filter(
         _in_subtree(unit.path, "dossier__filing_unit"), created_at__gte=start, created_at__lt=end
     )
-    if officer is not None:
-        ratings = ratings.filter(dossier__in=dossiers)
     counts |= ratings.aggregate(
         ratings=Count("pk"),
         ratings_satisfied=Count("pk", filter=Q(overall__in=SATISFIED)),

@@ -3,7 +3,7 @@
 import datetime as dt
 import random
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
@@ -146,17 +146,17 @@ def test_points_follow_the_formulas(history):
     data = selectors.indicators(province, YEAR)
     c, groups = data["counts"], {g["code"]: g["points"] for g in data["groups"]}
     q = Decimal("0.01")
-    assert groups["progress"] == (20 * Decimal(c["received_on_time"]) / c["received"]).quantize(q)
+    assert groups["progress"] == (20 * Decimal(c["received_on_time"]) / c["received"]).quantize(q, ROUND_HALF_UP)
     service = min(Decimal(1), Decimal(c["ratings_satisfied"]) / c["ratings"] / Decimal("0.9"))
     expected_satisfaction = (
-        (6 * service).quantize(q)
-        + (6 * Decimal(c["feedback_on_time"]) / c["feedback_answered"]).quantize(q)
-        + (6 * Decimal(c["feedback_satisfied"]) / c["feedback_ratings"]).quantize(q)
+        (6 * service).quantize(q, ROUND_HALF_UP)
+        + (6 * Decimal(c["feedback_on_time"]) / c["feedback_answered"]).quantize(q, ROUND_HALF_UP)
+        + (6 * Decimal(c["feedback_satisfied"]) / c["feedback_ratings"]).quantize(q, ROUND_HALF_UP)
     )
     assert groups["satisfaction"] == expected_satisfaction
     assert data["rates"]["satisfaction"] == (
         Decimal(100 * (c["ratings_satisfied"] + c["feedback_satisfied"])) / (c["ratings"] + c["feedback_ratings"])
-    ).quantize(q)
+    ).quantize(q, ROUND_HALF_UP)
     assert 0 <= selectors.total_points(data["groups"]) <= 100
 
 

@@ -114,6 +114,9 @@ class Dossier(models.Model):
             models.Index(fields=["desk", "received_at"], name="dossier_desk_received_idx"),
             models.Index(fields=["status", "appointment_at"], name="dossier_status_appt_idx"),
             models.Index(fields=["current_unit", "current_due_at"], name="dossier_queue_idx"),
+            # the daily counts of the dashboards recount one unit's day of receipts or returns at each change
+            models.Index(fields=["filing_unit", "received_at"], name="dossier_unit_received_idx"),
+            models.Index(fields=["filing_unit", "returned_at"], name="dossier_unit_returned_idx"),
         ]
 
     def __str__(self) -> str:
@@ -282,7 +285,7 @@ class Rating(models.Model):
     politeness = models.CharField(_("thái độ phục vụ"), max_length=20, choices=Level.choices)
     timeliness = models.CharField(_("thời gian giải quyết"), max_length=20, choices=Level.choices)
     comment = models.TextField(_("góp ý"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("đánh giá hài lòng")

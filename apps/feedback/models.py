@@ -124,6 +124,7 @@ class Feedback(models.Model):
             models.Index(fields=["assigned_unit", "status", "due_at"], name="feedback_queue_idx"),
             models.Index(fields=["is_public", "-published_at"], name="feedback_public_idx"),
             models.Index(fields=["received_at"], name="feedback_received_idx"),
+            models.Index(fields=["answered_at"], name="feedback_answered_idx"),
         ]
 
     def __str__(self) -> str:
@@ -173,7 +174,7 @@ class FeedbackRating(models.Model):
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Level.choices)
     comment = models.TextField(blank=True)
-    rated_at = models.DateTimeField(auto_now_add=True)
+    rated_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.feedback_id}: {self.level}"

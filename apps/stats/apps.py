@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "apps.stats"
     label = "stats"
     verbose_name = _("Chỉ số chất lượng phục vụ")
+
+    def ready(self):
+        from apps.stats.services import connect_signals
+
+        connect_signals()

@@ -1,5 +1,8 @@
-"""Service-quality indicators per unit (with its whole subtree) and period, computed from the records themselves
-with aggregate queries, so they are exact at any moment (no stored totals to go stale after a late change).
+"""Service-quality indicators per unit (with its whole subtree) and period.
+
+Counts come from the daily tables (`apps.stats.models`), which the services keep equal to the records in the same
+transaction as every change; what is true "now" (dossiers and feedback late at this moment) is counted live. The
+tests recompute every figure with plain SQL over the records.
 
 The Decision 766/QĐ-TTg groups: processing progress (20 points) and satisfaction (18) exactly as DOMAIN.md states
 them; the other groups from what the system records, each with its formula shown next to it."""
@@ -8,14 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.dossiers.models import Attachment, Dossier, Outcome, Rating
-from apps.feedback.models import Feedback, FeedbackRating
+from apps.dossiers.models import Dossier, Outcome, Rating
+from apps.feedback.models import Feedback
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
+from apps.stats.models import DossierDay, FeedbackDay
 
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
@@ -39,6 +43,15 @@ class Period:
         first = self.start
         year, month = divmod(first.month - 1 + months, 12)
         return timezone.make_aware(dt.datetime(first.year + year, month + 1, 1))
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start.date()
+
+    @property
+    def end_day(self) -> dt.date:
+        """The day after the period (excluded)."""
+        return timezone.localtime(self.end).date()
 
     @property
     def label(self) -> str:
@@ -85,65 +98,62 @@ def _in_subtree(prefix: str, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": prefix})
 
 
+DOSSIER_COLUMNS = ("received", "received_on_time", "online", "paid", "paid_online", "digitised", "returned",
+                   "returned_on_time", "ratings", "ratings_satisfied", "politeness_satisfied")  # fmt: skip
+FEEDBACK_COLUMNS = ("feedback_received", "feedback_answered", "feedback_on_time", "feedback_published",
+                    "feedback_ratings", "feedback_satisfied")  # fmt: skip
+FULL_ONLINE = Q(procedure__online_level=Procedure.OnlineLevel.FULL)
+
+
+def _days(table, unit: Unit, period: Period):
+    return table.objects.filter(
+        _in_subtree(unit.path, "unit"), day__gte=period.first_day, day__lt=period.end_day
+    ).order_by()
+
+
+def _sums(columns: tuple[str, ...], **more) -> dict:
+    """Sum(column) of each column, under its own name once the "total_" prefix is dropped (an aggregate cannot be
+    named after a column that another aggregate of the same query sums)."""
+    return {f"total_{column}": Sum(column) for column in columns} | {f"total_{name}": sum for name, sum in more.items()}
+
+
+def _zeros_for_none(counts: dict) -> dict[str, int]:
+    return {name.removeprefix("total_"): value or 0 for name, value in counts.items()}
+
+
+def _late_dossiers(unit: Unit):
+    return Dossier.objects.filter(
+        _in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES, appointment_at__lt=timezone.now()
+    )
+
+
+def _late_feedback(unit: Unit):
+    handled = _in_subtree(unit.path, "assigned_unit") | Q(assigned_unit__isnull=True) & _in_subtree(
+        unit.path, "receiving_unit"
+    )
+    return Feedback.objects.filter(handled, status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
+
+
 def dossier_counts(unit: Unit, period: Period) -> dict[str, int]:
-    """Counts over the dossiers filed with the unit or any unit under it (one query each)."""
-    start, end = period.start, period.end
-    dossiers = Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"))
-    received = dossiers.filter(received_at__gte=start, received_at__lt=end)
-    has_file = Attachment.objects.filter(dossier=OuterRef("pk"))
-    counts = received.aggregate(
-        received=Count("pk"),
-        received_on_time=Count("pk", filter=Q(status=Dossier.Status.RETURNED, outcome__in=ON_TIME)),
-        online=Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
-        full_online=Count(
-            "pk", filter=Q(channel=Dossier.Channel.ONLINE, procedure__online_level=Procedure.OnlineLevel.FULL)
-        ),
-        paid=Count("pk", filter=Q(payment__in=(Dossier.Payment.PAID_ONLINE, Dossier.Payment.PAID_AT_DESK))),
-        paid_online=Count("pk", filter=Q(payment=Dossier.Payment.PAID_ONLINE)),
-        digitised=Count("pk", filter=Q(Exists(has_file))),
-    )
-    counts |= dossiers.filter(returned_at__gte=start, returned_at__lt=end).aggregate(
-        returned=Count("pk"), returned_on_time=Count("pk", filter=Q(outcome__in=ON_TIME))
-    )
-    counts["late_now"] = dossiers.filter(status__in=Dossier.OPEN_STATUSES, appointment_at__lt=timezone.now()).count()
-    ratings = Rating.objects.filter(
-        _in_subtree(unit.path, "dossier__filing_unit"), created_at__gte=start, created_at__lt=end
-    )
-    counts |= ratings.aggregate(
-        ratings=Count("pk"),
-        ratings_satisfied=Count("pk", filter=Q(overall__in=SATISFIED)),
-        politeness_satisfied=Count("pk", filter=Q(politeness__in=SATISFIED)),
-    )
-    return counts
-
-
-def _feedback_of(unit: Unit):
-    """Feedback handled by the unit's subtree; forwarded or unassigned feedback counts for the receiving unit."""
-    return Feedback.objects.filter(
-        _in_subtree(unit.path, "assigned_unit")
-        | Q(assigned_unit__isnull=True) & _in_subtree(unit.path, "receiving_unit")
-    )
+    """Dossiers filed with the unit or any unit under it: received in the period (and what became of them),
+    returned in the period, rated in the period; and late at this moment."""
+    sums = _sums(DOSSIER_COLUMNS, full_online=Sum("online", filter=FULL_ONLINE))
+    counts = _zeros_for_none(_days(DossierDay, unit, period).aggregate(**sums))
+    return counts | {"late_now": _late_dossiers(unit).count()}
 
 
 def feedback_counts(unit: Unit, period: Period) -> dict[str, int]:
-    start, end = period.start, period.end
-    feedback = _feedback_of(unit)
-    counts = feedback.filter(received_at__gte=start, received_at__lt=end).aggregate(feedback_received=Count("pk"))
-    counts |= feedback.filter(answered_at__gte=start, answered_at__lt=end).aggregate(
-        feedback_answered=Count("pk"),
-        feedback_on_time=Count("pk", filter=Q(answered_on_time=True)),
-        feedback_published=Count("pk", filter=Q(is_public=True)),
-    )
-    counts["feedback_late_now"] = feedback.filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now()).count()
-    counts |= FeedbackRating.objects.filter(feedback__in=feedback, rated_at__gte=start, rated_at__lt=end).aggregate(
-        feedback_ratings=Count("pk"), feedback_satisfied=Count("pk", filter=Q(level__in=SATISFIED))
-    )
-    return counts
+    """Feedback handled in the unit's subtree (forwarded or unassigned feedback counts for the receiving unit)."""
+    counts = _zeros_for_none(_days(FeedbackDay, unit, period).aggregate(**_sums(FEEDBACK_COLUMNS)))
+    return counts | {"feedback_late_now": _late_feedback(unit).count()}
 
 
 def indicators(unit: Unit, period: Period) -> dict:
     """Every indicator of the dashboard for one unit (with its subtree) and period, with counts and shares."""
-    c = dossier_counts(unit, period) | feedback_counts(unit, period)
+    return indicators_of(unit, period, dossier_counts(unit, period) | feedback_counts(unit, period))
+
+
+def indicators_of(unit: Unit, period: Period, c: dict[str, int]) -> dict:
     all_ratings = c["ratings"] + c["feedback_ratings"]
     rates = {
         "on_time": share(c["returned_on_time"], c["returned"]),
@@ -222,20 +232,17 @@ def officer_rows(unit: Unit, period: Period) -> list[dict]:
 
 
 def monthly_series(unit: Unit, period: Period) -> list[dict]:
-    """For the chart: per month of the period, dossiers received and, of those returned that month, on time.
-    Counted with one range filter per month (no date function per row: SQLite would call Python for each)."""
-    dossiers = Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"))
+    """For the chart: per month of the period, dossiers received and, of those returned that month, on time."""
     parts = period.parts()
-    received = dossiers.filter(received_at__gte=period.start, received_at__lt=period.end).aggregate(
-        **{f"m{i}": Count("pk", filter=Q(received_at__gte=p.start, received_at__lt=p.end)) for i, p in enumerate(parts)}
+    months = [Q(day__gte=part.first_day, day__lt=part.end_day) for part in parts]
+    sums = _days(DossierDay, unit, period).aggregate(
+        **{f"r{i}": Sum("received", filter=month) for i, month in enumerate(months)},
+        **{f"m{i}": Sum("returned", filter=month) for i, month in enumerate(months)},
+        **{f"t{i}": Sum("returned_on_time", filter=month) for i, month in enumerate(months)},
     )
-    in_month = [Q(returned_at__gte=p.start, returned_at__lt=p.end) for p in parts]
-    returned = dossiers.filter(returned_at__gte=period.start, returned_at__lt=period.end).aggregate(
-        **{f"m{i}": Count("pk", filter=month) for i, month in enumerate(in_month)},
-        **{f"t{i}": Count("pk", filter=month & Q(outcome__in=ON_TIME)) for i, month in enumerate(in_month)},
-    )
+    sums = _zeros_for_none(sums)
     return [
-        {"label": f"{part.number:02d}/{part.year}", "received": received[f"m{i}"], "returned": returned[f"m{i}"],
-         "on_time_rate": share(returned[f"t{i}"], returned[f"m{i}"])}
+        {"label": f"{part.number:02d}/{part.year}", "received": sums[f"r{i}"], "returned": sums[f"m{i}"],
+         "on_time_rate": share(sums[f"t{i}"], sums[f"m{i}"])}
         for i, part in enumerate(parts)
     ]  # fmt: skip

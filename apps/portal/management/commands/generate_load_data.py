@@ -23,6 +23,7 @@ from apps.feedback.models import Category, Feedback, FeedbackRating
 from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
+from apps.stats import services as stats
 
 S = Dossier.Status
 STATUS_WEIGHTS = [(S.RETURNED, 86), (S.IN_PROGRESS, 5), (S.READY, 2), (S.SUPPLEMENT_REQUESTED, 1),
@@ -78,8 +79,10 @@ class Command(BaseCommand):
                 made_feedback += size
                 self.stdout.write(f"\r{made_feedback:,}/{feedback:,} phản ánh", ending="")
                 self.stdout.flush()
-        finally:  # even after a failure, the live counters continue after what was written
+        finally:  # even after a failure, the live counters continue after what was written and the counts match it
             generator.save_counters()
+            self.stdout.write("\nTính lại số liệu tổng hợp theo ngày…")
+            stats.rebuild()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"\nĐã sinh {made:,} hồ sơ, {feedback:,} phản ánh trong {elapsed:.0f} s."))
 

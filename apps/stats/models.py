@@ -1,0 +1,59 @@
+"""Daily counts per unit, the dashboard's precomputed aggregates.
+
+Derived data only: each row is recomputed from the records, under a row lock, in the same transaction as every
+change that touches it (`apps.stats.services`, wired to the domain models' signals), so a reader never sees a total
+that disagrees with the records; `manage.py rebuild_stats` recomputes all of them and `--check` compares."""
+
+from django.db import models
+
+from apps.org.models import Unit
+from apps.procedures.models import Procedure
+
+
+class DossierDay(models.Model):
+    """Dossiers filed with one unit under one procedure, counted by the local day of each event: receipt (and what
+    those dossiers became), return, rating. The procedure is kept so that the full-online share follows the
+    procedure's current online level, as the live figures do, and so that satisfaction can be shown per procedure."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    received_on_time = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    returned_on_time = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    ratings_satisfied = models.PositiveIntegerField(default=0)
+    politeness_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "procedure", "day"], name="stats_dossier_day_key")]
+        indexes = [models.Index(fields=["day"], name="stats_dossier_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_id} {self.day}"
+
+
+class FeedbackDay(models.Model):
+    """Feedback handled by one unit (the assigned unit, else the receiving one), counted by the local day of
+    receipt, answer and rating."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    feedback_received = models.PositiveIntegerField(default=0)
+    feedback_answered = models.PositiveIntegerField(default=0)
+    feedback_on_time = models.PositiveIntegerField(default=0)
+    feedback_published = models.PositiveIntegerField(default=0)
+    feedback_ratings = models.PositiveIntegerField(default=0)
+    feedback_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="stats_feedback_day_key")]
+        indexes = [models.Index(fields=["day"], name="stats_feedback_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"

@@ -1,0 +1,281 @@
+"""Keeping the daily counts (`DossierDay`, `FeedbackDay`) exact.
+
+Every save or delete of a dossier, attachment, rating, feedback item or feedback rating recomputes the buckets the
+record was in before and is in after, from the records themselves, inside the same transaction (the domain apps
+know nothing of this: `apps.py` connects the handlers to their models' signals). A bucket is locked before it is
+counted, so two transactions touching one bucket are serialised and the second counts what the first committed.
+Bulk writes that bypass `save()` (the load-data generator) call `rebuild()` afterwards."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from apps.dossiers.models import Attachment, Dossier, Outcome, Rating
+from apps.feedback.models import Feedback, FeedbackRating
+from apps.stats.models import DossierDay, FeedbackDay
+
+ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
+SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
+PAID = (Dossier.Payment.PAID_ONLINE, Dossier.Payment.PAID_AT_DESK)
+
+
+def _received_counts() -> dict:
+    has_file = Attachment.objects.filter(dossier=OuterRef("pk"))
+    return {
+        "received": Count("pk"),
+        "received_on_time": Count("pk", filter=Q(status=Dossier.Status.RETURNED, outcome__in=ON_TIME)),
+        "online": Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
+        "paid": Count("pk", filter=Q(payment__in=PAID)),
+        "paid_online": Count("pk", filter=Q(payment=Dossier.Payment.PAID_ONLINE)),
+        "digitised": Count("pk", filter=Q(Exists(has_file))),
+    }
+
+
+def _returned_counts() -> dict:
+    return {"returned": Count("pk"), "returned_on_time": Count("pk", filter=Q(outcome__in=ON_TIME))}
+
+
+def _rating_counts() -> dict:
+    return {
+        "ratings": Count("pk"),
+        "ratings_satisfied": Count("pk", filter=Q(overall__in=SATISFIED)),
+        "politeness_satisfied": Count("pk", filter=Q(politeness__in=SATISFIED)),
+    }
+
+
+def _feedback_received_counts() -> dict:
+    return {"feedback_received": Count("pk")}
+
+
+def _feedback_answered_counts() -> dict:
+    return {
+        "feedback_answered": Count("pk"),
+        "feedback_on_time": Count("pk", filter=Q(answered_on_time=True)),
+        "feedback_published": Count("pk", filter=Q(is_public=True)),
+    }
+
+
+def _feedback_rating_counts() -> dict:
+    return {"feedback_ratings": Count("pk"), "feedback_satisfied": Count("pk", filter=Q(level__in=SATISFIED))}
+
+
+def _handled_feedback():
+    """Feedback counts for its assigned unit, or the receiving unit while unassigned or forwarded outside."""
+    return Feedback.objects.annotate(handler=Coalesce("assigned_unit_id", "receiving_unit_id"))
+
+
+def _handled_feedback_ratings():
+    handler = Coalesce("feedback__assigned_unit_id", "feedback__receiving_unit_id")
+    return FeedbackRating.objects.annotate(handler=handler)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One set of columns of a daily table, counted over the records whose `when` falls on the bucket's day."""
+
+    name: str
+    table: type[models.Model]
+    records: Callable[[], models.QuerySet]
+    when: str
+    key: tuple[str, ...]  # the record lookups that give the bucket's unit (and procedure)
+    counts: Callable[[], dict]
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return ("unit_id", "procedure_id")[: len(self.key)]
+
+
+RECEIVED = Group("received", DossierDay, Dossier.objects.all, "received_at", ("filing_unit_id", "procedure_id"),
+                 _received_counts)  # fmt: skip
+RETURNED = Group("returned", DossierDay, Dossier.objects.all, "returned_at", ("filing_unit_id", "procedure_id"),
+                 _returned_counts)  # fmt: skip
+RATED = Group("rated", DossierDay, Rating.objects.all, "created_at",
+              ("dossier__filing_unit_id", "dossier__procedure_id"), _rating_counts)  # fmt: skip
+FEEDBACK_RECEIVED = Group("feedback_received", FeedbackDay, _handled_feedback, "received_at", ("handler",),
+                          _feedback_received_counts)  # fmt: skip
+FEEDBACK_ANSWERED = Group("feedback_answered", FeedbackDay, _handled_feedback, "answered_at", ("handler",),
+                          _feedback_answered_counts)  # fmt: skip
+FEEDBACK_RATED = Group("feedback_rated", FeedbackDay, _handled_feedback_ratings, "rated_at", ("handler",),
+                       _feedback_rating_counts)  # fmt: skip
+GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED)
+
+Bucket = tuple[Group, tuple[int, ...], dt.date]
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def refresh(buckets: Iterable[Bucket]) -> None:
+    """Recount each bucket from the records; locked in a fixed order so that concurrent changes cannot deadlock."""
+    with transaction.atomic():
+        for group, key, day in sorted(set(buckets), key=lambda b: (b[0].table.__name__, b[2], b[1], b[0].name)):
+            _recount(group, key, day)
+
+
+def _recount(group: Group, key: tuple[int, ...], day: dt.date) -> None:
+    identity = dict(zip(group.key_fields, key, strict=True)) | {"day": day}
+    first_column = next(iter(group.counts()))
+    # Insert the bucket or, if it exists, take its row lock: the count below then sees every committed change.
+    group.table.objects.bulk_create(
+        [group.table(**identity)], update_conflicts=True, update_fields=[first_column],
+        unique_fields=[field.removesuffix("_id") for field in identity],
+    )  # fmt: skip
+    start, end = day_bounds(day)
+    counts = (
+        group.records()
+        .filter(**dict(zip(group.key, key, strict=True)), **{f"{group.when}__gte": start, f"{group.when}__lt": end})
+        .aggregate(**group.counts())
+    )
+    group.table.objects.filter(**identity).update(**counts)
+
+
+def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, ...]) -> set[Bucket]:
+    return {(group, key, timezone.localdate(when)) for group, when in events if when is not None}
+
+
+def dossier_buckets(dossier_id: int) -> set[Bucket]:
+    """The buckets a dossier counts in now: its receipt, its return and its rating (one query)."""
+    row = (
+        Dossier.objects.filter(pk=dossier_id)
+        .values_list("filing_unit_id", "procedure_id", "received_at", "returned_at", "rating__created_at")
+        .first()
+    )
+    if row is None:
+        return set()
+    unit, procedure, received, returned, rated = row
+    return _dated([(RECEIVED, received), (RETURNED, returned), (RATED, rated)], (unit, procedure))
+
+
+def feedback_buckets(feedback_id: int) -> set[Bucket]:
+    """The buckets a feedback item counts in now: its receipt, its answer and its rating (one query)."""
+    row = (
+        _handled_feedback()
+        .filter(pk=feedback_id)
+        .values_list("handler", "received_at", "answered_at", "rating__rated_at")
+        .first()
+    )
+    if row is None:
+        return set()
+    unit, received, answered, rated = row
+    return _dated([(FEEDBACK_RECEIVED, received), (FEEDBACK_ANSWERED, answered), (FEEDBACK_RATED, rated)], (unit,))
+
+
+def _of_group(buckets: set[Bucket], group: Group) -> set[Bucket]:
+    return {bucket for bucket in buckets if bucket[0] is group}
+
+
+# Signal handlers (connected in apps.py). The buckets a record was in are remembered before the write, so that a
+# record moving (a feedback item assigned to a department takes its rating along) is uncounted where it was.
+
+
+def remember_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
+    instance._stats_buckets = set() if instance._state.adding else dossier_buckets(instance.pk)
+
+
+def recount_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
+    refresh(getattr(instance, "_stats_buckets", set()) | dossier_buckets(instance.pk))
+
+
+def recount_attachment_buckets(sender, instance: Attachment, **kwargs) -> None:
+    refresh(_of_group(dossier_buckets(instance.dossier_id), RECEIVED))
+
+
+def recount_rating_buckets(sender, instance: Rating, **kwargs) -> None:
+    # after a delete the rating is no longer in the database: its day comes from the instance
+    key = Dossier.objects.filter(pk=instance.dossier_id).values_list("filing_unit_id", "procedure_id").first()
+    refresh(_dated([(RATED, instance.created_at)], key) if key else set())
+
+
+def remember_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
+    instance._stats_buckets = set() if instance._state.adding else feedback_buckets(instance.pk)
+
+
+def recount_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
+    refresh(getattr(instance, "_stats_buckets", set()) | feedback_buckets(instance.pk))
+
+
+def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) -> None:
+    key = _handled_feedback().filter(pk=instance.feedback_id).values_list("handler").first()
+    refresh(_dated([(FEEDBACK_RATED, instance.rated_at)], key) if key else set())
+
+
+def connect_signals() -> None:
+    from django.db.models import signals
+
+    for model, remember, recount in ((Dossier, remember_dossier_buckets, recount_dossier_buckets),
+                                     (Feedback, remember_feedback_buckets, recount_feedback_buckets)):  # fmt: skip
+        for signal, handler in ((signals.pre_save, remember), (signals.post_save, recount),
+                                (signals.pre_delete, remember), (signals.post_delete, recount)):  # fmt: skip
+            signal.connect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
+    for model, recount in ((Attachment, recount_attachment_buckets), (Rating, recount_rating_buckets),
+                           (FeedbackRating, recount_feedback_rating_buckets)):  # fmt: skip
+        for signal in (signals.post_save, signals.post_delete):
+            signal.connect(recount, sender=model, dispatch_uid=f"stats-{recount.__name__}-{id(signal)}")
+
+
+# Rebuilding from scratch (after bulk loads, or to check that the stored counts are exact).
+
+
+def computed_rows() -> dict[tuple, dict[str, int]]:
+    """Every bucket recounted from the records with one grouped query per group: {(table, key, day): counts}."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for group in GROUPS:
+        per_day = (
+            group.records()
+            .filter(**{f"{group.when}__isnull": False})
+            .annotate(bucket_day=TruncDate(group.when, tzinfo=timezone.get_current_timezone()))
+            .values(*group.key, "bucket_day")
+            .annotate(**group.counts())
+            .order_by()
+        )
+        for row in per_day:
+            key = tuple(row.pop(part) for part in group.key)
+            rows[(group.table, key, row.pop("bucket_day"))].update(row)
+    return rows
+
+
+def stored_rows() -> dict[tuple, dict[str, int]]:
+    rows = {}
+    for table, key_fields in ((DossierDay, ("unit_id", "procedure_id")), (FeedbackDay, ("unit_id",))):
+        skip = {"id", "day", *key_fields}
+        columns = [field.attname for field in table._meta.concrete_fields if field.attname not in skip]
+        for row in table.objects.values(*key_fields, "day", *columns):
+            key = tuple(row.pop(field) for field in key_fields)
+            rows[(table, key, row.pop("day"))] = row
+    return rows
+
+
+def differences() -> list[str]:
+    """Buckets whose stored counts differ from a recount (empty when everything is exact)."""
+    computed, stored = computed_rows(), stored_rows()
+    found = []
+    for bucket in computed.keys() | stored.keys():
+        expected = computed.get(bucket, {})
+        actual = {column: value for column, value in stored.get(bucket, {}).items() if value or column in expected}
+        if expected != actual:
+            table, key, day = bucket
+            found.append(f"{table.__name__} {key} {day}: {actual} ≠ {expected}")
+    return sorted(found)
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace every daily count with a recount from the records; returns the number of rows written."""
+    rows = computed_rows()
+    DossierDay.objects.all().delete()
+    FeedbackDay.objects.all().delete()
+    for table, key_fields in ((DossierDay, ("unit_id", "procedure_id")), (FeedbackDay, ("unit_id",))):
+        table.objects.bulk_create(
+            (table(day=day, **dict(zip(key_fields, key, strict=True)), **counts)
+             for (row_table, key, day), counts in rows.items() if row_table is table),
+            batch_size=2000,
+        )  # fmt: skip
+    return len(rows)

@@ -1,0 +1,128 @@
+"""The daily counts stay equal to the records after late changes made through the services and the models, and the
+dashboard reads them in a fixed number of queries."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.dossiers import services as dossiers
+from apps.dossiers.models import Dossier, Rating
+from apps.dossiers.tests.factories import APPLICANT, world
+from apps.feedback import services as feedback_services
+from apps.feedback.models import Feedback, FeedbackRating
+from apps.org.models import Unit, User
+from apps.procedures.models import Procedure
+from apps.stats import selectors, services
+from apps.stats.models import DossierDay, FeedbackDay
+from apps.stats.selectors import Period
+from apps.stats.tests.test_indicators import sql_dossier_counts, sql_feedback_counts
+
+pytestmark = pytest.mark.django_db
+YEAR = Period("year", 2026)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def assert_equal_to_plain_sql(*units: Unit) -> None:
+    for unit in units:
+        for period in (YEAR, Period("month", 2026, 3)):
+            computed = selectors.dossier_counts(unit, period) | selectors.feedback_counts(unit, period)
+            assert computed == sql_dossier_counts(unit, period.start, period.end) | sql_feedback_counts(
+                unit, period.start, period.end
+            ), (unit, period)
+
+
+def old_dossier(**filters) -> Dossier:
+    found = Dossier.objects.filter(received_at__year=2026, received_at__month__lt=10, **filters).order_by("pk").first()
+    assert found is not None, filters
+    return found
+
+
+def test_generated_history_is_counted_exactly(history):
+    assert services.differences() == []
+    assert DossierDay.objects.exists() and FeedbackDay.objects.exists()
+
+
+def test_late_changes_are_counted_in_their_own_transaction(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    commune = Unit.objects.get(name="Ủy ban nhân dân xã An Phú")
+    before = selectors.dossier_counts(province, YEAR)
+
+    # A spring dossier paid online in the autumn, another digitised late, a third rated months after its return.
+    unpaid = old_dossier(payment=Dossier.Payment.NOT_REQUIRED)
+    unpaid.payment = Dossier.Payment.UNPAID
+    unpaid.save(update_fields=["payment"])
+    dossiers.dossier_record_payment(actor=None, dossier=unpaid, online=True)
+    paper_less = old_dossier(attachments__isnull=True)
+    dossiers.dossier_attach(dossier=paper_less, files=[SimpleUploadedFile("ban-sao.pdf", PDF)])
+    after = selectors.dossier_counts(province, YEAR)
+    assert after["paid_online"] == before["paid_online"] + 1 and after["digitised"] == before["digitised"] + 1
+    returned = old_dossier(status=Dossier.Status.RETURNED, rating__isnull=True)
+    Rating.objects.create(dossier=returned, overall="satisfied", politeness="satisfied", timeliness="satisfied")
+    # A correction of the outcome, a dossier deleted with its rating and files, a procedure going fully online.
+    corrected = old_dossier(status=Dossier.Status.RETURNED, outcome="on_time")
+    corrected.outcome = "late"
+    corrected.save(update_fields=["outcome"])
+    old_dossier(rating__isnull=False).delete()
+    procedure = Procedure.objects.filter(online_level=Procedure.OnlineLevel.PARTIAL).first()
+    procedure.online_level = Procedure.OnlineLevel.FULL
+    procedure.save()
+    # An answer published late, and a rated feedback item moved to another unit (its rating moves with it).
+    answered = Feedback.objects.filter(status="answered", is_public=False).order_by("pk").first()
+    answered.is_public = True
+    answered.save()
+    rated = FeedbackRating.objects.select_related("feedback").order_by("pk").first().feedback
+    rated.assigned_unit = commune
+    rated.save()
+
+    assert services.differences() == []
+    assert_equal_to_plain_sql(province, commune)
+
+
+def test_assigning_feedback_through_the_service_moves_its_counts(history):
+    hotline = Feedback.objects.filter(status="received", assigned_unit__isnull=True).order_by("pk").first()
+    department = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("pk").first()
+    operator = User.objects.get(username="tongdai.1022")
+    feedback_services.feedback_assign(actor=operator, feedback=hotline, unit=department)
+    received_day = timezone.localdate(hotline.received_at)
+    assert FeedbackDay.objects.get(unit=department, day=received_day).feedback_received >= 1
+    assert services.differences() == []
+
+
+def test_rebuild_command_checks_and_repairs(history):
+    call_command("rebuild_stats", "--check", stdout=StringIO())
+    row = DossierDay.objects.filter(received__gt=0).first()
+    DossierDay.objects.filter(pk=row.pk).update(received=row.received + 1)
+    with pytest.raises(CommandError):
+        call_command("rebuild_stats", "--check", stdout=StringIO())
+    call_command("rebuild_stats", stdout=StringIO())
+    assert services.differences() == []
+    call_command("rebuild_stats", "--if-empty", stdout=StringIO())  # nothing to do: counts are stored
+
+
+def test_a_receipt_counts_on_its_local_day():
+    """06:30 on 1 April in Hà Nội is 23:30 on 31 March in UTC: it counts on 1 April, in April."""
+    w = world()
+    dossier = dossiers.dossier_receive_walk_in(
+        actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT, provided_paper_ids=w.paper_ids(),
+        now=timezone.make_aware(dt.datetime(2026, 4, 1, 9)),
+    )  # fmt: skip
+    dossier.received_at = timezone.make_aware(dt.datetime(2026, 4, 1, 6, 30))
+    dossier.save(update_fields=["received_at"])
+    assert list(DossierDay.objects.filter(received__gt=0).values_list("day", flat=True)) == [dt.date(2026, 4, 1)]
+    assert selectors.dossier_counts(w.province, Period("month", 2026, 4))["received"] == 1
+    assert selectors.dossier_counts(w.province, Period("month", 2026, 3))["received"] == 0
+    assert services.differences() == []
+
+
+def test_dashboard_reads_in_fixed_queries(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    with CaptureQueriesContext(connection) as queries:
+        selectors.indicators(province, YEAR)
+        selectors.monthly_series(province, YEAR)
+    assert len(queries) == 5  # two sums, two live "late now" counts, the chart

@@ -31,6 +31,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty --history $(HISTORY)
+	$(BIN)/python manage.py rebuild_stats --if-empty
 
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0

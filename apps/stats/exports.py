@@ -27,7 +27,22 @@ RATE_LABELS = {
 }  # fmt: skip
 
 
-def dashboard_xlsx(data: dict, officers: list[dict] | None = None) -> bytes:
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+CHILD_COLUMNS = {
+    "received": _("Hồ sơ tiếp nhận"), "on_time": _("Trả đúng hạn (%)"), "online": _("Trực tuyến (%)"),
+    "satisfaction": _("Hài lòng (%)"), "feedback_on_time": _("Phản ánh trả lời đúng hạn (%)"),
+    "late_now": _("Đang quá hạn"),
+}  # fmt: skip
+PROCEDURE_COLUMNS = (_("Mã thủ tục"), _("Thủ tục"), _("Hồ sơ tiếp nhận"), _("Hồ sơ đã trả"), _("Trả đúng hạn (%)"),
+                     _("Lượt đánh giá"), _("Hài lòng (%)"), _("Hài lòng về thái độ (%)"))  # fmt: skip
+
+
+def dashboard_xlsx(
+    data: dict, children: list[dict], procedures: list[dict], officers: list[dict] | None = None
+) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Chỉ số"))
@@ -38,19 +53,32 @@ def dashboard_xlsx(data: dict, officers: list[dict] | None = None) -> bytes:
         sheet.append([str(label), data["counts"][key]])
     for key, label in RATE_LABELS.items():
         value = data["rates"][key]
-        sheet.append([str(label) + " (%)", float(value) if value is not None else None])
+        sheet.append([str(label) + " (%)", _float(value)])
     groups = workbook.create_sheet(str(_("Bộ chỉ số 766")))
     groups.append([str(label) for label in (_("Nhóm"), _("Điểm tối đa"), _("Điểm"), _("Cách tính"))])
     for group in data["groups"]:
-        points = float(group["points"]) if group["points"] is not None else None
+        points = _float(group["points"])
         groups.append([str(group["name"]), group["weight"], points, str(group["formula"])])
+    if children:
+        sheet = workbook.create_sheet(str(_("Đơn vị trực thuộc")))
+        sheet.append([str(label) for label in (_("Đơn vị"), *CHILD_COLUMNS.values(), _("Tổng điểm"))])
+        for child in children:
+            rates = [_float(value) for value in child["child_rates"]]
+            counts = [child["counts"]["received"], child["counts"]["late_now"]]
+            sheet.append([child["unit"].name, counts[0], *rates, counts[1], _float(child["total"])])
+    sheet = workbook.create_sheet(str(_("Theo thủ tục")))
+    sheet.append([str(label) for label in PROCEDURE_COLUMNS])
+    for row in procedures:
+        sheet.append([row["procedure__code"], row["procedure__name"], row["received"], row["returned"],
+                      _float(row["on_time"]), row["ratings"] + row["feedback_ratings"], _float(row["satisfaction"]),
+                      _float(row["politeness"])])  # fmt: skip
     if officers is not None:
         sheet = workbook.create_sheet(str(_("Cán bộ")))
         sheet.append(
             [str(label) for label in (_("Cán bộ"), _("Đơn vị"), _("Bước đã xử lý"), _("Đúng hạn"), _("Tỷ lệ (%)"))]
         )
         for row in officers:
-            rate = float(row["rate"]) if row["rate"] is not None else None
+            rate = _float(row["rate"])
             sheet.append([row["finished_by__full_name"] or row["finished_by__username"], row["unit__name"],
                           row["steps"], row["on_time"], rate])  # fmt: skip
     for worksheet in workbook.worksheets:

@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier, Outcome, Rating
-from apps.feedback.models import Feedback
+from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 from apps.stats.models import DossierDay, FeedbackDay
@@ -127,11 +128,16 @@ def _late_dossiers(unit: Unit):
     )
 
 
-def _late_feedback(unit: Unit):
+def _handled_feedback(unit: Unit):
+    """Feedback handled in the unit's subtree: assigned there, or received there and not (or not yet) assigned."""
     handled = _in_subtree(unit.path, "assigned_unit") | Q(assigned_unit__isnull=True) & _in_subtree(
         unit.path, "receiving_unit"
     )
-    return Feedback.objects.filter(handled, status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
+    return Feedback.objects.filter(handled)
+
+
+def _late_feedback(unit: Unit):
+    return _handled_feedback(unit).filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
 
 
 def dossier_counts(unit: Unit, period: Period) -> dict[str, int]:
@@ -213,6 +219,75 @@ def child_units(unit: Unit):
 def public_units():
     """What the public dashboard offers: the province and every people's committee under it."""
     return Unit.objects.filter(kind=Unit.Kind.PEOPLES_COMMITTEE, is_active=True).order_by("path")
+
+
+def child_rows(unit: Unit, period: Period) -> list[dict]:
+    """The units one level down side by side, each with everything under it: one grouped query per table, rolled
+    up by path here (the number of queries does not grow with the number of units)."""
+    children = list(child_units(unit))
+    if not children:
+        return []
+    full_online = Sum("online", filter=FULL_ONLINE)
+    rows = [
+        *_days(DossierDay, unit, period)
+        .values("unit__path")
+        .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online)),
+        *_days(FeedbackDay, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
+        *_late_dossiers(unit).values(unit__path=F("filing_unit__path")).annotate(total_late_now=Count("pk")),
+        *_late_feedback(unit)
+        .values(unit__path=Coalesce("assigned_unit__path", "receiving_unit__path"))
+        .annotate(total_feedback_late_now=Count("pk")),
+    ]
+    empty = dict.fromkeys(("full_online", "late_now", "feedback_late_now", *DOSSIER_COLUMNS, *FEEDBACK_COLUMNS), 0)
+    result = []
+    for child in children:
+        counts = dict(empty)
+        for row in rows:
+            if row["unit__path"].startswith(child.path):
+                for name, value in _zeros_for_none(row).items():
+                    if name != "unit__path":
+                        counts[name] += value
+        data = indicators_of(child, period, counts)
+        rates = [data["rates"][key] for key in ("on_time", "online", "satisfaction", "feedback_on_time")]
+        result.append(data | {"total": total_points(data["groups"]), "child_rates": rates})
+    return result
+
+
+def procedure_rows(unit: Unit, period: Period) -> list[dict]:
+    """Per procedure, dossiers received and returned on time, and satisfaction: the dossier ratings and the ratings
+    of answers to feedback about that procedure, together; busiest procedures first."""
+    columns = ("received", "returned", "returned_on_time", "ratings", "ratings_satisfied", "politeness_satisfied")
+    dossier_rows = (
+        _days(DossierDay, unit, period)
+        .values("procedure_id", "procedure__code", "procedure__name")
+        .annotate(**_sums(columns))
+    )
+    feedback_ratings = {
+        row["feedback__procedure_id"]: row
+        for row in FeedbackRating.objects.filter(
+            feedback__in=_handled_feedback(unit), feedback__procedure__isnull=False,
+            rated_at__gte=period.start, rated_at__lt=period.end,
+        )
+        .values("feedback__procedure_id")
+        .annotate(feedback_ratings=Count("pk"), feedback_satisfied=Count("pk", filter=Q(level__in=SATISFIED)))
+        .order_by()
+    }  # fmt: skip
+    rows = [_zeros_for_none(row) for row in dossier_rows]
+    only_feedback = feedback_ratings.keys() - {row["procedure_id"] for row in rows}
+    for procedure in Procedure.objects.filter(pk__in=only_feedback).values("pk", "code", "name"):
+        rows.append(dict.fromkeys(columns, 0) | {
+            "procedure_id": procedure["pk"], "procedure__code": procedure["code"], "procedure__name": procedure["name"]
+        })  # fmt: skip
+    result = []
+    for c in rows:
+        extra = feedback_ratings.get(c["procedure_id"], {"feedback_ratings": 0, "feedback_satisfied": 0})
+        all_ratings = c["ratings"] + extra["feedback_ratings"]
+        result.append(c | extra | {
+            "on_time": share(c["returned_on_time"], c["returned"]),
+            "satisfaction": share(c["ratings_satisfied"] + extra["feedback_satisfied"], all_ratings),
+            "politeness": share(c["politeness_satisfied"], c["ratings"]),
+        })  # fmt: skip
+    return sorted(result, key=lambda row: (-row["received"], row["procedure__code"]))
 
 
 def officer_rows(unit: Unit, period: Period) -> list[dict]:

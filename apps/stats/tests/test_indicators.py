@@ -153,7 +153,27 @@ def test_public_dashboard_pages_and_excel(history):
     from openpyxl import load_workbook
 
     book = load_workbook(BytesIO(export.content))
-    assert book.sheetnames == ["Chỉ số", "Bộ chỉ số 766"] and book["Chỉ số"]["A3"].value == "Hồ sơ tiếp nhận"
+    assert book.sheetnames == ["Chỉ số", "Bộ chỉ số 766", "Đơn vị trực thuộc", "Theo thủ tục"]
+    assert book["Chỉ số"]["A3"].value == "Hồ sơ tiếp nhận"
+    children = {row[0].value: row for row in book["Đơn vị trực thuộc"].iter_rows(min_row=2)}
+    an_phu = selectors.indicators(Unit.objects.get(name="Ủy ban nhân dân xã An Phú"), Period("quarter", 2026, 3))
+    assert children["Ủy ban nhân dân xã An Phú"][1].value == an_phu["counts"]["received"]
+    assert 'id="child-units"' in text and 'id="procedures"' in text
+
+
+def test_child_units_and_procedures_add_up_and_match_plain_sql(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    children = selectors.child_rows(province, YEAR)
+    commune = next(row for row in children if row["unit"].name == "Ủy ban nhân dân xã An Phú")
+    expected = sql_dossier_counts(commune["unit"], YEAR.start, YEAR.end)
+    expected |= sql_feedback_counts(commune["unit"], YEAR.start, YEAR.end)
+    assert commune["counts"] == expected
+    total = selectors.indicators(province, YEAR)["counts"]
+    assert sum(row["counts"]["received"] for row in children) == total["received"]  # nothing filed with the province
+    procedures = selectors.procedure_rows(province, YEAR)
+    assert sum(row["received"] for row in procedures) == total["received"]
+    assert sum(row["ratings"] for row in procedures) == total["ratings"]
+    assert [row["received"] for row in procedures] == sorted((row["received"] for row in procedures), reverse=True)
 
 
 def test_staff_dashboard_is_scoped(history):

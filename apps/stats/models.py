@@ -57,3 +57,25 @@ class FeedbackDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
+
+
+class DueDay(models.Model):
+    """Open dossiers and open feedback items of one unit by the local day they are due (the dossier's appointment,
+    the feedback's answer deadline). What is late now is every open item due on an earlier day, plus today's items
+    whose time has passed (counted live): exact at any moment without a write when the clock passes a deadline."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    dossiers = models.PositiveIntegerField(default=0)
+    feedback = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="stats_due_day_key")]
+        indexes = [
+            models.Index(
+                fields=["day"], condition=models.Q(dossiers__gt=0) | models.Q(feedback__gt=0), name="stats_due_open_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"

@@ -20,7 +20,7 @@ from apps.dossiers.models import Dossier, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
-from apps.stats.models import DossierDay, FeedbackDay
+from apps.stats.models import DossierDay, DueDay, FeedbackDay
 
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
@@ -140,23 +140,60 @@ def _late_feedback(unit: Unit):
     return _handled_feedback(unit).filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
 
 
-def dossier_counts(unit: Unit, period: Period) -> dict[str, int]:
-    """Dossiers filed with the unit or any unit under it: received in the period (and what became of them),
-    returned in the period, rated in the period; and late at this moment."""
-    sums = _sums(DOSSIER_COLUMNS, full_online=Sum("online", filter=FULL_ONLINE))
-    counts = _zeros_for_none(_days(DossierDay, unit, period).aggregate(**sums))
-    return counts | {"late_now": _late_dossiers(unit).count()}
+def _late_rows(unit: Unit) -> list[dict]:
+    """Late at this moment: open items due on an earlier day (from `DueDay`), and today's whose time has passed."""
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    open_before = Q(dossiers__gt=0) | Q(feedback__gt=0)  # the condition of the table's partial index
+    feedback_unit = Coalesce("assigned_unit__path", "receiving_unit__path")
+    return [
+        *DueDay.objects.filter(open_before, _in_subtree(unit.path, "unit"), day__lt=today)
+        .values("unit__path")
+        .annotate(total_late_now=Sum("dossiers"), total_feedback_late_now=Sum("feedback"))
+        .order_by(),
+        *_late_dossiers(unit)
+        .filter(appointment_at__gte=start_of_today)
+        .values(unit__path=F("filing_unit__path"))
+        .annotate(total_late_now=Count("pk"))
+        .order_by(),
+        *_late_feedback(unit)
+        .filter(due_at__gte=start_of_today)
+        .values(unit__path=feedback_unit)
+        .annotate(total_feedback_late_now=Count("pk"))
+        .order_by(),
+    ]
 
 
-def feedback_counts(unit: Unit, period: Period) -> dict[str, int]:
-    """Feedback handled in the unit's subtree (forwarded or unassigned feedback counts for the receiving unit)."""
-    counts = _zeros_for_none(_days(FeedbackDay, unit, period).aggregate(**_sums(FEEDBACK_COLUMNS)))
-    return counts | {"feedback_late_now": _late_feedback(unit).count()}
+COUNT_NAMES = ("full_online", "late_now", "feedback_late_now", *DOSSIER_COLUMNS, *FEEDBACK_COLUMNS)
 
 
-def indicators(unit: Unit, period: Period) -> dict:
+def counts_by_unit(unit: Unit, period: Period) -> list[dict]:
+    """Partial counts of the unit's subtree, each row with the path of the unit it belongs to (five queries,
+    whatever the number of units): the figures of the unit and of each unit under it are their sums."""
+    full_online = Sum("online", filter=FULL_ONLINE)
+    return [
+        *_days(DossierDay, unit, period)
+        .values("unit__path")
+        .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online)),
+        *_days(FeedbackDay, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
+        *_late_rows(unit),
+    ]
+
+
+def _rollup(rows: list[dict], prefix: str) -> dict[str, int]:
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    for row in rows:
+        if row["unit__path"].startswith(prefix):
+            for name, value in row.items():
+                if name != "unit__path":
+                    counts[name.removeprefix("total_")] += value or 0
+    return counts
+
+
+def indicators(unit: Unit, period: Period, rows: list[dict] | None = None) -> dict:
     """Every indicator of the dashboard for one unit (with its subtree) and period, with counts and shares."""
-    return indicators_of(unit, period, dossier_counts(unit, period) | feedback_counts(unit, period))
+    rows = counts_by_unit(unit, period) if rows is None else rows
+    return indicators_of(unit, period, _rollup(rows, unit.path))
 
 
 def indicators_of(unit: Unit, period: Period, c: dict[str, int]) -> dict:
@@ -221,33 +258,12 @@ def public_units():
     return Unit.objects.filter(kind=Unit.Kind.PEOPLES_COMMITTEE, is_active=True).order_by("path")
 
 
-def child_rows(unit: Unit, period: Period) -> list[dict]:
-    """The units one level down side by side, each with everything under it: one grouped query per table, rolled
-    up by path here (the number of queries does not grow with the number of units)."""
-    children = list(child_units(unit))
-    if not children:
-        return []
-    full_online = Sum("online", filter=FULL_ONLINE)
-    rows = [
-        *_days(DossierDay, unit, period)
-        .values("unit__path")
-        .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online)),
-        *_days(FeedbackDay, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
-        *_late_dossiers(unit).values(unit__path=F("filing_unit__path")).annotate(total_late_now=Count("pk")),
-        *_late_feedback(unit)
-        .values(unit__path=Coalesce("assigned_unit__path", "receiving_unit__path"))
-        .annotate(total_feedback_late_now=Count("pk")),
-    ]
-    empty = dict.fromkeys(("full_online", "late_now", "feedback_late_now", *DOSSIER_COLUMNS, *FEEDBACK_COLUMNS), 0)
+def child_rows(unit: Unit, period: Period, rows: list[dict] | None = None) -> list[dict]:
+    """The units one level down side by side, each with everything under it (from the same rows as the unit's)."""
+    rows = counts_by_unit(unit, period) if rows is None else rows
     result = []
-    for child in children:
-        counts = dict(empty)
-        for row in rows:
-            if row["unit__path"].startswith(child.path):
-                for name, value in _zeros_for_none(row).items():
-                    if name != "unit__path":
-                        counts[name] += value
-        data = indicators_of(child, period, counts)
+    for child in child_units(unit):
+        data = indicators_of(child, period, _rollup(rows, child.path))
         rates = [data["rates"][key] for key in ("on_time", "online", "satisfaction", "feedback_on_time")]
         result.append(data | {"total": total_points(data["groups"]), "child_rates": rates})
     return result
@@ -308,16 +324,14 @@ def officer_rows(unit: Unit, period: Period) -> list[dict]:
 
 def monthly_series(unit: Unit, period: Period) -> list[dict]:
     """For the chart: per month of the period, dossiers received and, of those returned that month, on time."""
-    parts = period.parts()
-    months = [Q(day__gte=part.first_day, day__lt=part.end_day) for part in parts]
-    sums = _days(DossierDay, unit, period).aggregate(
-        **{f"r{i}": Sum("received", filter=month) for i, month in enumerate(months)},
-        **{f"m{i}": Sum("returned", filter=month) for i, month in enumerate(months)},
-        **{f"t{i}": Sum("returned_on_time", filter=month) for i, month in enumerate(months)},
-    )
-    sums = _zeros_for_none(sums)
+    columns = ("received", "returned", "returned_on_time")
+    months = {(part.year, part.number): dict.fromkeys(columns, 0) for part in period.parts()}
+    for row in _days(DossierDay, unit, period).values("day").annotate(**_sums(columns)):
+        month = months[(row["day"].year, row["day"].month)]
+        for name in columns:
+            month[name] += row[f"total_{name}"] or 0
     return [
-        {"label": f"{part.number:02d}/{part.year}", "received": sums[f"r{i}"], "returned": sums[f"m{i}"],
-         "on_time_rate": share(sums[f"t{i}"], sums[f"m{i}"])}
-        for i, part in enumerate(parts)
+        {"label": f"{number:02d}/{year}", "received": month["received"], "returned": month["returned"],
+         "on_time_rate": share(month["returned_on_time"], month["returned"])}
+        for (year, number), month in months.items()
     ]  # fmt: skip

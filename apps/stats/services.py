@@ -1,4 +1,4 @@
-"""Keeping the daily counts (`DossierDay`, `FeedbackDay`) exact.
+"""Keeping the daily counts (`DossierDay`, `FeedbackDay`, `DueDay`) exact.
 
 Every save or delete of a dossier, attachment, rating, feedback item or feedback rating recomputes the buckets the
 record was in before and is in after, from the records themselves, inside the same transaction (the domain apps
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.dossiers.models import Attachment, Dossier, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
-from apps.stats.models import DossierDay, FeedbackDay
+from apps.stats.models import DossierDay, DueDay, FeedbackDay
 
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
@@ -75,6 +75,14 @@ def _handled_feedback_ratings():
     return FeedbackRating.objects.annotate(handler=handler)
 
 
+def _open_dossiers():
+    return Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES)
+
+
+def _open_feedback():
+    return _handled_feedback().filter(status__in=Feedback.OPEN_STATUSES)
+
+
 @dataclass(frozen=True)
 class Group:
     """One set of columns of a daily table, counted over the records whose `when` falls on the bucket's day."""
@@ -103,7 +111,12 @@ FEEDBACK_ANSWERED = Group("feedback_answered", FeedbackDay, _handled_feedback, "
                           _feedback_answered_counts)  # fmt: skip
 FEEDBACK_RATED = Group("feedback_rated", FeedbackDay, _handled_feedback_ratings, "rated_at", ("handler",),
                        _feedback_rating_counts)  # fmt: skip
-GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED)
+DOSSIERS_DUE = Group("dossiers_due", DueDay, _open_dossiers, "appointment_at", ("filing_unit_id",),
+                     lambda: {"dossiers": Count("pk")})  # fmt: skip
+FEEDBACK_DUE = Group("feedback_due", DueDay, _open_feedback, "due_at", ("handler",),
+                     lambda: {"feedback": Count("pk")})  # fmt: skip
+GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED, DOSSIERS_DUE, FEEDBACK_DUE)
+TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",)}
 
 Bucket = tuple[Group, tuple[int, ...], dt.date]
 
@@ -142,30 +155,34 @@ def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, .
 
 
 def dossier_buckets(dossier_id: int) -> set[Bucket]:
-    """The buckets a dossier counts in now: its receipt, its return and its rating (one query)."""
-    row = (
-        Dossier.objects.filter(pk=dossier_id)
-        .values_list("filing_unit_id", "procedure_id", "received_at", "returned_at", "rating__created_at")
-        .first()
-    )
+    """The buckets a dossier counts in now: its receipt, return, rating and appointment (one query)."""
+    fields = ("filing_unit_id", "procedure_id", "received_at", "returned_at", "rating__created_at", "appointment_at")
+    row = Dossier.objects.filter(pk=dossier_id).values_list(*fields).first()
     if row is None:
         return set()
-    unit, procedure, received, returned, rated = row
-    return _dated([(RECEIVED, received), (RETURNED, returned), (RATED, rated)], (unit, procedure))
+    unit, procedure, received, returned, rated, due = row
+    events = [(RECEIVED, received), (RETURNED, returned), (RATED, rated)]
+    return _dated(events, (unit, procedure)) | _dated([(DOSSIERS_DUE, due)], (unit,))
 
 
 def feedback_buckets(feedback_id: int) -> set[Bucket]:
-    """The buckets a feedback item counts in now: its receipt, its answer and its rating (one query)."""
+    """The buckets a feedback item counts in now: its receipt, answer, rating and deadline (one query)."""
     row = (
         _handled_feedback()
         .filter(pk=feedback_id)
-        .values_list("handler", "received_at", "answered_at", "rating__rated_at")
+        .values_list("handler", "received_at", "answered_at", "rating__rated_at", "due_at")
         .first()
     )
     if row is None:
         return set()
-    unit, received, answered, rated = row
-    return _dated([(FEEDBACK_RECEIVED, received), (FEEDBACK_ANSWERED, answered), (FEEDBACK_RATED, rated)], (unit,))
+    unit, received, answered, rated, due = row
+    events = [
+        (FEEDBACK_RECEIVED, received),
+        (FEEDBACK_ANSWERED, answered),
+        (FEEDBACK_RATED, rated),
+        (FEEDBACK_DUE, due),
+    ]
+    return _dated(events, (unit,))
 
 
 def _of_group(buckets: set[Bucket], group: Group) -> set[Bucket]:
@@ -244,7 +261,7 @@ def computed_rows() -> dict[tuple, dict[str, int]]:
 
 def stored_rows() -> dict[tuple, dict[str, int]]:
     rows = {}
-    for table, key_fields in ((DossierDay, ("unit_id", "procedure_id")), (FeedbackDay, ("unit_id",))):
+    for table, key_fields in TABLES.items():
         skip = {"id", "day", *key_fields}
         columns = [field.attname for field in table._meta.concrete_fields if field.attname not in skip]
         for row in table.objects.values(*key_fields, "day", *columns):
@@ -270,9 +287,8 @@ def differences() -> list[str]:
 def rebuild() -> int:
     """Replace every daily count with a recount from the records; returns the number of rows written."""
     rows = computed_rows()
-    DossierDay.objects.all().delete()
-    FeedbackDay.objects.all().delete()
-    for table, key_fields in ((DossierDay, ("unit_id", "procedure_id")), (FeedbackDay, ("unit_id",))):
+    for table, key_fields in TABLES.items():
+        table.objects.all().delete()
         table.objects.bulk_create(
             (table(day=day, **dict(zip(key_fields, key, strict=True)), **counts)
              for (row_table, key, day), counts in rows.items() if row_table is table),

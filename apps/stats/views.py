@@ -29,7 +29,8 @@ def _xlsx(context: dict, officers=None) -> HttpResponse:
 
 def _context(request, unit: Unit, units) -> dict:
     period = _period(request)
-    data = selectors.indicators(unit, period)
+    rows = selectors.counts_by_unit(unit, period)
+    data = selectors.indicators(unit, period, rows)
     series = selectors.monthly_series(unit, period)
     biggest = max([row["received"] for row in series] + [1])
     for index, row in enumerate(series):  # bar geometry for the server-drawn SVG chart (50 units high)
@@ -40,7 +41,7 @@ def _context(request, unit: Unit, units) -> dict:
         "data": data, "unit": unit, "units": units, "period": period, "series": series, "chart_width": len(series) * 10,
         "total": selectors.total_points(data["groups"]), "labels": exports.COUNT_LABELS,
         "rate_labels": exports.RATE_LABELS, "years": range(this_year - 4, this_year + 1),
-        "children": selectors.child_rows(unit, period), "procedures": selectors.procedure_rows(unit, period),
+        "children": selectors.child_rows(unit, period, rows), "procedures": selectors.procedure_rows(unit, period),
         "procedures_shown": PROCEDURES_SHOWN,
     }  # fmt: skip
 

@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -31,7 +32,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def assert_equal_to_plain_sql(*units: Unit) -> None:
     for unit in units:
         for period in (YEAR, Period("month", 2026, 3)):
-            computed = selectors.dossier_counts(unit, period) | selectors.feedback_counts(unit, period)
+            computed = selectors.indicators(unit, period)["counts"]
             assert computed == sql_dossier_counts(unit, period.start, period.end) | sql_feedback_counts(
                 unit, period.start, period.end
             ), (unit, period)
@@ -51,7 +52,7 @@ def test_generated_history_is_counted_exactly(history):
 def test_late_changes_are_counted_in_their_own_transaction(history):
     province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
     commune = Unit.objects.get(name="Ủy ban nhân dân xã An Phú")
-    before = selectors.dossier_counts(province, YEAR)
+    before = selectors.indicators(province, YEAR)["counts"]
 
     # A spring dossier paid online in the autumn, another digitised late, a third rated months after its return.
     unpaid = old_dossier(payment=Dossier.Payment.NOT_REQUIRED)
@@ -60,7 +61,7 @@ def test_late_changes_are_counted_in_their_own_transaction(history):
     dossiers.dossier_record_payment(actor=None, dossier=unpaid, online=True)
     paper_less = old_dossier(attachments__isnull=True)
     dossiers.dossier_attach(dossier=paper_less, files=[SimpleUploadedFile("ban-sao.pdf", PDF)])
-    after = selectors.dossier_counts(province, YEAR)
+    after = selectors.indicators(province, YEAR)["counts"]
     assert after["paid_online"] == before["paid_online"] + 1 and after["digitised"] == before["digitised"] + 1
     returned = old_dossier(status=Dossier.Status.RETURNED, rating__isnull=True)
     Rating.objects.create(dossier=returned, overall="satisfied", politeness="satisfied", timeliness="satisfied")
@@ -115,8 +116,8 @@ def test_a_receipt_counts_on_its_local_day():
     dossier.received_at = timezone.make_aware(dt.datetime(2026, 4, 1, 6, 30))
     dossier.save(update_fields=["received_at"])
     assert list(DossierDay.objects.filter(received__gt=0).values_list("day", flat=True)) == [dt.date(2026, 4, 1)]
-    assert selectors.dossier_counts(w.province, Period("month", 2026, 4))["received"] == 1
-    assert selectors.dossier_counts(w.province, Period("month", 2026, 3))["received"] == 0
+    assert selectors.indicators(w.province, Period("month", 2026, 4))["counts"]["received"] == 1
+    assert selectors.indicators(w.province, Period("month", 2026, 3))["counts"]["received"] == 0
     assert services.differences() == []
 
 
@@ -125,4 +126,27 @@ def test_dashboard_reads_in_fixed_queries(history):
     with CaptureQueriesContext(connection) as queries:
         selectors.indicators(province, YEAR)
         selectors.monthly_series(province, YEAR)
-    assert len(queries) == 5  # two sums, two live "late now" counts, the chart
+    assert len(queries) == 6  # two tables, open items due before today, today's late dossiers and feedback, chart
+
+
+def test_late_now_follows_the_clock_without_a_write(history):
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    now = selectors.indicators(province, YEAR)["counts"]
+    assert now["late_now"] == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
+    first_due = Dossier.objects.filter(status=Dossier.Status.IN_PROGRESS).order_by("pk").first()
+    first_due.appointment_at = timezone.now() + dt.timedelta(days=3)  # rescheduled
+    first_due.save(update_fields=["appointment_at"])
+    assert selectors.indicators(province, YEAR)["counts"]["late_now"] == now["late_now"] - 1
+    # an hour after the new appointment (the live part of "today"), then forty days on (from the daily rows)
+    with time_machine.travel(first_due.appointment_at + dt.timedelta(hours=1)):
+        later = selectors.indicators(province, YEAR)["counts"]
+        expected = sql_dossier_counts(province, YEAR.start, YEAR.end) | sql_feedback_counts(
+            province, YEAR.start, YEAR.end
+        )
+        assert later["late_now"] == expected["late_now"] == now["late_now"]  # late again, counted live today
+        assert later["feedback_late_now"] == expected["feedback_late_now"]
+    with time_machine.travel(timezone.now() + dt.timedelta(days=40)):
+        assert (
+            selectors.indicators(province, YEAR)["counts"]["late_now"]
+            == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
+        )

@@ -99,7 +99,7 @@ def test_every_count_equals_plain_sql(history, period):
     province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
     commune = Unit.objects.get(name="Ủy ban nhân dân xã An Phú")
     for unit in (province, commune):
-        computed = selectors.dossier_counts(unit, period) | selectors.feedback_counts(unit, period)
+        computed = selectors.indicators(unit, period)["counts"]
         expected = sql_dossier_counts(unit, period.start, period.end) | sql_feedback_counts(
             unit, period.start, period.end
         )

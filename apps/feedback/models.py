@@ -125,6 +125,7 @@ class Feedback(models.Model):
             models.Index(fields=["is_public", "-published_at"], name="feedback_public_idx"),
             models.Index(fields=["received_at"], name="feedback_received_idx"),
             models.Index(fields=["answered_at"], name="feedback_answered_idx"),
+            models.Index(fields=["status", "due_at"], name="feedback_status_due_idx"),
         ]
 
     def __str__(self) -> str:

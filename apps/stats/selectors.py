@@ -281,8 +281,9 @@ def procedure_rows(unit: Unit, period: Period) -> list[dict]:
     feedback_ratings = {
         row["feedback__procedure_id"]: row
         for row in FeedbackRating.objects.filter(
-            feedback__in=_handled_feedback(unit), feedback__procedure__isnull=False,
-            rated_at__gte=period.start, rated_at__lt=period.end,
+            _in_subtree(unit.path, "feedback__assigned_unit")
+            | Q(feedback__assigned_unit__isnull=True) & _in_subtree(unit.path, "feedback__receiving_unit"),
+            feedback__procedure__isnull=False, rated_at__gte=period.start, rated_at__lt=period.end,
         )
         .values("feedback__procedure_id")
         .annotate(feedback_ratings=Count("pk"), feedback_satisfied=Count("pk", filter=Q(level__in=SATISFIED)))

@@ -117,6 +117,7 @@ class Dossier(models.Model):
             # the daily counts of the dashboards recount one unit's day of receipts or returns at each change
             models.Index(fields=["filing_unit", "received_at"], name="dossier_unit_received_idx"),
             models.Index(fields=["filing_unit", "returned_at"], name="dossier_unit_returned_idx"),
+            models.Index(fields=["filing_unit", "appointment_at"], name="dossier_unit_appt_idx"),
         ]
 
     def __str__(self) -> str:

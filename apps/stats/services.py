@@ -224,18 +224,27 @@ def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) 
     refresh(_dated([(FEEDBACK_RATED, instance.rated_at)], key) if key else set())
 
 
-def connect_signals() -> None:
+def _handlers():
     from django.db.models import signals
 
     for model, remember, recount in ((Dossier, remember_dossier_buckets, recount_dossier_buckets),
                                      (Feedback, remember_feedback_buckets, recount_feedback_buckets)):  # fmt: skip
-        for signal, handler in ((signals.pre_save, remember), (signals.post_save, recount),
-                                (signals.pre_delete, remember), (signals.post_delete, recount)):  # fmt: skip
-            signal.connect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
+        yield from ((signals.pre_save, remember, model), (signals.post_save, recount, model),
+                    (signals.pre_delete, remember, model), (signals.post_delete, recount, model))  # fmt: skip
     for model, recount in ((Attachment, recount_attachment_buckets), (Rating, recount_rating_buckets),
                            (FeedbackRating, recount_feedback_rating_buckets)):  # fmt: skip
-        for signal in (signals.post_save, signals.post_delete):
-            signal.connect(recount, sender=model, dispatch_uid=f"stats-{recount.__name__}-{id(signal)}")
+        yield from ((signals.post_save, recount, model), (signals.post_delete, recount, model))
+
+
+def connect_signals() -> None:
+    for signal, handler, model in _handlers():
+        signal.connect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
+
+
+def disconnect_signals() -> None:
+    """Only for measuring what the recounts cost (bench/daily_counts_write.py): the counts go stale meanwhile."""
+    for signal, handler, model in _handlers():
+        signal.disconnect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
 
 
 # Rebuilding from scratch (after bulk loads, or to check that the stored counts are exact).

@@ -32,16 +32,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_servers(port: int, workers: int, threads: int) -> list[subprocess.Popen]:
-    """One single-process gunicorn per worker, all bound to the port with SO_REUSEPORT, so that the kernel spreads
-    wrk's connections over them. (Workers of one gunicorn race to accept: one of them sometimes takes nearly all 32
-    connections, and the run then measures a single interpreter; the bare view's figure jumped 1,000 ↔ 3,500.)"""
+def start_servers(port: int, workers: int, threads: int, worker_class: str) -> list[subprocess.Popen]:
+    """gthread: one single-process gunicorn per worker, all bound to the port with SO_REUSEPORT, so that the kernel
+    spreads wrk's kept-alive connections over them. (Workers of one gunicorn race to accept: one of them sometimes
+    takes nearly all 32 connections, and the run then measures a single interpreter; the bare view's figure jumped
+    1,000 ↔ 3,500.) sync: one gunicorn whose workers take turns at one socket, a request per connection."""
     env = {**os.environ, "ROOT_URLCONF": "bench.urls", "THROTTLE_PUBLIC_LOOKUP": "1000000000/minute",
            "THROTTLE_ANON": "1000000000/minute", "LOG_LEVEL": "WARNING", "DEBUG": "0"}  # fmt: skip
     command = [str(ROOT / ".venv/bin/gunicorn"), "congvu.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--reuse-port", "--workers", "1", "--threads", str(threads), "--worker-class", "gthread",
-               "--log-level", "warning", "--keep-alive", "5"]  # fmt: skip
-    servers = [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(workers)]
+               "--log-level", "warning", "--worker-class", worker_class]  # fmt: skip
+    if worker_class == "sync":
+        servers = [subprocess.Popen([*command, "--workers", str(workers), "--backlog", "256"], cwd=ROOT, env=env)]
+    else:
+        command += ["--reuse-port", "--workers", "1", "--threads", str(threads), "--keep-alive", "5"]
+        servers = [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(workers)]
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -128,7 +132,7 @@ def tracking_figures(args) -> bool:
             ".. codes[math.random(#codes)]) end\n"
         )
     port = free_port()
-    servers = start_servers(port, args.workers, args.threads)
+    servers = start_servers(port, args.workers, args.threads, args.worker_class)
     bare_url, tracking_url = f"http://127.0.0.1:{port}/bench/bare", f"http://127.0.0.1:{port}/"
     rounds = []
     try:
@@ -167,6 +171,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)  # one per connection: no request waits for a thread
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread")
     parser.add_argument("--part", choices=("all", "tracking", "queue"), default="all")
     args = parser.parse_args()
     if args.part != "queue" and not shutil.which("wrk"):
@@ -181,7 +186,8 @@ def main() -> int:
 
     print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers; cache: "
           f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.connections} connections, "
-          f"{args.duration} s each, {args.workers} gunicorn × {args.threads} threads (SO_REUSEPORT)")  # fmt: skip
+          f"{args.duration} s each, {args.workers} × {args.worker_class}"
+          f"{f' × {args.threads} threads (SO_REUSEPORT)' if args.worker_class == 'gthread' else ''}")  # fmt: skip
     ok = tracking_figures(args) if args.part != "queue" else True
     if args.part != "tracking":
         queue = work_queue_figures()

@@ -26,6 +26,9 @@ RATE_LABELS = {
     "feedback_on_time": _("Phản ánh trả lời đúng hạn"), "feedback_satisfaction": _("Hài lòng với trả lời phản ánh"),
 }  # fmt: skip
 
+SERVED_COLUMNS = (_("Cán bộ"), _("Đơn vị"), _("Đánh giá hồ sơ đã tiếp nhận"), _("Đánh giá trả lời phản ánh"),
+                  _("Hài lòng (%)"), _("Hài lòng về thái độ (%)"))  # fmt: skip
+
 
 def _float(value) -> float | None:
     return float(value) if value is not None else None
@@ -41,7 +44,11 @@ PROCEDURE_COLUMNS = (_("Mã thủ tục"), _("Thủ tục"), _("Hồ sơ tiếp 
 
 
 def dashboard_xlsx(
-    data: dict, children: list[dict], procedures: list[dict], officers: list[dict] | None = None
+    data: dict,
+    children: list[dict],
+    procedures: list[dict],
+    officers: list[dict] | None = None,
+    served: list[dict] | None = None,
 ) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -81,6 +88,12 @@ def dashboard_xlsx(
             rate = _float(row["rate"])
             sheet.append([row["finished_by__full_name"] or row["finished_by__username"], row["unit__name"],
                           row["steps"], row["on_time"], rate])  # fmt: skip
+    if served is not None:
+        sheet = workbook.create_sheet(str(_("Hài lòng theo cán bộ")))
+        sheet.append([str(label) for label in SERVED_COLUMNS])
+        for row in served:
+            sheet.append([row["officer__full_name"] or row["officer__username"], row["unit__name"], row["ratings"],
+                          row["feedback_ratings"], _float(row["satisfaction"]), _float(row["politeness"])])  # fmt: skip
     for worksheet in workbook.worksheets:
         worksheet.column_dimensions["A"].width = 48
     output = BytesIO()

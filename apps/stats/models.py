@@ -4,6 +4,7 @@ Derived data only: each row is recomputed from the records, under a row lock, in
 change that touches it (`apps.stats.services`, wired to the domain models' signals), so a reader never sees a total
 that disagrees with the records; `manage.py rebuild_stats` recomputes all of them and `--check` compares."""
 
+from django.conf import settings
 from django.db import models
 
 from apps.org.models import Unit
@@ -79,3 +80,24 @@ class DueDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
+
+
+class OfficerDay(models.Model):
+    """Ratings by the local day they were given, per officer who served: the clerk who received the dossier, the
+    officer who answered the feedback (with the unit the dossier or feedback counts for)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ratings = models.PositiveIntegerField(default=0)
+    ratings_satisfied = models.PositiveIntegerField(default=0)
+    politeness_satisfied = models.PositiveIntegerField(default=0)
+    feedback_ratings = models.PositiveIntegerField(default=0)
+    feedback_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "officer", "day"], name="stats_officer_day_key")]
+        indexes = [models.Index(fields=["day"], name="stats_officer_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.officer_id} {self.day}"

@@ -20,7 +20,7 @@ from apps.dossiers.models import Dossier, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
-from apps.stats.models import DossierDay, DueDay, FeedbackDay
+from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
 
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
@@ -305,6 +305,25 @@ def procedure_rows(unit: Unit, period: Period) -> list[dict]:
             "politeness": share(c["politeness_satisfied"], c["ratings"]),
         })  # fmt: skip
     return sorted(result, key=lambda row: (-row["received"], row["procedure__code"]))
+
+
+def officer_satisfaction(unit: Unit, period: Period) -> list[dict]:
+    """Per officer of the unit's subtree, the ratings of those they served in the period: dossiers they received at
+    the desk, feedback they answered; satisfaction of both together."""
+    columns = ("ratings", "ratings_satisfied", "politeness_satisfied", "feedback_ratings", "feedback_satisfied")
+    rows = (
+        _days(OfficerDay, unit, period)
+        .values("officer__username", "officer__full_name", "unit__name")
+        .annotate(**_sums(columns))
+        .order_by("unit__name", "officer__full_name", "officer__username")
+    )
+    result = []
+    for row in rows:
+        c = _zeros_for_none(row)
+        satisfied, rated = c["ratings_satisfied"] + c["feedback_satisfied"], c["ratings"] + c["feedback_ratings"]
+        result.append(c | {"satisfaction": share(satisfied, rated), "politeness": share(c["politeness_satisfied"],
+                                                                                         c["ratings"])})  # fmt: skip
+    return result
 
 
 def officer_rows(unit: Unit, period: Period) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Keeping the daily counts (`DossierDay`, `FeedbackDay`, `DueDay`) exact.
+"""Keeping the daily counts (`DossierDay`, `FeedbackDay`, `DueDay`, `OfficerDay`) exact.
 
 Every save or delete of a dossier, attachment, rating, feedback item or feedback rating recomputes the buckets the
 record was in before and is in after, from the records themselves, inside the same transaction (the domain apps
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.dossiers.models import Attachment, Dossier, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
-from apps.stats.models import DossierDay, DueDay, FeedbackDay
+from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
 
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
@@ -91,12 +91,12 @@ class Group:
     table: type[models.Model]
     records: Callable[[], models.QuerySet]
     when: str
-    key: tuple[str, ...]  # the record lookups that give the bucket's unit (and procedure)
+    key: tuple[str, ...]  # the record lookups that give the bucket's key fields (TABLES), in their order
     counts: Callable[[], dict]
 
     @property
     def key_fields(self) -> tuple[str, ...]:
-        return ("unit_id", "procedure_id")[: len(self.key)]
+        return TABLES[self.table]
 
 
 RECEIVED = Group("received", DossierDay, Dossier.objects.all, "received_at", ("filing_unit_id", "procedure_id"),
@@ -115,8 +115,17 @@ DOSSIERS_DUE = Group("dossiers_due", DueDay, _open_dossiers, "appointment_at", (
                      lambda: {"dossiers": Count("pk")})  # fmt: skip
 FEEDBACK_DUE = Group("feedback_due", DueDay, _open_feedback, "due_at", ("handler",),
                      lambda: {"feedback": Count("pk")})  # fmt: skip
-GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED, DOSSIERS_DUE, FEEDBACK_DUE)
-TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",)}
+OFFICER_RATED = Group("officer_rated", OfficerDay, lambda: Rating.objects.filter(dossier__received_by__isnull=False),
+                      "created_at", ("dossier__filing_unit_id", "dossier__received_by_id"), _rating_counts)  # fmt: skip
+OFFICER_FEEDBACK_RATED = Group(
+    "officer_feedback_rated", OfficerDay,
+    lambda: _handled_feedback_ratings().filter(feedback__answered_by__isnull=False), "rated_at",
+    ("handler", "feedback__answered_by_id"), _feedback_rating_counts,
+)  # fmt: skip
+GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED, DOSSIERS_DUE, FEEDBACK_DUE,
+          OFFICER_RATED, OFFICER_FEEDBACK_RATED)  # fmt: skip
+TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",),
+          OfficerDay: ("unit_id", "officer_id")}  # fmt: skip
 
 Bucket = tuple[Group, tuple[int, ...], dt.date]
 
@@ -156,33 +165,33 @@ def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, .
 
 def dossier_buckets(dossier_id: int) -> set[Bucket]:
     """The buckets a dossier counts in now: its receipt, return, rating and appointment (one query)."""
-    fields = ("filing_unit_id", "procedure_id", "received_at", "returned_at", "rating__created_at", "appointment_at")
+    fields = ("filing_unit_id", "procedure_id", "received_by_id", "received_at", "returned_at", "rating__created_at",
+              "appointment_at")  # fmt: skip
     row = Dossier.objects.filter(pk=dossier_id).values_list(*fields).first()
     if row is None:
         return set()
-    unit, procedure, received, returned, rated, due = row
+    unit, procedure, clerk, received, returned, rated, due = row
     events = [(RECEIVED, received), (RETURNED, returned), (RATED, rated)]
-    return _dated(events, (unit, procedure)) | _dated([(DOSSIERS_DUE, due)], (unit,))
+    buckets = _dated(events, (unit, procedure)) | _dated([(DOSSIERS_DUE, due)], (unit,))
+    return buckets | (_dated([(OFFICER_RATED, rated)], (unit, clerk)) if clerk else set())
 
 
 def feedback_buckets(feedback_id: int) -> set[Bucket]:
     """The buckets a feedback item counts in now: its receipt, answer, rating and deadline (one query)."""
-    row = (
-        _handled_feedback()
-        .filter(pk=feedback_id)
-        .values_list("handler", "received_at", "answered_at", "rating__rated_at", "due_at")
-        .first()
-    )
+    fields = ("handler", "answered_by_id", "received_at", "answered_at", "rating__rated_at", "due_at")
+    row = _handled_feedback().filter(pk=feedback_id).values_list(*fields).first()
     if row is None:
         return set()
-    unit, received, answered, rated, due = row
+    unit, answerer, received, answered, rated, due = row
     events = [
         (FEEDBACK_RECEIVED, received),
         (FEEDBACK_ANSWERED, answered),
         (FEEDBACK_RATED, rated),
         (FEEDBACK_DUE, due),
     ]
-    return _dated(events, (unit,))
+    return _dated(events, (unit,)) | (
+        _dated([(OFFICER_FEEDBACK_RATED, rated)], (unit, answerer)) if answerer else set()
+    )
 
 
 def _of_group(buckets: set[Bucket], group: Group) -> set[Bucket]:
@@ -207,8 +216,12 @@ def recount_attachment_buckets(sender, instance: Attachment, **kwargs) -> None:
 
 def recount_rating_buckets(sender, instance: Rating, **kwargs) -> None:
     # after a delete the rating is no longer in the database: its day comes from the instance
-    key = Dossier.objects.filter(pk=instance.dossier_id).values_list("filing_unit_id", "procedure_id").first()
-    refresh(_dated([(RATED, instance.created_at)], key) if key else set())
+    row = Dossier.objects.filter(pk=instance.dossier_id).values_list("filing_unit_id", "procedure_id", "received_by_id")
+    if (row := row.first()) is None:
+        return
+    unit, procedure, clerk = row
+    officer = _dated([(OFFICER_RATED, instance.created_at)], (unit, clerk)) if clerk else set()
+    refresh(_dated([(RATED, instance.created_at)], (unit, procedure)) | officer)
 
 
 def remember_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
@@ -220,8 +233,12 @@ def recount_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
 
 
 def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) -> None:
-    key = _handled_feedback().filter(pk=instance.feedback_id).values_list("handler").first()
-    refresh(_dated([(FEEDBACK_RATED, instance.rated_at)], key) if key else set())
+    row = _handled_feedback().filter(pk=instance.feedback_id).values_list("handler", "answered_by_id").first()
+    if row is None:
+        return
+    unit, answerer = row
+    officer = _dated([(OFFICER_FEEDBACK_RATED, instance.rated_at)], (unit, answerer)) if answerer else set()
+    refresh(_dated([(FEEDBACK_RATED, instance.rated_at)], (unit,)) | officer)
 
 
 def _handlers():

@@ -19,9 +19,9 @@ def _period(request):
     )
 
 
-def _xlsx(context: dict, officers=None) -> HttpResponse:
+def _xlsx(context: dict, officers=None, served=None) -> HttpResponse:
     data = context["data"]
-    workbook = exports.dashboard_xlsx(data, context["children"], context["procedures"], officers)
+    workbook = exports.dashboard_xlsx(data, context["children"], context["procedures"], officers, served)
     response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="chi-so-{data["unit"].pk}-{data["period"].year}.xlsx"'
     return response
@@ -67,6 +67,7 @@ def staff_dashboard(request):
         raise Http404
     context = _context(request, unit, units.order_by("path")[:500])
     officers = selectors.officer_rows(unit, context["period"])
+    served = selectors.officer_satisfaction(unit, context["period"])
     if request.GET.get("xuat") == "xlsx":
-        return _xlsx(context, officers)
-    return render(request, "stats/dashboard.html", context | {"public": False, "officers": officers})
+        return _xlsx(context, officers, served)
+    return render(request, "stats/dashboard.html", context | {"public": False, "officers": officers, "served": served})

@@ -143,7 +143,7 @@ def test_late_now_follows_the_clock_without_a_write(history):
         expected = sql_dossier_counts(province, YEAR.start, YEAR.end) | sql_feedback_counts(
             province, YEAR.start, YEAR.end
         )
-        assert later["late_now"] == expected["late_now"] == now["late_now"]  # late again, counted live today
+        assert later["late_now"] == expected["late_now"] >= now["late_now"]  # late again (and maybe others)
         assert later["feedback_late_now"] == expected["feedback_late_now"]
     with time_machine.travel(timezone.now() + dt.timedelta(days=40)):
         assert (

@@ -176,12 +176,40 @@ def test_child_units_and_procedures_add_up_and_match_plain_sql(history):
     assert [row["received"] for row in procedures] == sorted((row["received"] for row in procedures), reverse=True)
 
 
+def test_satisfaction_per_officer_matches_plain_sql(history):
+    from apps.org.models import User
+
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    rows = selectors.officer_satisfaction(province, YEAR)
+    assert rows, "the generated history names the clerks who received and the officers who answered"
+    row = max(rows, key=lambda r: r["ratings"])
+    clerk = User.objects.get(username=row["officer__username"])
+    rated = ("FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id WHERE d.received_by_id = %s "
+             "AND r.created_at >= %s AND r.created_at < %s")  # fmt: skip
+    assert row["ratings"] == sql_count(f"SELECT COUNT(*) {rated}", [clerk.pk, YEAR.start, YEAR.end])
+    assert row["ratings_satisfied"] == sql_count(
+        f"SELECT COUNT(*) {rated} AND r.overall IN ('very_satisfied', 'satisfied')", [clerk.pk, YEAR.start, YEAR.end]
+    )
+    answered = ("FROM feedback_feedbackrating g JOIN feedback_feedback f ON f.id = g.feedback_id "
+                "WHERE f.answered_by_id = %s AND g.rated_at >= %s AND g.rated_at < %s")  # fmt: skip
+    answerer = max(rows, key=lambda r: r["feedback_ratings"])
+    officer = User.objects.get(username=answerer["officer__username"])
+    assert answerer["feedback_ratings"] == sql_count(f"SELECT COUNT(*) {answered}", [officer.pk, YEAR.start, YEAR.end])
+    assert answerer["feedback_ratings"] > 0
+
+
 def test_staff_dashboard_is_scoped(history):
     from apps.org.models import User
 
     client = Client()
     client.force_login(User.objects.get(username="chutich.anphu"))
     page = client.get("/can-bo/chat-luong-phuc-vu/")
-    assert page.status_code == 200 and "Theo cán bộ" in page.content.decode()
+    assert page.status_code == 200 and "Theo cán bộ" in page.content.decode() and 'id="served"' in page.content.decode()
+    export = client.get("/can-bo/chat-luong-phuc-vu/?xuat=xlsx")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert load_workbook(BytesIO(export.content)).sheetnames[-2:] == ["Cán bộ", "Hài lòng theo cán bộ"]
     other = Unit.objects.get(name="Ủy ban nhân dân xã Bình Minh")
     assert client.get(f"/can-bo/chat-luong-phuc-vu/?don-vi={other.pk}").status_code == 404

@@ -21,7 +21,7 @@ from apps.dossiers.models import Dossier, DossierStep, Outcome, Rating, Sequence
 from apps.dossiers.services import publish_tracking_many
 from apps.feedback.models import Category, Feedback, FeedbackRating
 from apps.org import selectors as org
-from apps.org.models import Unit
+from apps.org.models import Membership, Unit
 from apps.procedures.models import Procedure
 from apps.stats import services as stats
 
@@ -154,6 +154,9 @@ class Generator:
             child for desk in desks for child in desk.parent.children.all() if child.kind == Unit.Kind.DEPARTMENT
         ]
         self.statuses, self.weights = [s for s, _w in STATUS_WEIGHTS], [w for _s, w in STATUS_WEIGHTS]
+        self.members: dict[int, list[int]] = defaultdict(list)  # who receives at each desk, who answers in each unit
+        for unit_id, user_id in Membership.objects.filter(user__is_active=True).values_list("unit_id", "user_id"):
+            self.members[unit_id].append(user_id)
         self.codes: dict[str, int] = defaultdict(int)
         self.books: dict[str, int] = defaultdict(int)
         for key, last in Sequence.objects.filter(key__startswith="dossier:").values_list("key", "last"):
@@ -242,7 +245,8 @@ class Generator:
         if status == S.SUBMITTED:
             return dossier, []
         appointment = self._add(calendar, received, procedure.time_limit, procedure.time_unit)
-        dossier.update(received_at=received, appointment_at=appointment, original_appointment_at=appointment)
+        dossier.update(received_at=received, appointment_at=appointment, original_appointment_at=appointment,
+                       received_by_id=self._member_of(desk.pk))  # fmt: skip
         plan, moment = [], received
         slow = rng.random() < 0.05  # a few dossiers overrun every step
         steps = self.steps[procedure.pk]
@@ -340,9 +344,14 @@ class Generator:
         if row["status"] == Feedback.Status.RECEIVED and rng.random() < 0.3:
             return row  # still waiting for the operator to classify it
         row.update(assigned_unit_id=rng.choice(self.feedback_units).pk, assigned_at=received)
+        if row.get("answered_at"):
+            row["answered_by_id"] = self._member_of(row["assigned_unit_id"])
         if row["status"] == Feedback.Status.RECEIVED:
             row["status"] = Feedback.Status.ASSIGNED
         return row
+
+    def _member_of(self, unit_id: int) -> int | None:
+        return self.rng.choice(self.members[unit_id]) if self.members[unit_id] else None
 
     def _classify(self, finished: dt.datetime, due: dt.datetime) -> str:
         """services.classify without Django's time-zone lookups (a million calls)."""

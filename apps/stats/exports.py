@@ -72,7 +72,12 @@ def dashboard_xlsx(
         for child in children:
             rates = [_float(value) for value in child["child_rates"]]
             counts = [child["counts"]["received"], child["counts"]["late_now"]]
-            sheet.append([child["unit"].name, counts[0], *rates, counts[1], _float(child["total"])])
+            name = (
+                f"{child['unit'].name} {_('(hồ sơ, phản ánh của chính đơn vị)')}"
+                if child["itself"]
+                else child["unit"].name
+            )
+            sheet.append([name, counts[0], *rates, counts[1], _float(child["total"])])
     sheet = workbook.create_sheet(str(_("Theo thủ tục")))
     sheet.append([str(label) for label in PROCEDURE_COLUMNS])
     for row in procedures:

@@ -180,10 +180,10 @@ def counts_by_unit(unit: Unit, period: Period) -> list[dict]:
     ]
 
 
-def _rollup(rows: list[dict], prefix: str) -> dict[str, int]:
+def _rollup(rows: list[dict], prefix: str, *, only_itself: bool = False) -> dict[str, int]:
     counts = dict.fromkeys(COUNT_NAMES, 0)
     for row in rows:
-        if row["unit__path"].startswith(prefix):
+        if row["unit__path"] == prefix if only_itself else row["unit__path"].startswith(prefix):
             for name, value in row.items():
                 if name != "unit__path":
                     counts[name.removeprefix("total_")] += value or 0
@@ -259,13 +259,18 @@ def public_units():
 
 
 def child_rows(unit: Unit, period: Period, rows: list[dict] | None = None) -> list[dict]:
-    """The units one level down side by side, each with everything under it (from the same rows as the unit's)."""
+    """The units one level down side by side, each with everything under it, after the unit's own records if it has
+    any (from the same rows as the unit's figures, so the rows add up to them)."""
     rows = counts_by_unit(unit, period) if rows is None else rows
+    parts = [(child, _rollup(rows, child.path)) for child in child_units(unit)]
+    own = _rollup(rows, unit.path, only_itself=True)
+    if parts and any(own.values()):  # what is filed with the unit itself (a commune's dossiers), first
+        parts.insert(0, (unit, own))
     result = []
-    for child in child_units(unit):
-        data = indicators_of(child, period, _rollup(rows, child.path))
+    for part, counts in parts:
+        data = indicators_of(part, period, counts)
         rates = [data["rates"][key] for key in ("on_time", "online", "satisfaction", "feedback_on_time")]
-        result.append(data | {"total": total_points(data["groups"]), "child_rates": rates})
+        result.append(data | {"total": total_points(data["groups"]), "child_rates": rates, "itself": part == unit})
     return result
 
 

@@ -170,6 +170,10 @@ def test_child_units_and_procedures_add_up_and_match_plain_sql(history):
     assert commune["counts"] == expected
     total = selectors.indicators(province, YEAR)["counts"]
     assert sum(row["counts"]["received"] for row in children) == total["received"]  # nothing filed with the province
+    an_phu = commune["unit"]
+    rows = selectors.child_rows(an_phu, YEAR)  # a commune's dossiers are filed with the commune itself
+    assert rows[0]["itself"] and rows[0]["unit"] == an_phu and not any(row["itself"] for row in rows[1:])
+    assert sum(row["counts"]["received"] for row in rows) == commune["counts"]["received"] > 0
     procedures = selectors.procedure_rows(province, YEAR)
     assert sum(row["received"] for row in procedures) == total["received"]
     assert sum(row["ratings"] for row in procedures) == total["ratings"]

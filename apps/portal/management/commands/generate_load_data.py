@@ -267,7 +267,9 @@ class Generator:
             closing = status in (S.REFUSED, S.WITHDRAWN) and procedure_step.order == 2
             share = rng.random() if closing else rng.betavariate(2, 5) * (2.5 if slow else 1.0)
             finished = min(moment + (due - moment) * share, self.now)
-            step.update(finished_at=finished, outcome=self._classify(finished, due))
+            step.update(
+                finished_at=finished, outcome=self._classify(finished, due), finished_by_id=self._member_of(unit_id)
+            )
             moment = finished
             if closing:
                 dossier["closed_at"] = finished

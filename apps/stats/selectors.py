@@ -16,14 +16,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.dossiers.models import Dossier, Outcome, Rating
+from apps.dossiers.models import Dossier
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
+from apps.stats.services import ON_TIME, SATISFIED
 
-SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
-ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 PERIOD_KINDS = ("year", "quarter", "month")
 
 
@@ -115,7 +114,8 @@ def _days(table, unit: Unit, period: Period):
 def _sums(columns: tuple[str, ...], **more) -> dict:
     """Sum(column) of each column, under its own name once the "total_" prefix is dropped (an aggregate cannot be
     named after a column that another aggregate of the same query sums)."""
-    return {f"total_{column}": Sum(column) for column in columns} | {f"total_{name}": sum for name, sum in more.items()}
+    sums = {f"total_{column}": Sum(column) for column in columns}
+    return sums | {f"total_{name}": aggregate for name, aggregate in more.items()}
 
 
 def _zeros_for_none(counts: dict) -> dict[str, int]:
@@ -128,7 +128,7 @@ def _late_dossiers(unit: Unit):
     )
 
 
-def _handled_feedback(unit: Unit):
+def _feedback_in_subtree(unit: Unit):
     """Feedback handled in the unit's subtree: assigned there, or received there and not (or not yet) assigned."""
     handled = _in_subtree(unit.path, "assigned_unit") | Q(assigned_unit__isnull=True) & _in_subtree(
         unit.path, "receiving_unit"
@@ -137,7 +137,7 @@ def _handled_feedback(unit: Unit):
 
 
 def _late_feedback(unit: Unit):
-    return _handled_feedback(unit).filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
+    return _feedback_in_subtree(unit).filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=timezone.now())
 
 
 def _late_rows(unit: Unit) -> list[dict]:

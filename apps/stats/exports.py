@@ -91,8 +91,8 @@ def dashboard_xlsx(
         )
         for row in officers:
             rate = _float(row["rate"])
-            sheet.append([row["finished_by__full_name"] or row["finished_by__username"], row["unit__name"],
-                          row["steps"], row["on_time"], rate])  # fmt: skip
+            sheet.append([row["officer__full_name"] or row["officer__username"], row["unit__name"],
+                          row["steps"], row["steps_on_time"], rate])  # fmt: skip
     if served is not None:
         sheet = workbook.create_sheet(str(_("Hài lòng theo cán bộ")))
         sheet.append([str(label) for label in SERVED_COLUMNS])

@@ -83,12 +83,14 @@ class DueDay(models.Model):
 
 
 class OfficerDay(models.Model):
-    """Ratings by the local day they were given, per officer who served: the clerk who received the dossier, the
-    officer who answered the feedback (with the unit the dossier or feedback counts for)."""
+    """Per officer and local day: BM.05 steps they finished (with the step's unit), and ratings of those they served
+    — the clerk who received the dossier, the officer who answered the feedback (with the unit these count for)."""
 
     day = models.DateField()
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    steps = models.PositiveIntegerField(default=0)
+    steps_on_time = models.PositiveIntegerField(default=0)
     ratings = models.PositiveIntegerField(default=0)
     ratings_satisfied = models.PositiveIntegerField(default=0)
     politeness_satisfied = models.PositiveIntegerField(default=0)

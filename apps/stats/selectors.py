@@ -21,7 +21,7 @@ from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
-from apps.stats.services import ON_TIME, SATISFIED
+from apps.stats.services import SATISFIED
 
 PERIOD_KINDS = ("year", "quarter", "month")
 
@@ -333,18 +333,14 @@ def officer_satisfaction(unit: Unit, period: Period) -> list[dict]:
 
 def officer_rows(unit: Unit, period: Period) -> list[dict]:
     """Per officer of the unit's subtree: BM.05 steps finished in the period, and how many on time."""
-    from apps.dossiers.models import DossierStep
-
-    steps = DossierStep.objects.filter(
-        _in_subtree(unit.path, "unit"), finished_at__gte=period.start, finished_at__lt=period.end,
-        finished_by__isnull=False,
-    )  # fmt: skip
     rows = (
-        steps.values("finished_by__username", "finished_by__full_name", "unit__name")
-        .annotate(steps=Count("pk"), on_time=Count("pk", filter=Q(outcome__in=ON_TIME)))
-        .order_by("unit__name", "finished_by__full_name")
+        _days(OfficerDay, unit, period)
+        .values("officer__username", "officer__full_name", "unit__name")
+        .annotate(**_sums(("steps", "steps_on_time")))
+        .filter(total_steps__gt=0)
+        .order_by("unit__name", "officer__full_name", "officer__username")
     )
-    return [row | {"rate": share(row["on_time"], row["steps"])} for row in rows]
+    return [_zeros_for_none(row) | {"rate": share(row["total_steps_on_time"], row["total_steps"])} for row in rows]
 
 
 def monthly_series(unit: Unit, period: Period) -> list[dict]:

@@ -1,10 +1,10 @@
 """Keeping the daily counts (`DossierDay`, `FeedbackDay`, `DueDay`, `OfficerDay`) exact.
 
-Every save or delete of a dossier, attachment, rating, feedback item or feedback rating recomputes the buckets the
-record was in before and is in after, from the records themselves, inside the same transaction (the domain apps
-know nothing of this: `apps.py` connects the handlers to their models' signals). A bucket is locked before it is
-counted, so two transactions touching one bucket are serialised and the second counts what the first committed.
-Bulk writes that bypass `save()` (the load-data generator) call `rebuild()` afterwards."""
+Every save or delete of a dossier, BM.05 step, attachment, rating, feedback item or feedback rating recomputes the
+buckets the record was in before and is in after, from the records themselves, inside the same transaction (the
+domain apps know nothing of this: `apps.py` connects the handlers to their models' signals). A bucket is locked
+before it is counted, so two transactions touching one bucket are serialised and the second counts what the first
+committed. Bulk writes that bypass `save()` (the load-data generator) call `rebuild()` afterwards."""
 
 import datetime as dt
 from collections import defaultdict
@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from apps.dossiers.models import Attachment, Dossier, Outcome, Rating
+from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
 
@@ -63,6 +63,10 @@ def _feedback_answered_counts() -> dict:
 
 def _feedback_rating_counts() -> dict:
     return {"feedback_ratings": Count("pk"), "feedback_satisfied": Count("pk", filter=Q(level__in=SATISFIED))}
+
+
+def _step_counts() -> dict:
+    return {"steps": Count("pk"), "steps_on_time": Count("pk", filter=Q(outcome__in=ON_TIME))}
 
 
 def _handled_feedback():
@@ -122,8 +126,10 @@ OFFICER_FEEDBACK_RATED = Group(
     lambda: _handled_feedback_ratings().filter(feedback__answered_by__isnull=False), "rated_at",
     ("handler", "feedback__answered_by_id"), _feedback_rating_counts,
 )  # fmt: skip
+STEPS_DONE = Group("steps_done", OfficerDay, lambda: DossierStep.objects.filter(finished_by__isnull=False),
+                   "finished_at", ("unit_id", "finished_by_id"), _step_counts)  # fmt: skip
 GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED, DOSSIERS_DUE, FEEDBACK_DUE,
-          OFFICER_RATED, OFFICER_FEEDBACK_RATED)  # fmt: skip
+          OFFICER_RATED, OFFICER_FEEDBACK_RATED, STEPS_DONE)  # fmt: skip
 TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",),
           OfficerDay: ("unit_id", "officer_id")}  # fmt: skip
 
@@ -194,6 +200,14 @@ def feedback_buckets(feedback_id: int) -> set[Bucket]:
     )
 
 
+def step_buckets(step_id: int) -> set[Bucket]:
+    row = DossierStep.objects.filter(pk=step_id).values_list("unit_id", "finished_by_id", "finished_at").first()
+    if row is None or row[1] is None:
+        return set()
+    unit, officer, finished = row
+    return _dated([(STEPS_DONE, finished)], (unit, officer))
+
+
 def _of_group(buckets: set[Bucket], group: Group) -> set[Bucket]:
     return {bucket for bucket in buckets if bucket[0] is group}
 
@@ -208,6 +222,14 @@ def remember_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
 
 def recount_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
     refresh(getattr(instance, "_stats_buckets", set()) | dossier_buckets(instance.pk))
+
+
+def remember_step_buckets(sender, instance: DossierStep, **kwargs) -> None:
+    instance._stats_buckets = set() if instance._state.adding else step_buckets(instance.pk)
+
+
+def recount_step_buckets(sender, instance: DossierStep, **kwargs) -> None:
+    refresh(getattr(instance, "_stats_buckets", set()) | step_buckets(instance.pk))
 
 
 def recount_attachment_buckets(sender, instance: Attachment, **kwargs) -> None:
@@ -245,6 +267,7 @@ def _handlers():
     from django.db.models import signals
 
     for model, remember, recount in ((Dossier, remember_dossier_buckets, recount_dossier_buckets),
+                                     (DossierStep, remember_step_buckets, recount_step_buckets),
                                      (Feedback, remember_feedback_buckets, recount_feedback_buckets)):  # fmt: skip
         yield from ((signals.pre_save, remember, model), (signals.post_save, recount, model),
                     (signals.pre_delete, remember, model), (signals.post_delete, recount, model))  # fmt: skip

@@ -202,6 +202,21 @@ def test_satisfaction_per_officer_matches_plain_sql(history):
     assert answerer["feedback_ratings"] > 0
 
 
+def test_steps_per_officer_match_plain_sql(history):
+    from apps.org.models import User
+
+    province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
+    rows = selectors.officer_rows(province, YEAR)
+    assert rows
+    row = max(rows, key=lambda r: r["steps"])
+    officer = User.objects.get(username=row["officer__username"])
+    done = ("FROM dossiers_dossierstep s JOIN org_unit u ON u.id = s.unit_id WHERE s.finished_by_id = %s "
+            "AND u.name = %s AND s.finished_at >= %s AND s.finished_at < %s")  # fmt: skip
+    params = [officer.pk, row["unit__name"], YEAR.start, YEAR.end]
+    assert row["steps"] == sql_count(f"SELECT COUNT(*) {done}", params) > 0
+    assert row["steps_on_time"] == sql_count(f"SELECT COUNT(*) {done} AND s.outcome IN ('early', 'on_time')", params)
+
+
 def test_staff_dashboard_is_scoped(history):
     from apps.org.models import User
 

@@ -34,15 +34,19 @@ def main(runs: int = 30) -> int:
 
     from apps.dossiers.models import Dossier
     from apps.feedback.models import Feedback
+    from apps.org.models import User
 
     call_command("collectstatic", "--no-input", verbosity=0)
     year = timezone.localdate().year
-    client = Client()
+    anonymous, staff = Client(), Client()
+    staff.force_login(User.objects.get(username="admin"))
     pages = {"bare page (the home page)": "/", "public dashboard, province, year": f"/chat-luong-phuc-vu/?nam={year}",
-             "public dashboard, province, quarter": f"/chat-luong-phuc-vu/?ky=quarter&nam={year}&so=3"}  # fmt: skip
+             "public dashboard, province, quarter": f"/chat-luong-phuc-vu/?ky=quarter&nam={year}&so=3",
+             "staff dashboard, province, year (admin)": f"/can-bo/chat-luong-phuc-vu/?nam={year}"}  # fmt: skip
     print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers, {Feedback.objects.count():,} feedback")
     worst = 0.0
     for label, url in pages.items():
+        client = staff if label.startswith("staff") else anonymous
         client.get(url)  # warm up
         timings = []
         for _ in range(runs):
@@ -54,7 +58,7 @@ def main(runs: int = 30) -> int:
             client.get(url)
         print(f"{label:<40} p95 {p95(timings):7.0f} ms   median {statistics.median(timings):7.0f} ms   "
               f"{len(queries)} queries")  # fmt: skip
-        if "dashboard" in label:
+        if label.startswith("public dashboard"):
             worst = max(worst, p95(timings))
     print(f"worst dashboard p95 {worst:.0f} ms (target < 500 ms) → {'PASS' if worst < 500 else 'FAIL'}")
     return 0 if worst < 500 else 1

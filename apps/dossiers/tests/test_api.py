@@ -56,11 +56,14 @@ def test_public_lookups_are_rate_limited(w, settings):
         from apps.dossiers.api import PublicThrottle
 
         PublicThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-        codes = [APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").status_code for _ in range(4)]
+        responses = [APIClient().get(f"/api/v1/public/dossiers/{dossier.code}") for _ in range(4)]
     finally:
         api_settings.DEFAULT_THROTTLE_RATES.clear()
         api_settings.DEFAULT_THROTTLE_RATES.update(original)
-    assert codes == [200, 200, 200, 429]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    refused = responses[-1]
+    assert refused.json()["code"] == "throttled" and "giây" in refused.json()["message"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
 
 
 def test_online_submission_then_desk_receives_through_the_api(w):

@@ -76,3 +76,28 @@ def world() -> World:
         other_clerk=staff_in(other_desk, Role.DESK_CLERK, username="motcua.khac"),
         other_officer=staff_in(other_culture, Role.HANDLING_OFFICER, username="chuyenvien.khac"),
     )  # fmt: skip
+
+
+def receive_concurrently(w: World, threads: int, per_thread: int) -> list[str]:
+    """Walk-in receipts at one desk from many threads at once (each with its own connection); their codes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from apps.dossiers import services
+
+    paper_ids = w.paper_ids()
+
+    def receive_some(_index):
+        try:
+            return [
+                services.dossier_receive_walk_in(
+                    actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT, provided_paper_ids=paper_ids
+                ).code
+                for _ in range(per_thread)
+            ]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return [code for batch in pool.map(receive_some, range(threads)) for code in batch]

@@ -21,7 +21,7 @@ from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
-from apps.stats.services import SATISFIED
+from apps.stats.services import SATISFIED, day_bounds
 
 PERIOD_KINDS = ("year", "quarter", "month")
 
@@ -143,7 +143,7 @@ def _late_feedback(unit: Unit):
 def _late_rows(unit: Unit) -> list[dict]:
     """Late at this moment: open items due on an earlier day (from `DueDay`), and today's whose time has passed."""
     today = timezone.localdate()
-    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    start_of_today, _end = day_bounds(today)
     open_before = Q(dossiers__gt=0) | Q(feedback__gt=0)  # the condition of the table's partial index
     feedback_unit = Coalesce("assigned_unit__path", "receiving_unit__path")
     return [

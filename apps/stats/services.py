@@ -142,8 +142,9 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def refresh(buckets: Iterable[Bucket]) -> None:
-    """Recount each bucket from the records; locked in a fixed order so that concurrent changes cannot deadlock."""
-    with transaction.atomic():
+    """Recount each bucket from the records; locked in a fixed order so that concurrent changes cannot deadlock.
+    Inside the change's own transaction (no savepoint: a failed recount fails the change)."""
+    with transaction.atomic(savepoint=False):
         for group, key, day in sorted(set(buckets), key=lambda b: (b[0].table.__name__, b[2], b[1], b[0].name)):
             _recount(group, key, day)
 
@@ -169,35 +170,33 @@ def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, .
     return {(group, key, timezone.localdate(when)) for group, when in events if when is not None}
 
 
-def dossier_buckets(dossier_id: int) -> set[Bucket]:
-    """The buckets a dossier counts in now: its receipt, return, rating and appointment (one query)."""
+def dossier_buckets(dossier_id: int, *, rated_at: dt.datetime | None = None) -> set[Bucket]:
+    """The buckets a dossier counts in now: its receipt, return, rating and appointment (one query). `rated_at`
+    stands for the rating's time when the rating itself is gone (deleted)."""
     fields = ("filing_unit_id", "procedure_id", "received_by_id", "received_at", "returned_at", "rating__created_at",
               "appointment_at")  # fmt: skip
     row = Dossier.objects.filter(pk=dossier_id).values_list(*fields).first()
     if row is None:
         return set()
     unit, procedure, clerk, received, returned, rated, due = row
+    rated = rated_at or rated
     events = [(RECEIVED, received), (RETURNED, returned), (RATED, rated)]
     buckets = _dated(events, (unit, procedure)) | _dated([(DOSSIERS_DUE, due)], (unit,))
     return buckets | (_dated([(OFFICER_RATED, rated)], (unit, clerk)) if clerk else set())
 
 
-def feedback_buckets(feedback_id: int) -> set[Bucket]:
+def feedback_buckets(feedback_id: int, *, rated_at: dt.datetime | None = None) -> set[Bucket]:
     """The buckets a feedback item counts in now: its receipt, answer, rating and deadline (one query)."""
     fields = ("handler", "answered_by_id", "received_at", "answered_at", "rating__rated_at", "due_at")
     row = _handled_feedback().filter(pk=feedback_id).values_list(*fields).first()
     if row is None:
         return set()
     unit, answerer, received, answered, rated, due = row
-    events = [
-        (FEEDBACK_RECEIVED, received),
-        (FEEDBACK_ANSWERED, answered),
-        (FEEDBACK_RATED, rated),
-        (FEEDBACK_DUE, due),
-    ]
-    return _dated(events, (unit,)) | (
-        _dated([(OFFICER_FEEDBACK_RATED, rated)], (unit, answerer)) if answerer else set()
-    )
+    rated = rated_at or rated
+    events = [(FEEDBACK_RECEIVED, received), (FEEDBACK_ANSWERED, answered), (FEEDBACK_RATED, rated),
+              (FEEDBACK_DUE, due)]  # fmt: skip
+    officer = _dated([(OFFICER_FEEDBACK_RATED, rated)], (unit, answerer)) if answerer else set()
+    return _dated(events, (unit,)) | officer
 
 
 def step_buckets(step_id: int) -> set[Bucket]:
@@ -208,83 +207,64 @@ def step_buckets(step_id: int) -> set[Bucket]:
     return _dated([(STEPS_DONE, finished)], (unit, officer))
 
 
-def _of_group(buckets: set[Bucket], group: Group) -> set[Bucket]:
-    return {bucket for bucket in buckets if bucket[0] is group}
+def _of_groups(buckets: set[Bucket], *groups: Group) -> set[Bucket]:
+    return {bucket for bucket in buckets if bucket[0] in groups}
 
 
 # Signal handlers (connected in apps.py). The buckets a record was in are remembered before the write, so that a
 # record moving (a feedback item assigned to a department takes its rating along) is uncounted where it was.
 
-
-def remember_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
-    instance._stats_buckets = set() if instance._state.adding else dossier_buckets(instance.pk)
+BUCKETS_OF = {Dossier: dossier_buckets, DossierStep: step_buckets, Feedback: feedback_buckets}
 
 
-def recount_dossier_buckets(sender, instance: Dossier, **kwargs) -> None:
-    refresh(getattr(instance, "_stats_buckets", set()) | dossier_buckets(instance.pk))
+def remember_buckets(sender, instance, **kwargs) -> None:
+    instance._stats_buckets = set() if instance._state.adding else BUCKETS_OF[sender](instance.pk)
 
 
-def remember_step_buckets(sender, instance: DossierStep, **kwargs) -> None:
-    instance._stats_buckets = set() if instance._state.adding else step_buckets(instance.pk)
-
-
-def recount_step_buckets(sender, instance: DossierStep, **kwargs) -> None:
-    refresh(getattr(instance, "_stats_buckets", set()) | step_buckets(instance.pk))
+def recount_buckets(sender, instance, **kwargs) -> None:
+    refresh(getattr(instance, "_stats_buckets", set()) | BUCKETS_OF[sender](instance.pk))
 
 
 def recount_attachment_buckets(sender, instance: Attachment, **kwargs) -> None:
-    refresh(_of_group(dossier_buckets(instance.dossier_id), RECEIVED))
+    refresh(_of_groups(dossier_buckets(instance.dossier_id), RECEIVED))
 
 
 def recount_rating_buckets(sender, instance: Rating, **kwargs) -> None:
     # after a delete the rating is no longer in the database: its day comes from the instance
-    row = Dossier.objects.filter(pk=instance.dossier_id).values_list("filing_unit_id", "procedure_id", "received_by_id")
-    if (row := row.first()) is None:
-        return
-    unit, procedure, clerk = row
-    officer = _dated([(OFFICER_RATED, instance.created_at)], (unit, clerk)) if clerk else set()
-    refresh(_dated([(RATED, instance.created_at)], (unit, procedure)) | officer)
-
-
-def remember_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
-    instance._stats_buckets = set() if instance._state.adding else feedback_buckets(instance.pk)
-
-
-def recount_feedback_buckets(sender, instance: Feedback, **kwargs) -> None:
-    refresh(getattr(instance, "_stats_buckets", set()) | feedback_buckets(instance.pk))
+    buckets = dossier_buckets(instance.dossier_id, rated_at=instance.created_at)
+    refresh(_of_groups(buckets, RATED, OFFICER_RATED))
 
 
 def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) -> None:
-    row = _handled_feedback().filter(pk=instance.feedback_id).values_list("handler", "answered_by_id").first()
-    if row is None:
-        return
-    unit, answerer = row
-    officer = _dated([(OFFICER_FEEDBACK_RATED, instance.rated_at)], (unit, answerer)) if answerer else set()
-    refresh(_dated([(FEEDBACK_RATED, instance.rated_at)], (unit,)) | officer)
+    buckets = feedback_buckets(instance.feedback_id, rated_at=instance.rated_at)
+    refresh(_of_groups(buckets, FEEDBACK_RATED, OFFICER_FEEDBACK_RATED))
 
 
 def _handlers():
     from django.db.models import signals
 
-    for model, remember, recount in ((Dossier, remember_dossier_buckets, recount_dossier_buckets),
-                                     (DossierStep, remember_step_buckets, recount_step_buckets),
-                                     (Feedback, remember_feedback_buckets, recount_feedback_buckets)):  # fmt: skip
-        yield from ((signals.pre_save, remember, model), (signals.post_save, recount, model),
-                    (signals.pre_delete, remember, model), (signals.post_delete, recount, model))  # fmt: skip
+    pairs = ((signals.pre_save, remember_buckets), (signals.post_save, recount_buckets),
+             (signals.pre_delete, remember_buckets), (signals.post_delete, recount_buckets))  # fmt: skip
+    for model in BUCKETS_OF:
+        yield from ((signal, handler, model) for signal, handler in pairs)
     for model, recount in ((Attachment, recount_attachment_buckets), (Rating, recount_rating_buckets),
                            (FeedbackRating, recount_feedback_rating_buckets)):  # fmt: skip
         yield from ((signals.post_save, recount, model), (signals.post_delete, recount, model))
 
 
+def _uid(signal, handler, model) -> str:
+    return f"stats-{handler.__name__}-{model.__name__}-{id(signal)}"
+
+
 def connect_signals() -> None:
     for signal, handler, model in _handlers():
-        signal.connect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
+        signal.connect(handler, sender=model, dispatch_uid=_uid(signal, handler, model))
 
 
 def disconnect_signals() -> None:
     """Only for measuring what the recounts cost (bench/daily_counts_write.py): the counts go stale meanwhile."""
     for signal, handler, model in _handlers():
-        signal.disconnect(handler, sender=model, dispatch_uid=f"stats-{handler.__name__}-{id(signal)}")
+        signal.disconnect(handler, sender=model, dispatch_uid=_uid(signal, handler, model))
 
 
 # Rebuilding from scratch (after bulk loads, or to check that the stored counts are exact).

@@ -103,3 +103,14 @@ class OfficerDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.officer_id} {self.day}"
+
+
+class CountsVersion(models.Model):
+    """A token that changes whenever a daily count of the unit or of a unit under it changes (written after the
+    change commits): the key of the dashboards' cached answers, so a cached answer is never one change behind."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.token}"

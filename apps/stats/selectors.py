@@ -8,12 +8,16 @@ The Decision 766/QĐ-TTg groups: processing progress (20 points) and satisfactio
 them; the other groups from what the system records, each with its formula shown next to it."""
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier
@@ -21,7 +25,7 @@ from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
-from apps.stats.services import SATISFIED, day_bounds
+from apps.stats.services import SATISFIED, counts_version, day_bounds
 
 PERIOD_KINDS = ("year", "quarter", "month")
 
@@ -356,3 +360,79 @@ def monthly_series(unit: Unit, period: Period) -> list[dict]:
          "on_time_rate": share(month["returned_on_time"], month["returned"])}
         for (year, number), month in months.items()
     ]  # fmt: skip
+
+
+# --- the dashboards' cached answers ------------------------------------------------------------------------------
+
+CACHE_SECONDS = 600  # a safety net only: exactness comes from the counts version and the next deadline
+WAIT_FOR_OTHER_SECONDS = 5  # how long a request waits for another worker computing the same answer
+
+
+def dashboard(unit: Unit, period: Period, *, officers: bool = False) -> dict:
+    """Every figure of a unit's dashboard for a period, cached exactly: the key holds the unit's counts version
+    (renewed after every change to a count of its subtree) and the answer expires when the next open item of the
+    subtree falls due (the one change of "late now" that no write announces)."""
+    key = ":".join(("stats-dashboard", "1", str(unit.pk), period.kind, str(period.year), str(period.number),
+                    get_language() or "", "officers" if officers else "public", counts_version(unit)))  # fmt: skip
+    return computed_once(key, lambda: _dashboard_and_expiry(unit, period, officers=officers))
+
+
+def computed_once(key: str, compute: Callable[[], tuple[dict, float]]) -> dict:
+    """The cached value, or compute it; while one request computes a key, the others wait for its answer instead
+    of computing the same thing (a burst after a change costs one computation, not one per worker)."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, WAIT_FOR_OTHER_SECONDS):
+        deadline = time.monotonic() + WAIT_FOR_OTHER_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value, seconds = compute()
+        if seconds >= 1:
+            cache.set(key, value, int(seconds))  # rounded down: never kept past the moment it must change
+    finally:
+        cache.delete(lock)
+    return value
+
+
+def _dashboard_and_expiry(unit: Unit, period: Period, *, officers: bool) -> tuple[dict, float]:
+    next_due = next_deadline(unit)  # before counting: a deadline passing while we count expires the answer at once
+    rows = counts_by_unit(unit, period)
+    data = indicators(unit, period, rows)
+    series = monthly_series(unit, period)
+    biggest = max([row["received"] for row in series] + [1])
+    for index, row in enumerate(series):  # bar geometry for the server-drawn SVG chart (50 units high)
+        row["h"] = round(50 * row["received"] / biggest, 2)
+        row["x"], row["y"] = index * 10 + 2, round(55 - row["h"], 2)
+    figures = {
+        "data": data, "series": series, "chart_width": len(series) * 10, "total": total_points(data["groups"]),
+        "children": child_rows(unit, period, rows), "procedures": procedure_rows(unit, period),
+    }  # fmt: skip
+    if officers:
+        figures |= {"officers": officer_rows(unit, period), "served": officer_satisfaction(unit, period)}
+    seconds = CACHE_SECONDS if next_due is None else min(CACHE_SECONDS, (next_due - timezone.now()).total_seconds())
+    return figures, seconds
+
+
+def next_deadline(unit: Unit) -> dt.datetime | None:
+    """The next moment an open dossier or feedback item of the subtree falls due (None when none will)."""
+    now = timezone.now()
+    dossier = (
+        Dossier.objects.filter(
+            _in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES, appointment_at__gte=now
+        )
+        .order_by()
+        .aggregate(first=Min("appointment_at"))["first"]
+    )
+    feedback = (
+        _feedback_in_subtree(unit)
+        .filter(status__in=Feedback.OPEN_STATUSES, due_at__gte=now)
+        .order_by()
+        .aggregate(first=Min("due_at"))["first"]
+    )
+    return min((moment for moment in (dossier, feedback) if moment is not None), default=None)

@@ -7,6 +7,7 @@ before it is counted, so two transactions touching one bucket are serialised and
 committed. Bulk writes that bypass `save()` (the load-data generator) call `rebuild()` afterwards."""
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from django.utils import timezone
 
 from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
-from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
+from apps.org.models import Unit
+from apps.stats.models import CountsVersion, DossierDay, DueDay, FeedbackDay, OfficerDay
 
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
@@ -144,9 +146,51 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def refresh(buckets: Iterable[Bucket]) -> None:
     """Recount each bucket from the records; locked in a fixed order so that concurrent changes cannot deadlock.
     Inside the change's own transaction (no savepoint: a failed recount fails the change)."""
+    buckets = set(buckets)
     with transaction.atomic(savepoint=False):
-        for group, key, day in sorted(set(buckets), key=lambda b: (b[0].table.__name__, b[2], b[1], b[0].name)):
+        for group, key, day in sorted(buckets, key=lambda b: (b[0].table.__name__, b[2], b[1], b[0].name)):
             _recount(group, key, day)
+        renew_versions_after_commit({key[0] for _group, key, _day in buckets})  # each table's key starts with a unit
+
+
+class _PendingVersions:
+    """The units whose counts a transaction changed, renewed once when it commits."""
+
+    def __init__(self):
+        self.unit_ids: set[int] = set()
+
+    def renew(self) -> None:
+        renew_versions(self.unit_ids)
+
+
+def renew_versions_after_commit(unit_ids: set[int]) -> None:
+    """Give the units and every unit above them a new counts version once the transaction commits: after, so that a
+    reader who sees the new version also sees the new counts (a reader between the commit and the renewal caches
+    the new counts under the old version, which is harmless). One renewal per transaction, whatever its changes."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "stats_pending_versions", None)
+    if pending is None or not any(func == pending.renew for _ids, func, _robust in connection.run_on_commit):
+        pending = connection.stats_pending_versions = _PendingVersions()
+        transaction.on_commit(pending.renew, robust=True)  # a failed renewal is logged; the cache's TTL covers it
+    pending.unit_ids |= unit_ids
+
+
+def renew_versions(unit_ids: Iterable[int]) -> None:
+    unit_ids = {unit_id for unit_id in unit_ids if unit_id is not None}
+    if not unit_ids:
+        return
+    paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
+    affected = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    token = uuid.uuid4().hex
+    CountsVersion.objects.bulk_create(
+        [CountsVersion(unit_id=unit_id, token=token) for unit_id in sorted(affected)],
+        update_conflicts=True, update_fields=["token"], unique_fields=["unit"],
+    )  # fmt: skip
+
+
+def counts_version(unit: Unit) -> str:
+    """The unit's counts version ("-" before its first counted change)."""
+    return CountsVersion.objects.filter(unit_id=unit.pk).values_list("token", flat=True).first() or "-"
 
 
 def _recount(group: Group, key: tuple[int, ...], day: dt.date) -> None:
@@ -323,4 +367,5 @@ def rebuild() -> int:
              for (row_table, key, day), counts in rows.items() if row_table is table),
             batch_size=2000,
         )  # fmt: skip
+    renew_versions(Unit.objects.values_list("pk", flat=True))
     return len(rows)

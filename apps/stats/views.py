@@ -27,21 +27,12 @@ def _xlsx(context: dict, officers=None, served=None) -> HttpResponse:
     return response
 
 
-def _context(request, unit: Unit, units) -> dict:
+def _context(request, unit: Unit, units, *, officers: bool = False) -> dict:
     period = _period(request)
-    rows = selectors.counts_by_unit(unit, period)
-    data = selectors.indicators(unit, period, rows)
-    series = selectors.monthly_series(unit, period)
-    biggest = max([row["received"] for row in series] + [1])
-    for index, row in enumerate(series):  # bar geometry for the server-drawn SVG chart (50 units high)
-        row["h"] = round(50 * row["received"] / biggest, 2)
-        row["x"], row["y"] = index * 10 + 2, round(55 - row["h"], 2)
     this_year = timezone.localdate().year
-    return {
-        "data": data, "unit": unit, "units": units, "period": period, "series": series, "chart_width": len(series) * 10,
-        "total": selectors.total_points(data["groups"]), "labels": exports.COUNT_LABELS,
+    return selectors.dashboard(unit, period, officers=officers) | {
+        "unit": unit, "units": units, "period": period, "labels": exports.COUNT_LABELS,
         "rate_labels": exports.RATE_LABELS, "years": range(this_year - 4, this_year + 1),
-        "children": selectors.child_rows(unit, period, rows), "procedures": selectors.procedure_rows(unit, period),
         "procedures_shown": PROCEDURES_SHOWN,
     }  # fmt: skip
 
@@ -65,9 +56,7 @@ def staff_dashboard(request):
     unit = get_object_or_404(units, pk=unit_id) if unit_id.isdigit() else units.order_by("path").first()
     if unit is None:
         raise Http404
-    context = _context(request, unit, units.order_by("path")[:500])
-    officers = selectors.officer_rows(unit, context["period"])
-    served = selectors.officer_satisfaction(unit, context["period"])
+    context = _context(request, unit, units.order_by("path")[:500], officers=True)
     if request.GET.get("xuat") == "xlsx":
-        return _xlsx(context, officers, served)
-    return render(request, "stats/dashboard.html", context | {"public": False, "officers": officers, "served": served})
+        return _xlsx(context, context["officers"], context["served"])
+    return render(request, "stats/dashboard.html", context | {"public": False})

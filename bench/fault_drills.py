@@ -263,15 +263,96 @@ def database_outage(args, port: int, proxy: FaultProxy) -> bool:
     return bad == 0 and traces(loads) == 0 and recovered and health[0] == 503
 
 
+HANGING_WORKER = """
+import os, pathlib, time
+from django.core.management import call_command
+from apps.dossiers import lateness
+real_draft, drafts = lateness.apology_draft, []
+def draft_then_hang(**kwargs):
+    drafts.append(kwargs["dossier"].pk)
+    if len(drafts) == int(os.environ["HANG_AT"]):
+        pathlib.Path(os.environ["HANG_MARKER"]).touch()
+        time.sleep(3600)
+    return real_draft(**kwargs)
+lateness.apology_draft = draft_then_hang
+call_command("run_huey", "--quiet")
+"""
+
+LATE_WALK_INS = """
+import datetime as dt
+from django.utils import timezone
+from apps.dossiers.services import dossier_receive_walk_in
+from apps.org.models import Membership, Role
+from apps.procedures.models import Procedure, RequiredPaper
+clerk = Membership.objects.filter(user__groups__name=Role.DESK_CLERK, unit__kind="one_stop_desk",
+                                  unit__level="commune").select_related("user", "unit").first()
+procedure = Procedure.objects.filter(level="commune", is_active=True).order_by("code").first()
+papers = list(RequiredPaper.objects.filter(procedure=procedure).values_list("pk", flat=True))
+for n in range({count}):
+    dossier_receive_walk_in(actor=clerk.user, desk=clerk.unit, procedure=procedure, provided_paper_ids=papers,
+        now=timezone.now() - dt.timedelta(days=30), applicant={{"applicant_name": f"Người thử {{n}}",
+        "applicant_id_number": f"0011900{{n:05d}}", "applicant_phone": f"0912{{n:06d}}",
+        "applicant_address": "Thôn Đông"}})
+"""
+
+ENQUEUE_SWEEP = "from apps.dossiers.tasks import draft_apologies_for_late_dossiers as sweep; sweep()"
+APOLOGIES = (
+    "from django.db.models import Count; from apps.dossiers.models import Apology; "
+    "from apps.core.models import AuditEvent; from apps.core.models import JobLock; "
+    "per = list(Apology.objects.values('dossier').annotate(n=Count('pk')).values_list('n', flat=True)); "
+    "lock = JobLock.objects.filter(name='dossiers-late-sweep').values_list('holder', flat=True).first(); "
+    "print(len(per), max(per or [0]), AuditEvent.objects.filter(action='dossiers.apology.draft').count(), "
+    "repr(lock or ''))"
+)
+
+
+def worker_drill(args) -> bool:
+    """A worker is killed (-9) in the middle of the late-dossier sweep, holding the sweep's lock, and started again
+    as `make run` starts it: the sweep runs again at its next trigger and drafts every missing apology once."""
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = drill_env(var_dir)
+        prepare(env)
+        manage(env, "shell", "-c", LATE_WALK_INS.format(count=args.dossiers))
+        marker = Path(var_dir) / "hanging"
+        hang_at = args.dossiers // 2
+        first = subprocess.Popen([PYTHON, "manage.py", "shell", "-c", HANGING_WORKER], cwd=ROOT, stderr=log_file(
+            env, "huey-killed"), env={**env, "HANG_AT": str(hang_at), "HANG_MARKER": str(marker)})  # fmt: skip
+        try:
+            manage(env, "shell", "-c", ENQUEUE_SWEEP)
+            if not wait_for(marker.exists, 120):
+                print("the first worker never reached the apology it hangs on")
+                return False
+        finally:
+            first.kill()
+            first.wait(30)
+        before = manage(env, "shell", "-c", APOLOGIES).strip().splitlines()[-1]
+        print(f"{args.dossiers} late dossiers; worker killed (-9) while drafting apology {hang_at}: "
+              f"dossiers with an apology, most per dossier, draft events, lock holder = {before}")  # fmt: skip
+        restarted_at = time.monotonic()
+        worker = subprocess.Popen([PYTHON, "manage.py", "run_huey", "--quiet"], cwd=ROOT, env=env,
+                                  stderr=log_file(env, "huey"))  # fmt: skip
+        try:
+            manage(env, "shell", "-c", ENQUEUE_SWEEP)  # the sweep's next trigger (every 30 minutes)
+            done = wait_for(lambda: manage(env, "shell", "-c", APOLOGIES).split()[-4] == str(args.dossiers), 120)
+            elapsed = time.monotonic() - restarted_at
+            after = manage(env, "shell", "-c", APOLOGIES).strip().splitlines()[-1]
+        finally:
+            stop_all([worker])
+        with_apology, most, events, lock = after.split()
+        print(f"after the restart ({elapsed:.1f} s, sweep triggered once): {after}")
+        return done and int(with_apology) == int(events) == args.dossiers and most == "1" and lock == "''"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("drill", choices=("redis", "database", "worker"))
     parser.add_argument("--readers", type=int, default=12)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--outage", type=int, default=20)
+    parser.add_argument("--dossiers", type=int, default=20, help="worker drill: late dossiers to apologise for")
     parser.add_argument("--settle", type=int, default=150, help="seconds to wait for queued messages after the run")
     args = parser.parse_args()
-    drills = {"redis": redis_drill, "database": database_drill}
+    drills = {"redis": redis_drill, "database": database_drill, "worker": worker_drill}
     ok = drills[args.drill](args)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

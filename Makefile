@@ -33,11 +33,16 @@ demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty --history $(HISTORY)
 	$(BIN)/python manage.py rebuild_stats --if-empty
 
+# On PostgreSQL, when the URL's role may create roles, serve as `congvu_app` (rows only: it can't drop the audit
+# triggers); migrations above ran as the owner. The audit chain's head is anchored outside the database first.
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py audit_checkpoint
 	@echo ""
 	@echo "Công vụ: http://$(HOST):$(PORT)/  (API: /api/docs/, quản trị: /admin/)  — Ctrl-C để dừng"
-	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	@app_url=$$($(BIN)/python manage.py db_app_role --print-url) || exit 1; \
+	  if [ -n "$$app_url" ]; then export DATABASE_URL="$$app_url"; fi; \
+	  trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	  $(BIN)/python manage.py run_huey --quiet & \
 	  $(BIN)/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
 	    --access-logfile - --log-level warning & \

@@ -17,6 +17,12 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_apart(settings, tmp_path):
+    """Each test writes its audit checkpoints beside itself, never into var/ (another database's chain)."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit"
+
+
 @pytest.fixture
 def flushable_db(transactional_db):
     """A transactional database whose teardown may empty the audit table.

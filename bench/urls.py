@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path
 
+from congvu.urls import handler400, handler403, handler404, handler500  # noqa: F401 (the app's error pages)
 from congvu.urls import urlpatterns as app_urlpatterns
 
 

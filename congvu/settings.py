@@ -4,11 +4,13 @@ Embedded (no variables): SQLite in var/, Huey on SQLite, local files, in-process
 Across machines: DATABASE_URL (PostgreSQL), REDIS_URL (cache, throttling, queue), STORAGE_S3_* (attachments).
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CONGVU_VAR_DIR", BASE_DIR / "var"))
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
     "apps.core",
     "apps.org",
     "apps.calendar",
@@ -72,9 +75,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.LanguageMiddleware",
+    "apps.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "congvu.urls")  # bench/urls.py adds the baseline view
@@ -141,6 +148,9 @@ if REDIS_URL:
             "BACKEND": "apps.core.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "congvu",
+            # Short timeouts: while Redis is unreachable the cache falls back to process memory (apps.core.cache)
+            # and must find out fast; a healthy Redis answers in well under a millisecond.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
@@ -151,7 +161,9 @@ if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "congvu",
-        "url": REDIS_URL,
+        # Enqueueing after a commit must fail fast when Redis is down (the notification outbox sends the message
+        # later); the worker's blocking read waits up to 1 s, under socket_timeout.
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=5),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
@@ -192,6 +204,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Any request body over this is refused with 413 before it is read; above the files one submission may carry
+# together (apps.core.files.MAX_SET_BYTES, 25 MB) with room for the form fields.
+MAX_REQUEST_BODY = int(os.environ.get("MAX_REQUEST_BODY", 30 * 1024 * 1024))
 
 # --- auth and security ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "org.User"
@@ -215,11 +230,65 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+
+def _create_once(path: Path, text: str) -> None:
+    """Write a private file unless it exists, atomically: workers starting together all keep the first one."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        handle.write(text)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
+def _audit_keys() -> dict[str, str]:
+    """The audit chain's HMAC keys, {key id: secret}, the current one last. Kept outside the database: from
+    AUDIT_KEY (lines or commas of `id secret`, or one bare secret), else from a file generated once (0600)."""
+    text = os.environ.get("AUDIT_KEY", "").replace(",", "\n")
+    if not text.strip():
+        key_file = Path(os.environ.get("AUDIT_KEY_FILE", VAR_DIR / "audit_key"))
+        if not key_file.exists():
+            _create_once(key_file, secrets.token_hex(32) + "\n")
+        text = key_file.read_text()
+    keys = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 1:
+            parts = [f"k{hashlib.sha256(parts[0].encode()).hexdigest()[:8]}", parts[0]]
+        if len(parts) == 2 and not parts[0].startswith("#"):
+            keys[parts[0]] = parts[1]
+    return keys
+
+
+AUDIT_KEYS = _audit_keys()
+AUDIT_KEY_ID = list(AUDIT_KEYS)[-1]  # new events are keyed with the last key; older ones verify with theirs
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script and style comes from our own static files; no inline script,
+# style attribute or event handler anywhere (the pages' behaviour is in static/js/congvu.js). Images may be data:
+# URIs (Bootstrap draws its form controls with them). The API docs page relaxes styles only (congvu/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("HTTPS"):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -241,15 +310,17 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: the first class names the scheme, so an unauthenticated call answers 401 with
+    # `WWW-Authenticate: Token` (SessionAuthentication first would answer 403). Staff pages still use the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

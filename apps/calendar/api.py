@@ -2,14 +2,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.calendar import selectors, services
+from apps.calendar.engine import FIRST_YEAR, LAST_YEAR
 from apps.calendar.models import CalendarOverride
 from apps.org.selectors import units_visible_to
 
@@ -30,6 +32,23 @@ class OverrideSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "date", "kind", "kind_label", "note"]
 
 
+YEAR_OUT_OF_RANGE = lazy(
+    lambda: _("Lịch chỉ tính được các năm từ %(first)d đến %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}, str
+)()
+
+
+def year_field(**kwargs) -> serializers.IntegerField:
+    """A year the calendar knows the national holidays of."""
+    messages = {"min_value": YEAR_OUT_OF_RANGE, "max_value": YEAR_OUT_OF_RANGE, "invalid": _("Năm không hợp lệ.")}
+    return serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages=messages, **kwargs)
+
+
+def within_calendar(moment: dt.datetime) -> dt.datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise serializers.ValidationError(YEAR_OUT_OF_RANGE)
+    return moment
+
+
 class DeadlineRequestSerializer(serializers.Serializer):
     unit = VisibleUnitField()
     start = serializers.DateTimeField(help_text="Thời điểm bắt đầu (ISO 8601, có múi giờ)")
@@ -47,6 +66,9 @@ class DeadlineRequestSerializer(serializers.Serializer):
         min_value=Decimal("0.25"),
         help_text="Số giờ làm việc (thủ tục trong ngày)",
     )
+
+    def validate_start(self, value):
+        return within_calendar(value)
 
     def validate(self, attrs):
         if (attrs.get("days") is None) == (attrs.get("hours") is None):
@@ -78,6 +100,9 @@ class DeadlineView(APIView):
         else:
             clock_start = cal.next_working_moment(data["start"])
             deadline = cal.add_working_hours(data["start"], float(data["hours"]))
+        if not FIRST_YEAR <= deadline.year <= LAST_YEAR:
+            amount = "days" if data.get("days") is not None else "hours"
+            raise serializers.ValidationError({amount: [YEAR_OUT_OF_RANGE]})
         return Response(DeadlineResponseSerializer({"clock_start": clock_start, "deadline": deadline}).data)
 
 
@@ -88,30 +113,41 @@ class DaySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class MonthQuerySerializer(serializers.Serializer):
+    year = year_field()
+    month = serializers.IntegerField(
+        min_value=1, max_value=12, error_messages={key: _("Tháng phải từ 1 đến 12.") for key in ("min_value",
+                                                   "max_value", "invalid")}
+    )  # fmt: skip
+
+
+class OverrideQuerySerializer(serializers.Serializer):
+    year = year_field(required=False)
+
+
 class MonthView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("month", int, required=True)],
-        responses=DaySerializer(many=True), summary="Các ngày trong tháng của một đơn vị",
+        parameters=[MonthQuerySerializer], responses=DaySerializer(many=True),
+        summary="Các ngày trong tháng của một đơn vị",
     )  # fmt: skip
     def get(self, request, unit_id: int):
         unit = get_object_or_404(units_visible_to(request.user), pk=unit_id)
-        try:
-            year, month = int(request.query_params["year"]), int(request.query_params["month"])
-            dt.date(year, month, 1)
-        except (KeyError, ValueError) as exc:
-            raise serializers.ValidationError({"month": [_("Năm và tháng không hợp lệ.")]}) from exc
+        query = MonthQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year, month = query.validated_data["year"], query.validated_data["month"]
         days = [day for week in selectors.month_days(unit, year, month) for day in week if day]
         return Response(DaySerializer(days, many=True).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("year", int)], summary="Ngày điều chỉnh lịch trong phạm vi được xem")
+@extend_schema(parameters=[OverrideQuerySerializer], summary="Ngày điều chỉnh lịch trong phạm vi được xem")
 class OverrideListCreateView(generics.ListCreateAPIView):
     serializer_class = OverrideSerializer
     filter_backends = []
 
     def get_queryset(self):
-        year = self.request.query_params.get("year")
-        return selectors.overrides_visible_to(self.request.user, year=int(year) if year and year.isdigit() else None)
+        query = OverrideQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.overrides_visible_to(self.request.user, year=query.validated_data.get("year"))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 WEEKEND = (5, 6)  # Saturday, Sunday
+# The years whose national holidays are known: the lunar ones (Tết, Giỗ Tổ) come from the lunisolar tables of
+# `holidays`, which cover 1901–2100. Outside them every weekday would pass for a working day.
+FIRST_YEAR, LAST_YEAR = 1901, 2100
 
 
 @dataclass(frozen=True)

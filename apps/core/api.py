@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,6 +21,9 @@ _MESSAGES = {
     "invalid": gettext_lazy("Dữ liệu không hợp lệ."),
     "parse_error": gettext_lazy("Dữ liệu gửi lên không đọc được."),
     "unsupported_media_type": gettext_lazy("Định dạng dữ liệu không được hỗ trợ."),
+    "server_error": gettext_lazy("Hệ thống gặp lỗi, vui lòng thử lại sau."),
+    "database_unavailable": gettext_lazy("Hệ thống tạm thời gián đoạn, vui lòng thử lại sau ít phút."),
+    "null_character": gettext_lazy("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự rỗng NUL)."),
 }
 
 
@@ -40,6 +43,25 @@ def _field_errors(detail) -> dict:
 
 def error_body(code: str, message: str, errors: dict | None = None) -> dict:
     return {"code": code, "message": message, "errors": errors or {}}
+
+
+def message_for(code: str) -> str:
+    """The message of one of the standard codes above, in the active language."""
+    return str(_MESSAGES[code])
+
+
+def standard_error_body(code: str) -> dict:
+    return error_body(code, message_for(code))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every API error."""
+
+    code = serializers.CharField(help_text="Mã lỗi ổn định cho chương trình: invalid, not_found, throttled, …")
+    message = serializers.CharField(help_text="Thông báo cho người dùng")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Lỗi theo từng trường"
+    )
 
 
 def exception_handler(exc, context):

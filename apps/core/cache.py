@@ -1,10 +1,67 @@
-"""Django's Redis cache, keeping one redis-py client per connection pool.
+"""Django's Redis cache, keeping one redis-py client per connection pool, and falling back to process memory while
+Redis is unreachable.
 
 Django builds a new `redis.Redis` object for every cache call; since redis-py 5 that copies a few hundred response
 callbacks each time, about a quarter of a millisecond per call, more than the round trip itself. A client is
-thread-safe and only borrows connections from its pool, so one per pool is enough."""
+thread-safe and only borrows connections from its pool, so one per pool is enough.
 
+Redis is optional at run time: when a call finds it unreachable, that call and every call for the next
+RETRY_REDIS_AFTER seconds use a local in-memory cache instead (pages and API keep answering; rate limits count per
+process meanwhile). Keys written meanwhile are deleted from Redis when it answers again, so that no answer cached
+there before the outage (a dossier's public tracking) outlives a change made during it."""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("congvu.cache")
+
+REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+RETRY_REDIS_AFTER = 5.0  # seconds: a dead Redis costs one failed connection per process this often, not every call
+MAX_MISSED_KEYS = 100_000
+
+
+class _Outage:
+    """Whether a Redis server is taken as down, and the keys written locally meanwhile. One per server, shared by
+    the threads of the process (Django makes a cache object per thread)."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.missed: set[str] = set()
+        self.lock = threading.Lock()
+
+    def is_down(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def begin(self, server, error: Exception) -> None:
+        if not self.down_until:
+            logger.warning("Redis %s unreachable (%s): using the local cache", server, error)
+        self.down_until = time.monotonic() + RETRY_REDIS_AFTER
+
+    def remember(self, made_keys) -> None:
+        with self.lock:
+            if len(self.missed) < MAX_MISSED_KEYS:
+                self.missed.update(made_keys)
+
+    def take_missed(self) -> list[str]:
+        with self.lock:
+            keys, self.missed = list(self.missed), set()
+        return keys
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_of(server: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(server, _Outage())
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -24,14 +81,93 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._server = server
+        self._outage = _outage_of(server)
+        # LocMemCache keeps its data per name at module level: every thread's fallback is the same memory.
+        self._fallback = _LocalFallback(f"redis-fallback:{server}", {**params, "OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+    def _degrading(self, method: str, *args, written=(), version=None, **kwargs):
+        """Run `method` on Redis, or on the local cache while Redis is unreachable. `written`: the keys it writes."""
+        if not self._outage.is_down():
+            try:
+                if self._outage.down_until:
+                    self._recover()
+                return self._on_redis(method, *args, **kwargs)
+            except REDIS_UNREACHABLE as error:
+                self._outage.begin(self._server, error)
+        if written:
+            self._outage.remember(self.make_and_validate_key(key, version) for key in written)
+        return getattr(self._fallback, method)(*args, **kwargs)
+
+    def _on_redis(self, method: str, *args, **kwargs):
+        """The Redis implementation of `method`: Django's, or ours for the counting calls."""
+        implementation = getattr(RedisCache, method, None) or getattr(SharedClientRedisCache, method)
+        return implementation(self, *args, **kwargs)
+
+    def _recover(self) -> None:
+        """After an outage: drop in Redis the keys written locally meanwhile (their Redis copy is older), then use
+        Redis again. Raises (and stays down) if Redis is still unreachable."""
+        missed = self._outage.take_missed()
+        client = self._cache.get_client(write=True)
+        try:
+            if missed:
+                client.delete(*missed)
+            else:
+                client.ping()
+        except BaseException:
+            self._outage.remember(missed)
+            raise
+        self._outage.down_until = 0.0
+        logger.warning("Redis %s answers again (%s keys written meanwhile dropped there)", self._server, len(missed))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._degrading("add", key, value, timeout, version, written=[key], version=version)
+
+    def get(self, key, default=None, version=None):
+        return self._degrading("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._degrading("set", key, value, timeout, version, written=[key], version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._degrading("touch", key, timeout, version, written=[key], version=version)
+
+    def delete(self, key, version=None):
+        return self._degrading("delete", key, version, written=[key], version=version)
+
+    def get_many(self, keys, version=None):
+        return self._degrading("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._degrading("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._degrading("incr", key, delta, version, written=[key], version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._degrading("set_many", data, timeout, version, written=list(data), version=version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self._degrading("delete_many", keys, version, written=keys, version=version)
+
+    def clear(self):
+        self._fallback.clear()
+        return self._degrading("clear")
 
     def count(self, key: str, timeout: int) -> int:
         """Add one to a counter that expires `timeout` seconds after its first count, in one round trip (Django's
         incr checks that the key exists first and a missing key needs an add: up to three)."""
-        return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]
+        return self._degrading("_count", key, timeout, written=[key])
 
     def count_and_get(self, count_key: str, timeout: int, key: str):
         """`count` and a `get` of another key in the same round trip: (count, value or None)."""
+        return self._degrading("_count_and_get", count_key, timeout, key, written=[count_key])
+
+    def _count(self, key: str, timeout: int) -> int:
+        return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]
+
+    def _count_and_get(self, count_key: str, timeout: int, key: str):
         count_key = self.make_and_validate_key(count_key)
         count, _expiry, value = self._pipeline(
             [("INCR", count_key), ("EXPIRE", count_key, timeout, "NX"), ("GET", self.make_and_validate_key(key))],
@@ -54,3 +190,18 @@ class SharedClientRedisCache(RedisCache):
             raise
         finally:
             pool.release(connection)
+
+
+class _LocalFallback(LocMemCache):
+    """The local cache used while Redis is unreachable, with the two counting calls of SharedClientRedisCache."""
+
+    def _count(self, key: str, timeout: int) -> int:
+        try:
+            return self.incr(key)
+        except ValueError:  # no counter yet in this window
+            if self.add(key, 1, timeout):
+                return 1
+            return self.incr(key)
+
+    def _count_and_get(self, count_key: str, timeout: int, key: str):
+        return self._count(count_key, timeout), self.get(key)

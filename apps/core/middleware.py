@@ -1,4 +1,15 @@
+import logging
+import re
+
 from apps.core import context
+from apps.core.api import message_for
+from apps.core.views import database_unavailable, error_answer, is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+# A NUL character inside a JSON string can only be the escape \u0000 (an odd number of backslashes before u0000).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def client_ip(request) -> str | None:
@@ -55,3 +66,100 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in pairs)
+
+
+def carries_nul(request) -> bool:
+    """A NUL character in the path, the query, a form's fields or a JSON body. PostgreSQL cannot store or even
+    compare text holding one, so it would fail deep inside as a server error (a lookup by code, a search). Uploaded
+    files may hold NUL bytes: only the text fields of a multipart form are read. A body Django cannot parse raises
+    here as it would in the view (a 400)."""
+    if "\x00" in request.path or _has_nul(request.GET.lists()):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return False
+    if request.content_type in _FORM_TYPES:
+        return _has_nul(request.POST.lists())
+    if request.content_type == "application/json" or request.content_type.endswith("+json"):
+        return bool(_JSON_NUL.search(request.body)) or b"\x00" in request.body
+    return False
+
+
+class RejectNulMiddleware:
+    """Refuses a NUL character anywhere in the input with a 400 at the edge, before any view or query sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            return error_answer(request, "invalid", 400, "400.html", message=message_for("null_character"))
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 (a Vietnamese page, or the API error shape), not a 500
+    with a trace. Errors raised outside views reach the same answer through handler500 (apps.core.views)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.warning("database unavailable: %s %s", request.method, request.path, exc_info=exception)
+        return database_unavailable(request)
+
+
+def _declared_body_length(request) -> int | None:
+    try:
+        return int(request.META["CONTENT_LENGTH"])
+    except (KeyError, ValueError):
+        return None
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is over settings.MAX_REQUEST_BODY with a 413, before anything reads
+    it (Django would stream a file upload of any size to a temporary file first).
+
+    A body sent in chunks without Content-Length is refused too (411): Django never reads such a body (the WSGI
+    request limits its stream to the declared length, 0), so it could only be silently lost."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        declared = _declared_body_length(request)
+        if declared is not None and declared > settings.MAX_REQUEST_BODY:
+            return self.refuse(request, 413, "body_too_large", settings.MAX_REQUEST_BODY)
+        if declared is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self.refuse(request, 411, "length_required", settings.MAX_REQUEST_BODY)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, status: int, code: str, limit: int):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils.translation import gettext as _
+
+        from apps.core.api import error_body
+        from apps.core.views import is_api_request
+
+        if status == 413:
+            message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)d MB một lần gửi).") % {"mb": limit // (1024 * 1024)}
+        else:
+            message = _("Yêu cầu cần ghi rõ độ dài dữ liệu gửi lên (Content-Length).")
+        if is_api_request(request):
+            response = JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+        else:
+            response = HttpResponse(render_to_string("413.html", {"message": message}), status=status)
+        response["Connection"] = "close"  # the unread body must not be taken for the next request
+        return response

@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: plain SHA-256 (events written before the chain was keyed); 2: HMAC-SHA256 with the key `key_id`.
+    hash_version = models.PositiveSmallIntegerField(default=1)
+    key_id = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-seq"]
@@ -70,10 +73,35 @@ class Notification(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: a message is due when `next_attempt_at` has passed (none: sent, or given up after MAX_ATTEMPTS).
+    # A sender claims it by moving `next_attempt_at` a lease ahead, so a sender that dies leaves it due again.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="notification_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="notification_object_idx"),
+            models.Index(fields=["next_attempt_at"], name="notification_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.subject or self.body[:40]}"
+
+
+class JobLock(models.Model):
+    """The lock of a periodic job, in the database so that it works with or without Redis. It expires: a worker
+    killed while holding it disables the job at most until `expires_at` (or until a worker starts again on the same
+    machine, see apps.core.jobs.release_stale_locks)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    holder = models.CharField(max_length=200, blank=True)  # "host:pid:random" of the run holding it, "" when free
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("khóa tác vụ định kỳ")
+        verbose_name_plural = _("khóa tác vụ định kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder or '-'}"

@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.api import error_body
+from apps.core.schema import error_response
 from apps.dossiers import lateness, selectors, services
 from apps.dossiers.links import code_from_rating_token, tracking_url
 from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
@@ -95,7 +96,8 @@ class PublicTrackingView(APIView):
         return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
-        responses=PublicDossierSerializer, summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)"
+        responses={200: PublicDossierSerializer, 429: error_response("Tra cứu quá nhiều lần (giới hạn riêng)")},
+        summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)",
     )
     def get(self, request, code: str):
         limit, period = public_lookup_rate()

@@ -120,17 +120,19 @@ def tracking_book_xlsx(desk, start: dt.date, end: dt.date) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from apps.core.xlsx import append_row
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "So theo doi ho so"
-    sheet.append([f"SỔ THEO DÕI HỒ SƠ — {desk.name} — {start:%d/%m/%Y} đến {end:%d/%m/%Y}"])
+    append_row(sheet, [f"SỔ THEO DÕI HỒ SƠ — {desk.name} — {start:%d/%m/%Y} đến {end:%d/%m/%Y}"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([*BOOK_HEADERS, "Ký nhận"])
+    append_row(sheet, [*BOOK_HEADERS, "Ký nhận"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in tracking_book_rows(desk, start, end):
-        sheet.append(row)
+        append_row(sheet, row)
     for column, width in zip("ABCDEFGHIJK", (6, 24, 40, 24, 36, 30, 17, 17, 17, 22, 12), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"

@@ -149,10 +149,26 @@ def sweep_late_dossiers(now: dt.datetime | None = None, batch: int = 500) -> int
     )
     drafted = 0
     for dossier in candidates.iterator(chunk_size=batch):
-        if needs_apology(dossier, now):
-            apology_draft(dossier=dossier, now=now)
+        if needs_apology(dossier, now) and _draft_if_still_late(dossier.pk, now):
             drafted += 1
     return drafted
+
+
+@transaction.atomic
+def _draft_if_still_late(dossier_id: int, now: dt.datetime) -> bool:
+    """Draft one apology under the dossier's row lock, checking again what the sweep read before: another sweep
+    running at the same time skips the dossier it holds (PostgreSQL) or finds its apology (SQLite runs one writer)."""
+    dossier = (
+        Dossier.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=dossier_id, apology__isnull=True)
+        .select_related("current_step__unit", "desk", "procedure")
+        .prefetch_related("procedure__steps")
+        .first()
+    )
+    if dossier is None or not needs_apology(dossier, now):
+        return False
+    apology_draft(dossier=dossier, now=now)
+    return True
 
 
 # --- ratings ---------------------------------------------------------------------------------------------

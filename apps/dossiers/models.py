@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.files import GeneratedName
 from apps.core.text import fold
 from apps.org.models import Role, Unit
 from apps.procedures.models import Procedure, ProcedureStep, RequiredPaper
@@ -191,7 +192,7 @@ class Attachment(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     paper = models.ForeignKey(DossierPaper, null=True, blank=True, on_delete=models.SET_NULL)
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SUBMISSION)
-    file = models.FileField(upload_to="dossiers/%Y/%m/")
+    file = models.FileField(upload_to=GeneratedName("dossiers"))  # never the client's name
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.files import check_upload
+from apps.core.files import check_upload, check_upload_set, display_name
 from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
@@ -627,13 +627,14 @@ def dossier_attach(
     files = list(files)
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise DomainError(_("Mỗi lần gửi tối đa %(n)d tệp.") % {"n": MAX_FILES_PER_UPLOAD}, field="files")
+    check_upload_set(files)
     checked = [(uploaded, check_upload(uploaded)) for uploaded in files]
     stored = [
         Attachment.objects.create(
             dossier=dossier,
             purpose=purpose,
             file=uploaded,
-            original_name=uploaded.name[:255],
+            original_name=display_name(uploaded.name),
             content_type=info.content_type,
             size=info.size,
             sha256=info.sha256,

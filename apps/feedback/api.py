@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.schema import error_response
 from apps.dossiers.api import PublicThrottle
 from apps.feedback import selectors, services
 from apps.feedback.models import Category, Feedback, FeedbackRating
@@ -25,11 +26,12 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class PublicFeedbackSerializer(serializers.Serializer):
-    """No contact details, ever; the question and the answer only once the answer is published."""
+    """No contact details, ever; an unpublished item shows its code, status and dates only (the other fields null),
+    a published one what the unit published: title, question, place, handling unit and answer."""
 
     code = serializers.CharField()
-    category = serializers.CharField(source="category__name")
-    title = serializers.CharField()
+    category = serializers.CharField(source="category__name", allow_null=True)
+    title = serializers.CharField(allow_null=True)
     content = serializers.CharField(allow_null=True)
     address = serializers.CharField(allow_null=True)
     status = serializers.CharField()
@@ -37,7 +39,7 @@ class PublicFeedbackSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     unit = serializers.CharField(source="assigned_unit__name", allow_null=True)
-    forwarded_to = serializers.CharField()
+    forwarded_to = serializers.CharField(allow_null=True)
     answer = serializers.CharField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
@@ -130,9 +132,21 @@ class PublicFeedbackView(APIView):
         return Response(PublicFeedbackSerializer(row).data)
 
 
-class RateSerializer(serializers.Serializer):
+class RateResultSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=FeedbackRating.Level.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RateSerializer(RateResultSerializer):
+    """Only the sender rates: the token of the rating link sent with the answer, or the phone given when sending."""
+
+    token = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64,
+        help_text="Mã trong đường dẫn đánh giá gửi kèm thông báo trả lời",
+    )  # fmt: skip
+    phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20, help_text="Số điện thoại đã dùng khi gửi phản ánh"
+    )
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -146,12 +160,20 @@ class PublicFeedbackRateView(APIView):
     throttle_classes = [PublicThrottle]
     throttle_scope = "public_submit"
 
-    @extend_schema(request=RateSerializer, responses={201: RateSerializer}, summary="Đánh giá câu trả lời (một lần)")
+    @extend_schema(
+        request=RateSerializer,
+        responses={
+            201: RateResultSerializer,
+            403: error_response("Không chứng minh được là người gửi (đường dẫn đánh giá hoặc số điện thoại)"),
+            409: error_response("Chưa có câu trả lời, hoặc câu trả lời đã được đánh giá"),
+        },
+        summary="Người gửi đánh giá câu trả lời (một lần): kèm mã đường dẫn đánh giá hoặc số điện thoại khi gửi",
+    )
     def post(self, request, code: str):
         serializer = RateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.feedback_rate(feedback=get_object_or_404(Feedback, code=code), **serializer.validated_data)
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        rating = services.feedback_rate(feedback=get_object_or_404(Feedback, code=code), **serializer.validated_data)
+        return Response(RateResultSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
 class PublicFeedbackReopenView(APIView):

@@ -70,6 +70,16 @@ class RateForm(forms.Form):
     )
 
 
+class RateByPhoneForm(RateForm):
+    """Rating from the public page by code: the phone given when sending proves the rater is the sender."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại đã dùng khi gửi"), max_length=20,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Người gửi không để lại số điện thoại: hãy dùng đường dẫn đánh giá nhận kèm câu trả lời."),
+    )  # fmt: skip
+
+
 class ReopenForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại đã dùng khi gửi"), max_length=20, widget=forms.TextInput(attrs=TEXT))
     reason = forms.CharField(

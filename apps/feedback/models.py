@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.files import GeneratedName
 from apps.core.text import fold
 from apps.dossiers.models import Rating
 from apps.org.models import Unit
@@ -106,6 +107,8 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_on_time = models.BooleanField(null=True)
+    # The secret of the rating link sent with the answer: only the sender rates (or with the phone they gave).
+    rating_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     is_public = models.BooleanField(_("công khai"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -142,7 +145,7 @@ class Feedback(models.Model):
 
 class FeedbackAttachment(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="feedback/%Y/%m/")
+    file = models.FileField(upload_to=GeneratedName("feedback"))  # never the client's name
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

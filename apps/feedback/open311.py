@@ -3,13 +3,16 @@ definitions, service requests (post, list, one) and tokens, in JSON and XML.
 
 Our categories are the services; a request is a feedback item. The public status is open or closed; our own
 status goes into status_notes. Contact details are accepted on POST and never returned; the description, the
-address and the coordinates are returned only once the answer is published (as on the public pages)."""
+address, the coordinates and the answer are returned only once the unit published the item (as on the public
+pages); until then a request shows its id, status, dates and the catalogue's service and agency names. A request
+posted without a title is titled with its service's name, never with words of its description."""
 
 import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -177,8 +180,6 @@ def request_entry(feedback: Feedback) -> dict:
     notes = feedback.get_status_display()
     if feedback.status in CLOSED and public:
         notes = f"{notes}: {feedback.answer}"
-    elif feedback.forwarded_to:
-        notes = f"{notes}: {feedback.forwarded_to}"
     return {
         "service_request_id": feedback.code,
         "status": "closed" if feedback.status in CLOSED else "open",
@@ -255,6 +256,12 @@ def _decimal(value: str | None, name: str):
         raise Open311Error(400, _("%(name)s không hợp lệ.") % {"name": name}) from problem
 
 
+def untitled(category: Category) -> str:
+    """The title of a request posted without one: its service, never words of the description (which names the
+    sender more often than not)."""
+    return _("Phản ánh: %(service)s") % {"service": category.name}
+
+
 def _post_request(request, fmt: str):
     data = request.POST
     client = Open311Key.objects.filter(key=data.get("api_key", ""), is_active=True).first()
@@ -280,7 +287,7 @@ def _post_request(request, fmt: str):
     description = data.get("description", "")
     name = " ".join(part for part in (data.get("last_name", ""), data.get("first_name", "")) if part)
     feedback = services.feedback_submit(
-        channel=Feedback.Channel.OPEN311, category=category, title=attributes["title"] or description[:80],
+        channel=Feedback.Channel.OPEN311, category=category, title=attributes["title"] or untitled(category),
         content=description, address=address, latitude=latitude, longitude=longitude,
         dossier_code=attributes["dossier_code"], procedure=procedure, device_id=data.get("device_id", ""),
         contact={"contact_name": name, "contact_phone": data.get("phone", ""), "contact_email": data.get("email", "")},
@@ -317,7 +324,7 @@ def token_detail(request, fmt: str, token: str):
     _check_jurisdiction(request)
     try:
         feedback = Feedback.objects.filter(open311_token=token).only("code").first()
-    except (ValueError, DomainError):
+    except (ValueError, ValidationError, DomainError):  # not a UUID
         feedback = None
     if feedback is None:
         raise Open311Error(404, _("Không tìm thấy token này."))

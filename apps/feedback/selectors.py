@@ -16,6 +16,8 @@ LIST_RELATED = ("category", "assigned_unit", "assignee", "receiving_unit")
 PUBLIC_FIELDS = ("code", "channel", "category__name", "category__code", "title", "content", "address", "latitude",
                  "longitude", "status", "received_at", "due_at", "assigned_unit__name", "answer", "answered_at",
                  "published_at", "is_public", "forwarded_to")  # fmt: skip
+# An unpublished item shows these only: everything else was written by the sender, about them, or for them.
+UNPUBLISHED_FIELDS = ("code", "status", "received_at", "due_at", "answered_at", "published_at", "is_public")
 
 
 def feedback_visible_to(user) -> QuerySet[Feedback]:
@@ -73,14 +75,19 @@ def feedback_for(user, code: str) -> Feedback:
 
 
 def public_feedback(code: str) -> dict | None:
-    """What anyone may see by the code: status and dates; the question and the answer only once published."""
+    """What anyone may see by the code: its code, status and dates; the rest (title, question, place, unit, answer)
+    only once the unit published it. Contact details never."""
     row = Feedback.objects.filter(code=code).values(*PUBLIC_FIELDS).first()
-    if row is None:
+    if row is None or row["is_public"]:
+        return row
+    return {name: value if name in UNPUBLISHED_FIELDS else None for name, value in row.items()}
+
+
+def feedback_by_rating_token(token: str) -> Feedback | None:
+    """The item a rating link was sent for (the token is the proof that the holder is its sender)."""
+    if not token:
         return None
-    if not row["is_public"]:
-        for private in ("content", "address", "latitude", "longitude", "answer"):
-            row[private] = None
-    return row
+    return Feedback.objects.select_related("category", "assigned_unit").filter(rating_token=token).first()
 
 
 def published_answers(*, query: str = "", category: str = "") -> QuerySet[Feedback]:

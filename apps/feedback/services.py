@@ -3,24 +3,27 @@ kept private → closed; the citizen may reopen once. Every change is a service 
 audit event; deadlines are counted in working days on the handling unit's calendar."""
 
 import datetime as dt
+import secrets
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.calendar.selectors import calendar_for_unit
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
-from apps.core.files import check_upload
+from apps.core.files import check_upload, check_upload_set, display_name
 from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.text import normalize_multiline, normalize_text
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import next_number
 from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating
-from apps.feedback.validation import clean_contact
+from apps.feedback.validation import clean_contact, normalize_phone
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -106,10 +109,11 @@ def _attach(feedback: Feedback, files) -> None:
     files = list(files)
     if len(files) > MAX_FILES:
         raise DomainError(_("Mỗi phản ánh gửi kèm tối đa %(n)d tệp.") % {"n": MAX_FILES}, field="files")
+    check_upload_set(files)
     checked = [(uploaded, check_upload(uploaded)) for uploaded in files]
     for uploaded, info in checked:
         FeedbackAttachment.objects.create(
-            feedback=feedback, file=uploaded, name=uploaded.name[:255], content_type=info.content_type,
+            feedback=feedback, file=uploaded, name=display_name(uploaded.name), content_type=info.content_type,
             size=info.size, sha256=info.sha256,
         )  # fmt: skip
 
@@ -259,6 +263,7 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = F
     feedback.answered_on_time = now <= feedback.due_at
     if publish:
         feedback.is_public, feedback.published_at = True, now
+    feedback.rating_token = feedback.rating_token or secrets.token_urlsafe(32)
     feedback.save()
     record_event(
         "feedback.answer", actor=actor, obj=feedback, unit=feedback.assigned_unit,
@@ -266,11 +271,16 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = F
     )  # fmt: skip
     _tell_citizen(
         feedback,
-        _("Phản ánh %(code)s đã được trả lời. Xem tại cổng thông tin, mục Phản ánh, kiến nghị.")
-        % {"code": feedback.code},
+        _("Phản ánh %(code)s đã được trả lời. Xem câu trả lời và đánh giá tại: %(url)s")
+        % {"code": feedback.code, "url": rating_url(feedback)},
         _("Trả lời phản ánh %(code)s") % {"code": feedback.code},
     )
     return feedback
+
+
+def rating_url(feedback: Feedback) -> str:
+    """The link sent with the answer: whoever holds it is the sender (the token is unguessable)."""
+    return settings.SITE_URL + reverse("feedback:public-rate", args=[feedback.rating_token])
 
 
 @transaction.atomic
@@ -333,16 +343,34 @@ def feedback_reopen(*, feedback: Feedback, phone: str, reason: str, now=None) ->
     return feedback
 
 
+def _sender_proof(feedback: Feedback, *, token: str, phone: str) -> str:
+    """How the rater proved to be the sender: the token of the rating link they received, or the phone they gave
+    when sending (an anonymous sender without a phone has the link only)."""
+    if token and feedback.rating_token and secrets.compare_digest(token, feedback.rating_token):
+        return "token"
+    if phone and feedback.contact_phone and normalize_phone(phone) == feedback.contact_phone:
+        return "phone"
+    raise PermissionDeniedError(
+        _("Chỉ người gửi phản ánh được đánh giá câu trả lời: hãy dùng đường dẫn đánh giá đã nhận qua tin nhắn, thư "
+          "điện tử, hoặc nhập đúng số điện thoại đã dùng khi gửi phản ánh."),
+        field="phone",
+    )  # fmt: skip
+
+
 @transaction.atomic
-def feedback_rate(*, feedback: Feedback, level: str, comment: str = "") -> FeedbackRating:
+def feedback_rate(
+    *, feedback: Feedback, level: str, comment: str = "", token: str = "", phone: str = ""
+) -> FeedbackRating:
+    """The sender's rating of the answer, once; it counts in the satisfaction figures."""
     feedback = _lock(feedback)
     _require(feedback, S.ANSWERED, S.CLOSED)
+    proof = _sender_proof(feedback, token=token, phone=phone)
     if level not in FeedbackRating.Level.values:
         raise DomainError(_("Vui lòng chọn mức độ hài lòng."), field="level")
     if FeedbackRating.objects.filter(feedback=feedback).exists():
         raise ConflictError(_("Câu trả lời này đã được đánh giá."))
     rating = FeedbackRating.objects.create(feedback=feedback, level=level, comment=normalize_multiline(comment))
-    record_event("feedback.rate", obj=feedback, unit=feedback.assigned_unit, changes={"level": level})
+    record_event("feedback.rate", obj=feedback, unit=feedback.assigned_unit, changes={"level": level, "proof": proof})
     return rating
 
 
@@ -407,14 +435,16 @@ def _staff_notice(users, text: str, subject: str, feedback: Feedback) -> None:
 
 
 def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Due within one working day: remind the assignee (or the unit). Late: tell the unit's head, once."""
+    """Due within one working day: remind the assignee (or the unit). Late: tell the unit's head, once.
+    Safe when two runs overlap: each item is locked and checked again in its own transaction (_claim_open)."""
     now = now or timezone.now()
     counts = {"reminded": 0, "escalated": 0}
-    open_assigned = Feedback.objects.filter(status=S.ASSIGNED).select_related("assigned_unit", "assignee")
-    for feedback in open_assigned.filter(reminded_at__isnull=True, due_at__gte=now):
-        if calendar_for_unit(feedback.assigned_unit).add_working_days(now, 1) < feedback.due_at:
-            continue
+    open_assigned = Feedback.objects.filter(status=S.ASSIGNED)
+    for feedback_id in open_assigned.filter(reminded_at__isnull=True, due_at__gte=now).values_list("pk", flat=True):
         with transaction.atomic():
+            feedback = _claim_open(feedback_id, reminded_at__isnull=True, due_at__gte=now)
+            if feedback is None or calendar_for_unit(feedback.assigned_unit).add_working_days(now, 1) < feedback.due_at:
+                continue
             people = [feedback.assignee] if feedback.assignee else _unit_people(feedback.assigned_unit)
             _staff_notice(people, _("Phản ánh %(code)s sắp đến hạn trả lời (%(due)s).") % {
                 "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
@@ -422,8 +452,11 @@ def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
             Feedback.objects.filter(pk=feedback.pk).update(reminded_at=now)
             record_event("feedback.remind", obj=feedback, unit=feedback.assigned_unit)
             counts["reminded"] += 1
-    for feedback in open_assigned.filter(escalated_at__isnull=True, due_at__lt=now):
+    for feedback_id in open_assigned.filter(escalated_at__isnull=True, due_at__lt=now).values_list("pk", flat=True):
         with transaction.atomic():
+            feedback = _claim_open(feedback_id, escalated_at__isnull=True, due_at__lt=now)
+            if feedback is None:
+                continue
             _staff_notice(_heads_over(feedback.assigned_unit),
                 _("Phản ánh %(code)s đã quá hạn trả lời từ %(due)s.") % {
                     "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
@@ -432,3 +465,14 @@ def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
             record_event("feedback.escalate", obj=feedback, unit=feedback.assigned_unit)
             counts["escalated"] += 1
     return counts
+
+
+def _claim_open(feedback_id: int, **still) -> Feedback | None:
+    """The assigned feedback under its row lock if it still matches `still` (not yet reminded or escalated);
+    None when another run holds it (skipped) or already did the work. Call inside a transaction."""
+    return (
+        Feedback.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=feedback_id, status=S.ASSIGNED, **still)
+        .select_related("assigned_unit", "assignee")
+        .first()
+    )

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.core.ratelimit import over_limit
 from apps.feedback import selectors, services
-from apps.feedback.forms import CallForm, FeedbackForm, RateForm, ReopenForm
-from apps.feedback.models import AnswerTemplate, Category, Feedback, FeedbackRating
+from apps.feedback.forms import CallForm, FeedbackForm, RateByPhoneForm, RateForm, ReopenForm
+from apps.feedback.models import AnswerTemplate, Category, Feedback, FeedbackAttachment, FeedbackRating
 from apps.org import selectors as org
 from apps.org.models import Unit
 
@@ -77,13 +77,13 @@ def public_detail(request, code: str):
     if row is None:
         raise Http404
     feedback = Feedback.objects.only("pk", "status", "reopened_at", "assigned_unit_id").get(code=row["code"])
-    forms = {"rate": RateForm(), "reopen": ReopenForm()}
+    forms = {"rate": RateByPhoneForm(), "reopen": ReopenForm()}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None:
         if action not in forms or over_limit(request, "feedback-post", 10, 600):
             messages.error(request, _("Thao tác không hợp lệ hoặc quá nhiều lần."))
         else:
-            form = forms[action] = (RateForm if action == "rate" else ReopenForm)(request.POST)
+            form = forms[action] = (RateByPhoneForm if action == "rate" else ReopenForm)(request.POST)
             if form.is_valid() and _citizen_acts(request, feedback, action, form.cleaned_data):
                 return redirect("feedback:public-detail", code=row["code"])
     answered = feedback.status in (S.ANSWERED, S.CLOSED)
@@ -108,6 +108,27 @@ def _citizen_acts(request, feedback: Feedback, action: str, data: dict) -> bool:
         messages.error(request, error.message)
         return False
     return True
+
+
+@never_cache
+def public_rate(request, token: str):
+    """The rating link sent with the answer: its holder is the sender, who reads the answer here and rates it."""
+    feedback = selectors.feedback_by_rating_token(token)
+    if feedback is None:
+        error = _("Đường dẫn đánh giá không hợp lệ. Vui lòng dùng đúng đường dẫn trong tin nhắn hoặc thư điện tử.")
+        return render(request, "feedback/public_rate.html", {"error": error}, status=403)
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_rate(feedback=feedback, token=token, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return render(request, "feedback/public_rate.html", {"f": feedback, "done": True})
+    already = FeedbackRating.objects.filter(feedback=feedback).exists()
+    return render(request, "feedback/public_rate.html", {
+        "f": feedback, "form": form, "already": already, "answered": feedback.status in (S.ANSWERED, S.CLOSED),
+    })  # fmt: skip
 
 
 def public_follow(request):
@@ -197,3 +218,18 @@ def act(request, code: str, action: str):
     else:
         messages.success(request, _("Đã cập nhật phản ánh %(code)s.") % {"code": feedback.code})
     return redirect(reverse("feedback:detail", args=[feedback.code]))
+
+
+@login_required
+def attachment(request, code: str, pk: int):
+    """A citizen's file, served only to staff who may see the feedback (stored outside the web root)."""
+    try:
+        feedback = selectors.feedback_for(request.user, code)
+    except Feedback.DoesNotExist as error:
+        raise Http404 from error
+    stored = get_object_or_404(FeedbackAttachment, feedback=feedback, pk=pk)
+    response = FileResponse(
+        stored.file.open("rb"), content_type=stored.content_type, as_attachment=False, filename=stored.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

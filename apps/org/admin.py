@@ -1,10 +1,13 @@
 """Admin pages for units and staff: scoped to the administrator's subtree, every change audited."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.audit import record_event
+from apps.core.errors import DomainError
 from apps.core.text import search_terms
 from apps.org import selectors, services
 from apps.org.models import AccessGrant, Membership, Role, Unit, User
@@ -42,6 +45,39 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _domain_error_on(form: forms.Form, field: str, check) -> None:
+    """Run a service's check and show its refusal on the form instead of failing the request."""
+    try:
+        check()
+    except DomainError as error:
+        form.add_error(field if error.field in form.fields else None, error.message)
+
+
+class UnitParentFormMixin:
+    """The parent choices are the units of the editor's scope, minus the unit's own subtree; the service decides."""
+
+    actor = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = selectors.units_visible_to(self.actor).order_by("path")
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        field = self.fields["parent"]
+        field.queryset = parents
+        field.required = not self.actor.is_superuser
+        if field.required:
+            field.empty_label = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in self.changed_data or not self.instance.pk:
+            unit = Unit.objects.get(pk=self.instance.pk) if self.instance.pk else None
+            check = services.check_unit_parent
+            _domain_error_on(self, "parent", lambda: check(actor=self.actor, unit=unit, parent=cleaned.get("parent")))
+        return cleaned
+
+
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("indented_name", "kind", "level", "agency_code", "is_active")
@@ -59,10 +95,16 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return selectors.units_visible_to(request.user).select_related("parent")
 
     def get_readonly_fields(self, request, obj=None):
-        """A unit hung under a parent outside the editor's scope keeps that parent."""
-        if obj is not None and obj.parent_id and not selectors.can_see_unit(request.user, obj.parent):
+        """The top of the editor's own scope (their unit, or one hung under a parent they cannot see) stays put."""
+        if obj is not None and not selectors.can_move_unit(request.user, obj):
             return ("parent",)
         return ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "parent" not in form.base_fields:
+            return form
+        return type("ScopedUnitForm", (UnitParentFormMixin, form), {"actor": request.user})
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in services.UNIT_FIELDS if name in form.cleaned_data}
@@ -105,6 +147,40 @@ class AccessGrantInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class StaffCreationForm(AdminUserCreationForm):
+    """A new colleague with their unit, position and roles: created in one step, never without a place."""
+
+    unit = forms.ModelChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none())
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    actor = None
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.units_visible_to(self.actor).order_by("path")
+        self.fields["unit"].required = not self.actor.is_superuser
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        _domain_error_on(self, "unit", lambda: services.check_staff_unit(actor=self.actor, unit=unit))
+        return cleaned
+
+    def create_staff(self) -> User:
+        password = self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password") else None
+        return services.staff_create(
+            actor=self.actor, username=self.cleaned_data["username"], full_name=self.cleaned_data["full_name"],
+            password=password, unit=self.cleaned_data.get("unit"), position=self.cleaned_data["position"],
+            roles=self.cleaned_data["roles"],
+        )  # fmt: skip
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "email", "phone", "is_active", "last_login")
@@ -117,7 +193,14 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
         (_("Vai trò và trạng thái"), {"fields": ("is_active", "groups")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "full_name", "usable_password", "password1", "password2")},
+        ),
+        (_("Nơi công tác và vai trò"), {"fields": ("unit", "position", "roles")}),
+    )
+    add_form = StaffCreationForm
     readonly_fields = ("last_login", "date_joined")
     inlines = [MembershipInline, AccessGrantInline]
 
@@ -125,6 +208,15 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
         if request.user.is_superuser:
             return User.objects.all()
         return selectors.staff_visible_to(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return type("ScopedStaffCreationForm", (form,), {"actor": request.user})
+        return form
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new colleague's place is on the add form
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
@@ -134,11 +226,14 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            created = form.create_staff()
+            obj.__dict__.update(User.objects.get(pk=created.pk).__dict__)
+            return
         super().save_model(request, obj, form, change)
         changed = [name for name in form.changed_data if name not in {"password", "password1", "password2"}]
-        action = "org.staff.update" if change else "org.staff.create"
         record_event(
-            action,
+            "org.staff.update",
             actor=request.user,
             obj=obj,
             changes={name: str(form.cleaned_data.get(name)) for name in changed},

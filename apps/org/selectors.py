@@ -50,6 +50,16 @@ def can_see_unit(user, unit: Unit) -> bool:
     return units_visible_to(user).filter(pk=unit.pk).exists()
 
 
+def can_move_unit(user, unit: Unit) -> bool:
+    """A unit is moved by someone who sees it and its parent, and is not one of their own units: an administrator
+    cannot re-hang the top of their own scope (they would lose sight of it)."""
+    if user.is_superuser:
+        return True
+    if unit.parent_id is None or not can_see_unit(user, unit) or not can_see_unit(user, unit.parent):
+        return False
+    return not active_memberships(user).filter(unit=unit).exists()
+
+
 def unit_list(user, *, query: str = "", kind: str = "", level: str = "") -> QuerySet[Unit]:
     units = units_visible_to(user).select_related("parent")
     for term in search_terms(query):

@@ -28,6 +28,32 @@ def _require_admin_of(actor, unit: Unit | None) -> None:
         raise PermissionDeniedError(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
 
 
+def check_unit_parent(*, actor, unit: Unit | None, parent: Unit | None) -> None:
+    """Where `actor` may hang `unit` (None: a unit being created): under a unit of their scope, never under the unit
+    itself or its subtree; a unit without a parent (a root) only for a superuser. Raises a DomainError."""
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise PermissionDeniedError(
+                _("Chỉ quản trị viên cấp cao nhất mới tạo được đơn vị gốc; hãy chọn đơn vị cấp trên."), field="parent"
+            )
+    else:
+        _require_admin_of(actor, parent)
+    if unit is None or unit.pk is None:
+        return
+    _require_admin_of(actor, unit)
+    if actor is not None and not selectors.can_move_unit(actor, unit):
+        raise PermissionDeniedError(_("Bạn không thể chuyển đơn vị đứng đầu phạm vi quản lý của mình."), field="parent")
+    if parent is not None and parent.path.startswith(unit.path):
+        raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc của nó."), field="parent")
+
+
+def check_staff_unit(*, actor, unit: Unit | None) -> None:
+    """Staff created by an administrator get a place in their scope; only a superuser creates staff without one."""
+    if unit is None and actor is not None and not actor.is_superuser:
+        raise DomainError(_("Hãy chọn đơn vị công tác của cán bộ."), field="unit")
+    _require_admin_of(actor, unit)
+
+
 def _clean_unit_values(values: dict) -> dict:
     cleaned = dict(values)
     for name in ("name", "short_name", "symbol", "address"):
@@ -46,7 +72,7 @@ def _set_path(unit: Unit) -> None:
 
 @transaction.atomic
 def unit_create(*, actor, parent: Unit | None, **values) -> Unit:
-    _require_admin_of(actor, parent)
+    check_unit_parent(actor=actor, unit=None, parent=parent)
     unit = Unit(parent=parent, **_clean_unit_values(values))
     unit.full_clean(exclude=["path", "depth", "search_key"])
     unit.save()
@@ -76,11 +102,7 @@ def unit_update(*, actor, unit: Unit, **values) -> Unit:
 @transaction.atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
     """Re-hang a unit (and its whole subtree) under another parent."""
-    _require_admin_of(actor, unit)
-    if new_parent is not None:
-        _require_admin_of(actor, new_parent)
-        if new_parent.path.startswith(unit.path):
-            raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc của nó."), field="parent")
+    check_unit_parent(actor=actor, unit=unit, parent=new_parent)
     old_path, old_parent = unit.path, unit.parent
     unit.parent = new_parent
     _set_path(unit)
@@ -111,7 +133,7 @@ def staff_create(
     position: str = "",
     is_head: bool = False,
 ) -> User:
-    _require_admin_of(actor, unit)
+    check_staff_unit(actor=actor, unit=unit)
     username = normalize_text(username).lower()
     if not username:
         raise DomainError(_("Tên đăng nhập không được để trống."), field="username")

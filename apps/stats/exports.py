@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from apps.core.xlsx import append_row
+
 COUNT_LABELS = {
     "received": _("Hồ sơ tiếp nhận"), "returned": _("Hồ sơ đã trả kết quả"),
     "returned_on_time": _("Trả đúng hoặc trước hạn"), "received_on_time": _("Tiếp nhận trong kỳ, đã trả đúng hạn"),
@@ -53,22 +55,22 @@ def dashboard_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Chỉ số"))
-    sheet.append([f"{data['unit'].name} — {data['period'].label}"])
+    append_row(sheet, [f"{data['unit'].name} — {data['period'].label}"])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([str(_("Chỉ tiêu")), str(_("Giá trị"))])
+    append_row(sheet, [str(_("Chỉ tiêu")), str(_("Giá trị"))])
     for key, label in COUNT_LABELS.items():
-        sheet.append([str(label), data["counts"][key]])
+        append_row(sheet, [str(label), data["counts"][key]])
     for key, label in RATE_LABELS.items():
         value = data["rates"][key]
-        sheet.append([str(label) + " (%)", _float(value)])
+        append_row(sheet, [str(label) + " (%)", _float(value)])
     groups = workbook.create_sheet(str(_("Bộ chỉ số 766")))
-    groups.append([str(label) for label in (_("Nhóm"), _("Điểm tối đa"), _("Điểm"), _("Cách tính"))])
+    append_row(groups, [str(label) for label in (_("Nhóm"), _("Điểm tối đa"), _("Điểm"), _("Cách tính"))])
     for group in data["groups"]:
         points = _float(group["points"])
-        groups.append([str(group["name"]), group["weight"], points, str(group["formula"])])
+        append_row(groups, [str(group["name"]), group["weight"], points, str(group["formula"])])
     if children:
         sheet = workbook.create_sheet(str(_("Đơn vị trực thuộc")))
-        sheet.append([str(label) for label in (_("Đơn vị"), *CHILD_COLUMNS.values(), _("Tổng điểm"))])
+        append_row(sheet, [str(label) for label in (_("Đơn vị"), *CHILD_COLUMNS.values(), _("Tổng điểm"))])
         for child in children:
             rates = [_float(value) for value in child["child_rates"]]
             counts = [child["counts"]["received"], child["counts"]["late_now"]]
@@ -77,28 +79,30 @@ def dashboard_xlsx(
                 if child["itself"]
                 else child["unit"].name
             )
-            sheet.append([name, counts[0], *rates, counts[1], _float(child["total"])])
+            append_row(sheet, [name, counts[0], *rates, counts[1], _float(child["total"])])
     sheet = workbook.create_sheet(str(_("Theo thủ tục")))
-    sheet.append([str(label) for label in PROCEDURE_COLUMNS])
+    append_row(sheet, [str(label) for label in PROCEDURE_COLUMNS])
     for row in procedures:
-        sheet.append([row["procedure__code"], row["procedure__name"], row["received"], row["returned"],
-                      _float(row["on_time"]), row["ratings"] + row["feedback_ratings"], _float(row["satisfaction"]),
-                      _float(row["politeness"])])  # fmt: skip
+        append_row(sheet, [row["procedure__code"], row["procedure__name"], row["received"], row["returned"],
+                           _float(row["on_time"]), row["ratings"] + row["feedback_ratings"],
+                           _float(row["satisfaction"]), _float(row["politeness"])])  # fmt: skip
     if officers is not None:
         sheet = workbook.create_sheet(str(_("Cán bộ")))
-        sheet.append(
-            [str(label) for label in (_("Cán bộ"), _("Đơn vị"), _("Bước đã xử lý"), _("Đúng hạn"), _("Tỷ lệ (%)"))]
+        append_row(
+            sheet,
+            [str(label) for label in (_("Cán bộ"), _("Đơn vị"), _("Bước đã xử lý"), _("Đúng hạn"), _("Tỷ lệ (%)"))],
         )
         for row in officers:
             rate = _float(row["rate"])
-            sheet.append([row["officer__full_name"] or row["officer__username"], row["unit__name"],
-                          row["steps"], row["steps_on_time"], rate])  # fmt: skip
+            append_row(sheet, [row["officer__full_name"] or row["officer__username"], row["unit__name"],
+                               row["steps"], row["steps_on_time"], rate])  # fmt: skip
     if served is not None:
         sheet = workbook.create_sheet(str(_("Hài lòng theo cán bộ")))
-        sheet.append([str(label) for label in SERVED_COLUMNS])
+        append_row(sheet, [str(label) for label in SERVED_COLUMNS])
         for row in served:
-            sheet.append([row["officer__full_name"] or row["officer__username"], row["unit__name"], row["ratings"],
-                          row["feedback_ratings"], _float(row["satisfaction"]), _float(row["politeness"])])  # fmt: skip
+            append_row(sheet, [row["officer__full_name"] or row["officer__username"], row["unit__name"],
+                               row["ratings"], row["feedback_ratings"], _float(row["satisfaction"]),
+                               _float(row["politeness"])])  # fmt: skip
     for worksheet in workbook.worksheets:
         worksheet.column_dimensions["A"].width = 48
     output = BytesIO()

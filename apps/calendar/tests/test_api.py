@@ -69,3 +69,51 @@ def test_desk_clerk_cannot_change_the_calendar(demo):
     response = client.post("/api/v1/calendar/overrides/", {"unit": desk.pk, "date": "2026-11-30", "kind": "day_off"})
     assert response.status_code == 403
     assert response.json()["message"].startswith("Chỉ lãnh đạo đơn vị")
+
+
+OUT_OF_RANGE = "Lịch chỉ tính được các năm từ 1901 đến 2100."  # the lunar holiday tables cover 1901–2100
+
+
+@pytest.mark.parametrize(
+    "year, message",
+    [("99999", OUT_OF_RANGE), ("1900", OUT_OF_RANGE), ("2101", OUT_OF_RANGE), ("0", OUT_OF_RANGE),
+     ("-5", OUT_OF_RANGE), ("²", "Năm không hợp lệ."), ("nam", "Năm không hợp lệ.")],
+)  # fmt: skip
+def test_a_month_outside_the_known_years_is_refused_in_vietnamese(demo, year, message):
+    client = _client("chutich.anphu")
+    response = client.get(f"/api/v1/calendar/units/{demo['H99.24'].pk}/days/?year={year}&month=1")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["year"] == [message]
+
+
+def test_the_first_and_last_known_years_are_answered(demo):
+    client = _client("chutich.anphu")
+    unit = demo["H99.24"].pk
+    first = client.get(f"/api/v1/calendar/units/{unit}/days/?year=1901&month=1").json()
+    last = client.get(f"/api/v1/calendar/units/{unit}/days/?year=2100&month=12").json()
+    assert first[0]["date"] == "1901-01-01" and last[-1]["date"] == "2100-12-31"
+
+
+@pytest.mark.parametrize("month", ["0", "13", "x"])
+def test_a_month_number_outside_1_to_12_is_refused(demo, month):
+    response = _client("chutich.anphu").get(f"/api/v1/calendar/units/{demo['H99.24'].pk}/days/?year=2026&month={month}")
+    assert response.status_code == 400 and response.json()["errors"]["month"] == ["Tháng phải từ 1 đến 12."]
+
+
+@pytest.mark.parametrize("year", ["99999", "²"])
+def test_overrides_of_a_year_outside_the_known_years_are_refused(demo, year):
+    response = _client("chutich.anphu").get(f"/api/v1/calendar/overrides/?year={year}")
+    assert response.status_code == 400 and "year" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "start, amount",
+    [("0001-01-01T09:00:00+07:00", {"days": "1"}), ("9999-12-31T09:00:00+07:00", {"days": "1"}),
+     ("2100-12-30T09:00:00+07:00", {"days": "10"}), ("2100-12-31T09:00:00+07:00", {"hours": "9999"})],
+)  # fmt: skip
+def test_a_deadline_outside_the_known_years_is_refused(demo, start, amount):
+    client = _client("motcua.anphu")
+    desk = User.objects.get(username="motcua.anphu").memberships.get().unit
+    response = client.post("/api/v1/calendar/deadline/", {"unit": desk.pk, "start": start, **amount})
+    assert response.status_code == 400, response.content
+    assert [OUT_OF_RANGE] in response.json()["errors"].values()

@@ -19,7 +19,7 @@ def test_healthz_is_503_when_a_part_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "error" and body["checks"]["queue"].startswith("error: ConnectionError")
+    assert body["status"] == "error" and body["checks"]["queue"] == "error"  # the reason goes to the log only
     assert body["checks"]["database"] == "ok"
 
 

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from apps.dossiers import documents, lateness, services
-from apps.dossiers.tests.factories import world
+from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tests.test_services import at, walk_in
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,22 @@ def test_bm06_tracking_book_pdf_and_xlsx(w):
     sheet = load_workbook(io.BytesIO(documents.tracking_book_xlsx(w.desk, dt.date(2026, 11, 1), end))).active
     assert sheet["B2"].value == "Mã hồ sơ"
     assert [sheet.cell(row=r, column=2).value for r in (3, 4)] == [first.code, second.code]
+
+
+HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
+
+
+def test_bm06_xlsx_writes_applicant_input_that_looks_like_a_formula_as_text(client, w):
+    for hour, name in enumerate(HOSTILE_NAMES, start=8):
+        services.dossier_receive_walk_in(
+            actor=w.clerk, desk=w.desk, procedure=w.procedure, provided_paper_ids=w.paper_ids(),
+            applicant=APPLICANT | {"applicant_name": name, "applicant_address": "=1+1 thôn Đông"},
+            now=at("25/11/2026", f"{hour:02d}:00"),
+        )  # fmt: skip
+    client.force_login(w.clerk)
+    export = client.get("/can-bo/ho-so/so-theo-doi/?start=2026-11-01&end=2026-11-30&format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    assert [sheet.cell(row=r, column=4).value for r in range(3, 7)] == HOSTILE_NAMES
+    assert sheet["E3"].value == f"=1+1 thôn Đông; {APPLICANT['applicant_phone']}"

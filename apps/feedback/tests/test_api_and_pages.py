@@ -4,9 +4,11 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from apps.core.models import Notification
 from apps.feedback import services
-from apps.feedback.models import Feedback
+from apps.feedback.models import Feedback, FeedbackRating
 from apps.feedback.tests.factories import CONTACT, feedback_world
+from apps.stats.models import FeedbackDay
 
 pytestmark = pytest.mark.django_db
 PRIVATE = list(CONTACT.values())
@@ -83,12 +85,18 @@ def test_published_answers_search_is_accent_insensitive(fw):
     assert APIClient().get("/api/v1/public/feedback?q=chung thuc").json()["results"] == []
 
 
-def test_citizen_rates_and_reopens_from_the_page(fw):
+def test_citizen_rates_with_the_phone_and_reopens_from_the_page(fw):
     feedback = answered(fw, publish=True)
     client = Client()
     page = client.get(f"/phan-anh/{feedback.code}/")
-    assert "Đánh giá câu trả lời" in page.content.decode()
-    client.post(f"/phan-anh/{feedback.code}/", {"action": "rate", "level": "satisfied"})
+    assert "Đánh giá câu trả lời" in page.content.decode() and 'name="phone"' in page.content.decode()
+    without_phone = client.post(f"/phan-anh/{feedback.code}/", {"action": "rate", "level": "not_satisfied"})
+    assert "Trường này là bắt buộc" in without_phone.content.decode()
+    someone_else = client.post(f"/phan-anh/{feedback.code}/", {"action": "rate", "level": "not_satisfied",
+                                                               "phone": "0900000000"})  # fmt: skip
+    assert "Chỉ người gửi phản ánh được đánh giá" in someone_else.content.decode()
+    assert not FeedbackRating.objects.exists()
+    client.post(f"/phan-anh/{feedback.code}/", {"action": "rate", "level": "satisfied", "phone": "+84 987 654 321"})
     assert feedback.__class__.objects.get(pk=feedback.pk).rating.level == "satisfied"
     response = client.post(f"/phan-anh/{feedback.code}/", {"action": "reopen", "phone": "0900000000",
                                                            "reason": "Chưa rõ nơi đăng ký."})  # fmt: skip
@@ -173,3 +181,62 @@ def test_attachments_are_checked_by_content_and_all_or_nothing(fw):
     assert accepted.status_code == 201
     feedback = Feedback.objects.get(code=accepted.json()["code"])
     assert list(feedback.attachments.values_list("name", "content_type")) == [("hen.pdf", "application/pdf")]
+
+
+def test_unpublished_item_shows_code_status_and_dates_only(fw):
+    received, private = web_feedback(fw, address="Số 5 ngõ Hoa Sứ"), answered(fw, publish=False)
+    for feedback in (received, private):
+        body = APIClient().get(f"/api/v1/public/feedback/{feedback.code}").json()
+        shown = {name for name, value in body.items() if value is not None}
+        assert shown <= {"code", "status", "status_label", "received_at", "due_at", "answered_at"}, shown
+        page = Client().get(f"/phan-anh/{feedback.code}/").content.decode()
+        assert feedback.title not in page and "Số 5 ngõ Hoa Sứ" not in page and fw.culture.name not in page
+    published = APIClient().get(f"/api/v1/public/feedback/{answered(fw, publish=True).code}").json()
+    assert published["title"] == "Hỏi thủ tục đăng ký khai sinh" and published["unit"] == fw.culture.name
+
+
+def rating_api(code: str, **body):
+    return APIClient().post(f"/api/v1/public/feedback/{code}/rating", {"level": "not_satisfied", **body},
+                            format="json")  # fmt: skip
+
+
+def ratings_counted() -> int:
+    return sum(FeedbackDay.objects.values_list("feedback_ratings", flat=True))
+
+
+def test_only_the_sender_rates_through_the_api(fw):
+    feedback, other = answered(fw, publish=True), answered(fw, publish=True)
+    code_alone = rating_api(feedback.code)  # anyone can read a code: it proves nothing
+    assert code_alone.status_code == 403 and not FeedbackRating.objects.exists() and ratings_counted() == 0
+    for proof in ({"phone": "0900000000"}, {"token": other.rating_token}, {"token": "", "phone": ""}):
+        refused = rating_api(feedback.code, **proof)
+        assert refused.status_code == 403, (proof, refused.content)
+        assert refused.json()["code"] == "permission_denied"
+        assert refused.json()["message"].startswith("Chỉ người gửi phản ánh được đánh giá")
+    assert not FeedbackRating.objects.exists() and ratings_counted() == 0
+    done = rating_api(feedback.code, level="satisfied", phone="0987.654.321")
+    assert done.status_code == 201 and done.json() == {"level": "satisfied", "comment": ""}
+    assert rating_api(other.code, token=other.rating_token).status_code == 201
+    assert ratings_counted() == 2 and rating_api(feedback.code, phone="0987654321").status_code == 409
+
+
+def test_the_answer_notice_carries_a_rating_link_for_the_sender_only(fw):
+    anonymous_with_email = services.feedback_submit(
+        channel="web", category=fw.question, title="Hỏi không để số điện thoại",
+        content="Tôi chỉ để lại thư điện tử để nhận trả lời.", contact={"contact_email": "an.danh@example.vn"},
+    )  # fmt: skip
+    services.feedback_assign(actor=fw.operator, feedback=anonymous_with_email, unit=fw.culture)
+    services.feedback_answer(actor=fw.officer, feedback=anonymous_with_email, answer="Trả lời riêng cho người gửi.")
+    notice = Notification.objects.filter(recipient="an.danh@example.vn").order_by("pk").last()
+    link = notice.body.rsplit(" ", 1)[1]
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path.startswith("/phan-anh/danh-gia/") and len(path.split("/")[3]) >= 40
+    assert rating_api(anonymous_with_email.code, phone="").status_code == 403  # no phone: the link only
+    client = Client()
+    page = client.get(path).content.decode()
+    assert "Trả lời riêng cho người gửi." in page and 'name="level"' in page  # the sender reads the private answer
+    assert "Cảm ơn" in client.post(path, {"level": "very_satisfied"}).content.decode()
+    assert FeedbackRating.objects.get().level == "very_satisfied" and ratings_counted() == 1
+    assert "đã được đánh giá" in client.get(path).content.decode()
+    forged = client.get(path[:-6] + "xxxxx/")
+    assert forged.status_code == 403 and "không hợp lệ" in forged.content.decode()

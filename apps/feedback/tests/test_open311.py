@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 conformance: every endpoint, every field of the specification, JSON and XML."""
 
+import importlib
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -92,6 +93,7 @@ def test_post_needs_a_valid_key_service_and_location(fw, key):
     assert feedback.contact_phone == "0911222333" and feedback.contact_name == "Lê Hoa"
     token = Client().get(f"{BASE}/tokens/{body['token']}.json").json()
     assert token == [{"service_request_id": feedback.code, "token": body["token"]}]
+    assert Client().get(f"{BASE}/tokens/gia-mao.json").status_code == 404  # not a UUID: not found, not a 500
     proposal = {"api_key": key, "service_code": "kien-nghi-de-xuat", "address_string": "Chợ An Phú",
                 "description": "Đề xuất mở rộng bãi xe."}  # fmt: skip
     xml_post = Client().post(f"{BASE}/requests.xml", proposal)
@@ -151,3 +153,36 @@ def test_at_most_a_thousand_requests(fw, key):
     finally:
         open311.MAX_REQUESTS = limit
     assert limit == 1000 and open311.DEFAULT_WINDOW_DAYS == 90
+
+
+def test_a_request_without_title_is_titled_by_its_service_never_by_its_description(fw, key):
+    description = "Tôi là Lê Thị Hoa, CCCD 079912345678, nhà số 7 ngõ 3: đèn đường hỏng."
+    code = post(key, description=description).json()[0]["service_request_id"]
+    feedback = Feedback.objects.get(code=code)
+    assert feedback.title == "Phản ánh: Hỏi đáp về thủ tục hành chính" and feedback.content == description
+    for text in (Client().get(f"/api/v1/public/feedback/{code}").content.decode(),
+                 Client().get(f"/phan-anh/{code}/").content.decode(),
+                 Client().get(f"{BASE}/requests/{code}.xml").content.decode()):  # fmt: skip
+        assert "079912345678" not in text and "Hoa" not in text
+
+
+def test_unpublished_requests_show_no_answer_nor_where_they_were_forwarded(fw, key):
+    code = post(key).json()[0]["service_request_id"]
+    services.feedback_forward(actor=fw.operator, feedback=Feedback.objects.get(code=code), to="Công an xã Canary")
+    entry = Client().get(f"{BASE}/requests/{code}.json").json()[0]
+    assert entry["status"] == "closed" and entry["status_notes"] == "Đã chuyển cơ quan có thẩm quyền"
+    assert entry["description"] == entry["address"] == "" and entry["lat"] is None
+
+
+def test_titles_taken_from_descriptions_before_are_replaced_by_the_migration(fw, key):
+    from django.apps import apps
+
+    retitle = importlib.import_module("apps.feedback.migrations.0004_open311_titles_not_from_description")
+    leaked = Feedback.objects.get(code=post(key).json()[0]["service_request_id"])
+    Feedback.objects.filter(pk=leaked.pk).update(title=leaked.content[:80])  # what the old code stored
+    titled = Feedback.objects.get(code=post(key, **{"attribute[title]": "Đèn tín hiệu hỏng"}).json()[0][
+        "service_request_id"])  # fmt: skip
+    retitle.retitle_open311_posts(apps, None)
+    leaked.refresh_from_db()
+    assert leaked.title == "Phản ánh: Hỏi đáp về thủ tục hành chính" and "den tin hieu truoc" in leaked.search_key
+    assert "phan anh: hoi dap" in leaked.search_key and Feedback.objects.get(pk=titled.pk).title == "Đèn tín hiệu hỏng"

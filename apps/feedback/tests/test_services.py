@@ -5,7 +5,7 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.models import AuditEvent, Notification
 from apps.dossiers.tests.test_services import at
 from apps.feedback import services
-from apps.feedback.models import Feedback
+from apps.feedback.models import Feedback, FeedbackRating
 from apps.feedback.tests.factories import CONTACT, feedback_world
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_forbidden_moves_are_refused(fw, status, action):
     moves = {
         "answer": lambda: services.feedback_answer(actor=fw.officer, feedback=feedback, answer="Nội dung trả lời."),
         "close": lambda: services.feedback_close(actor=fw.officer, feedback=feedback),
-        "rate": lambda: services.feedback_rate(feedback=feedback, level="satisfied"),
+        "rate": lambda: services.feedback_rate(feedback=feedback, level="satisfied", phone="0987654321"),
         "assign": lambda: services.feedback_assign(actor=fw.operator, feedback=feedback, unit=fw.culture),
         "forward": lambda: services.feedback_forward(actor=fw.operator, feedback=feedback, to="Sở Y tế"),
     }
@@ -160,9 +160,29 @@ def test_rating_once_after_the_answer(fw):
     feedback = call(fw, at("27/11/2026", "09:00"))
     services.feedback_assign(actor=fw.operator, feedback=feedback, unit=fw.culture)
     services.feedback_answer(actor=fw.officer, feedback=feedback, answer="Trả lời đầy đủ cho công dân.")
-    services.feedback_rate(feedback=feedback, level="very_satisfied")
+    services.feedback_rate(feedback=feedback, level="very_satisfied", phone="0987654321")
     with pytest.raises(ConflictError):
-        services.feedback_rate(feedback=feedback, level="not_satisfied")
+        services.feedback_rate(feedback=feedback, level="not_satisfied", phone="0987654321")
+
+
+def test_only_the_sender_rates_with_the_link_or_the_phone(fw):
+    feedback, anonymous = call(fw, at("27/11/2026", "09:00")), call(fw, at("27/11/2026", "09:00"), contact={})
+    for item in (feedback, anonymous):
+        services.feedback_assign(actor=fw.operator, feedback=item, unit=fw.culture)
+        services.feedback_answer(actor=fw.officer, feedback=item, answer="Trả lời đầy đủ cho công dân.")
+        item.refresh_from_db()
+    assert feedback.rating_token and anonymous.rating_token and feedback.rating_token != anonymous.rating_token
+    sms = Notification.objects.filter(channel="sms", recipient="0987654321").order_by("pk").last()
+    assert sms.body.endswith(f"/phan-anh/danh-gia/{feedback.rating_token}/")
+    for proof in ({}, {"phone": "0900000000"}, {"token": anonymous.rating_token}, {"token": "x" * 43}):
+        with pytest.raises(PermissionDeniedError):
+            services.feedback_rate(feedback=feedback, level="not_satisfied", **proof)
+    with pytest.raises(PermissionDeniedError):  # no phone was given: code + phone cannot prove anything
+        services.feedback_rate(feedback=anonymous, level="not_satisfied", phone="")
+    assert not FeedbackRating.objects.exists()
+    services.feedback_rate(feedback=feedback, level="satisfied", phone="+84 987 654 321")
+    services.feedback_rate(feedback=anonymous, level="satisfied", token=anonymous.rating_token)
+    assert AuditEvent.objects.filter(action="feedback.rate").count() == 2
 
 
 def test_reminder_before_the_deadline_and_escalation_to_the_head_once_late(fw):

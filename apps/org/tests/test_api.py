@@ -102,3 +102,9 @@ def test_throttling_answers_429_in_vietnamese(demo, settings):
         UserRateThrottle.THROTTLE_RATES = original
         cache.clear()
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("unit", ["true", "4.5e16", "abc"])
+def test_staff_list_refuses_a_unit_that_is_not_a_number(demo, unit):
+    response = _client(_login(demo, "chutich.anphu")).get(f"/api/v1/staff/?unit={unit}")
+    assert response.status_code == 400 and "unit" in response.json()["errors"]

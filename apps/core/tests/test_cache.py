@@ -1,0 +1,80 @@
+"""Issue 9.4: Redis optional at run time. The Redis cache falls back to process memory while Redis is unreachable
+(every call answers, none raises), tries Redis again after a few seconds, and then drops there what it wrote
+locally meanwhile."""
+
+import os
+import time
+
+import pytest
+
+from apps.core import cache as cache_module
+from apps.core.cache import SharedClientRedisCache
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"
+OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outages(monkeypatch):
+    monkeypatch.setattr(cache_module, "_outages", {}, raising=False)
+
+
+def redis_cache(location: str) -> SharedClientRedisCache:
+    return SharedClientRedisCache(location, {"KEY_PREFIX": "h3test", "OPTIONS": OPTIONS})
+
+
+def test_every_call_answers_from_memory_while_redis_is_unreachable():
+    cache = redis_cache(CLOSED_PORT)
+    assert cache.get("missing") is None
+    cache.set("answer", {"code": "H98.01-261127-0001"}, 60)
+    assert cache.get("answer") == {"code": "H98.01-261127-0001"}
+    assert cache.add("answer", "other", 60) is False
+    assert cache.get_many(["answer", "missing"]) == {"answer": {"code": "H98.01-261127-0001"}}
+    cache.set_many({"a": 1, "b": 2}, 60)
+    assert cache.incr("a") == 2 and cache.has_key("b")
+    assert cache.get_or_set("c", 3, 60) == 3
+    assert [cache.count("hits", 65) for _ in range(3)] == [1, 2, 3]
+    assert cache.count_and_get("hits", 65, "answer") == (4, {"code": "H98.01-261127-0001"})
+    assert cache.count_and_get("other-hits", 65, "missing") == (1, None)
+    assert cache.delete("answer") is True and cache.get("answer") is None
+    cache.delete_many(["a", "b"])
+    assert cache.get_many(["a", "b"]) == {}
+    cache.clear()
+
+
+def test_an_unreachable_redis_is_tried_again_only_after_the_back_off(monkeypatch):
+    cache = redis_cache(CLOSED_PORT)
+    tries = []
+    real_on_redis = SharedClientRedisCache._on_redis
+    monkeypatch.setattr(
+        SharedClientRedisCache, "_on_redis", lambda self, *a: tries.append(a[0]) or real_on_redis(self, *a)
+    )
+    for _ in range(50):
+        cache.get("x")
+    assert tries == ["get"]
+    now = time.monotonic()
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now + cache_module.RETRY_REDIS_AFTER + 0.1)
+    cache.get("x")
+    assert tries == ["get"]  # the retry is the recovery's ping, which fails: still down, no call made
+    assert cache_module._outage_of(CLOSED_PORT).is_down()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_after_an_outage_redis_forgets_what_changed_meanwhile(monkeypatch):
+    cache = redis_cache(os.environ["REDIS_URL"])
+    cache.set("tracking:H98.01-261127-0001", "old answer", 300)
+    cache.set("tracking:H98.01-261127-0002", "untouched", 300)
+    real_on_redis = SharedClientRedisCache._on_redis
+
+    def unreachable(self, *args):
+        raise cache_module.RedisConnectionError("Error 111 connecting. Connection refused.")
+
+    monkeypatch.setattr(SharedClientRedisCache, "_on_redis", unreachable)
+    cache.delete("tracking:H98.01-261127-0001")  # a change during the outage drops the answer locally only
+    assert cache.get("tracking:H98.01-261127-0001") is None
+    monkeypatch.setattr(SharedClientRedisCache, "_on_redis", real_on_redis)
+    now = time.monotonic()
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now + cache_module.RETRY_REDIS_AFTER + 0.1)
+    assert cache.get("tracking:H98.01-261127-0001") is None  # not the old answer Redis kept
+    assert cache.get("tracking:H98.01-261127-0002") == "untouched"
+    cache.delete_many(["tracking:H98.01-261127-0001", "tracking:H98.01-261127-0002"])

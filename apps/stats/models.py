@@ -11,14 +11,7 @@ from apps.org.models import Unit
 from apps.procedures.models import Procedure
 
 
-class DossierDay(models.Model):
-    """Dossiers filed with one unit under one procedure, counted by the local day of each event: receipt (and what
-    those dossiers became), return, rating. The procedure is kept so that the full-online share follows the
-    procedure's current online level, as the live figures do, and so that satisfaction can be shown per procedure."""
-
-    day = models.DateField()
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+class DossierCounts(models.Model):
     received = models.PositiveIntegerField(default=0)
     received_on_time = models.PositiveIntegerField(default=0)
     online = models.PositiveIntegerField(default=0)
@@ -32,6 +25,19 @@ class DossierDay(models.Model):
     politeness_satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DossierDay(DossierCounts):
+    """Dossiers filed with one unit under one procedure, counted by the local day of each event: receipt (and what
+    those dossiers became), return, rating. The procedure is kept so that the full-online share follows the
+    procedure's current online level, as the live figures do, and so that satisfaction can be shown per procedure."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "procedure", "day"], name="stats_dossier_day_key")]
         indexes = [models.Index(fields=["day"], name="stats_dossier_day_idx")]
 
@@ -39,12 +45,23 @@ class DossierDay(models.Model):
         return f"{self.unit_id}/{self.procedure_id} {self.day}"
 
 
-class FeedbackDay(models.Model):
-    """Feedback handled by one unit (the assigned unit, else the receiving one), counted by the local day of
-    receipt, answer and rating."""
+class DossierMonth(DossierCounts):
+    """The sums of `DossierDay` over a month (`day` is the month's first day), recounted from the daily rows with
+    them: a dashboard's period is whole months, so it reads thirty times fewer rows."""
 
     day = models.DateField()
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "procedure", "day"], name="stats_dossier_month_key")]
+        indexes = [models.Index(fields=["day"], name="stats_dossier_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_id} {self.day:%m/%Y}"
+
+
+class FeedbackCounts(models.Model):
     feedback_received = models.PositiveIntegerField(default=0)
     feedback_answered = models.PositiveIntegerField(default=0)
     feedback_on_time = models.PositiveIntegerField(default=0)
@@ -53,11 +70,36 @@ class FeedbackDay(models.Model):
     feedback_satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class FeedbackDay(FeedbackCounts):
+    """Feedback handled by one unit (the assigned unit, else the receiving one), counted by the local day of
+    receipt, answer and rating."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="stats_feedback_day_key")]
         indexes = [models.Index(fields=["day"], name="stats_feedback_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
+
+
+class FeedbackMonth(FeedbackCounts):
+    """The sums of `FeedbackDay` over a month (`day` is the month's first day)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="stats_feedback_month_key")]
+        indexes = [models.Index(fields=["day"], name="stats_feedback_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%m/%Y}"
 
 
 class DueDay(models.Model):

@@ -24,7 +24,7 @@ from apps.dossiers.models import Dossier
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
-from apps.stats.models import DossierDay, DueDay, FeedbackDay, OfficerDay
+from apps.stats.models import DossierMonth, DueDay, FeedbackMonth, OfficerDay
 from apps.stats.services import SATISFIED, counts_version, day_bounds
 
 PERIOD_KINDS = ("year", "quarter", "month")
@@ -110,6 +110,7 @@ FULL_ONLINE = Q(procedure__online_level=Procedure.OnlineLevel.FULL)
 
 
 def _days(table, unit: Unit, period: Period):
+    """The rows of a daily table, or of a monthly one (a period is whole months), of the unit's subtree."""
     return table.objects.filter(
         _in_subtree(unit.path, "unit"), day__gte=period.first_day, day__lt=period.end_day
     ).order_by()
@@ -176,10 +177,10 @@ def counts_by_unit(unit: Unit, period: Period) -> list[dict]:
     whatever the number of units): the figures of the unit and of each unit under it are their sums."""
     full_online = Sum("online", filter=FULL_ONLINE)
     return [
-        *_days(DossierDay, unit, period)
+        *_days(DossierMonth, unit, period)
         .values("unit__path")
         .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online)),
-        *_days(FeedbackDay, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
+        *_days(FeedbackMonth, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
         *_late_rows(unit),
     ]
 
@@ -283,7 +284,7 @@ def procedure_rows(unit: Unit, period: Period) -> list[dict]:
     of answers to feedback about that procedure, together; busiest procedures first."""
     columns = ("received", "returned", "returned_on_time", "ratings", "ratings_satisfied", "politeness_satisfied")
     dossier_rows = (
-        _days(DossierDay, unit, period)
+        _days(DossierMonth, unit, period)
         .values("procedure_id", "procedure__code", "procedure__name")
         .annotate(**_sums(columns))
     )
@@ -351,7 +352,7 @@ def monthly_series(unit: Unit, period: Period) -> list[dict]:
     """For the chart: per month of the period, dossiers received and, of those returned that month, on time."""
     columns = ("received", "returned", "returned_on_time")
     months = {(part.year, part.number): dict.fromkeys(columns, 0) for part in period.parts()}
-    for row in _days(DossierDay, unit, period).values("day").annotate(**_sums(columns)):
+    for row in _days(DossierMonth, unit, period).values("day").annotate(**_sums(columns)):
         month = months[(row["day"].year, row["day"].month)]
         for name in columns:
             month[name] += row[f"total_{name}"] or 0
@@ -368,16 +369,25 @@ CACHE_SECONDS = 600  # a safety net only: exactness comes from the counts versio
 WAIT_FOR_OTHER_SECONDS = 5  # how long a request waits for another worker computing the same answer
 
 
-def dashboard(unit: Unit, period: Period, *, officers: bool = False) -> dict:
+def dashboard(unit: Unit, period: Period, *, officers: bool = False, render: Callable[[dict], str] | None = None):
     """Every figure of a unit's dashboard for a period, cached exactly: the key holds the unit's counts version
     (renewed after every change to a count of its subtree) and the answer expires when the next open item of the
-    subtree falls due (the one change of "late now" that no write announces)."""
+    subtree falls due (the one change of "late now" that no write announces). With `render`, only the figures
+    rendered as HTML, under "html" (reading back the figures and rendering them cost more than the page's rest)."""
     key = ":".join(("stats-dashboard", "1", str(unit.pk), period.kind, str(period.year), str(period.number),
                     get_language() or "", "officers" if officers else "public", counts_version(unit)))  # fmt: skip
-    return computed_once(key, lambda: _dashboard_and_expiry(unit, period, officers=officers))
+
+    if render is None:
+        return computed_once(key, lambda: _dashboard_and_expiry(unit, period, officers=officers))
+
+    def html_and_expiry() -> tuple[str, float]:
+        figures, seconds = _dashboard_and_expiry(unit, period, officers=officers)
+        return render(figures), seconds
+
+    return {"html": computed_once(f"{key}:html", html_and_expiry)}  # a page needs the HTML alone: one small value
 
 
-def computed_once(key: str, compute: Callable[[], tuple[dict, float]]) -> dict:
+def computed_once(key: str, compute: Callable[[], tuple]):
     """The cached value, or compute it; while one request computes a key, the others wait for its answer instead
     of computing the same thing (a burst after a change costs one computation, not one per worker)."""
     value = cache.get(key)
@@ -420,18 +430,35 @@ def _dashboard_and_expiry(unit: Unit, period: Period, *, officers: bool) -> tupl
 
 
 def next_deadline(unit: Unit) -> dt.datetime | None:
-    """The next moment an open dossier or feedback item of the subtree falls due (None when none will)."""
+    """The next moment an open dossier or feedback item of the subtree falls due (None when none will): the next
+    days with open items come from `DueDay`, the moment from the items due on those days alone."""
     now = timezone.now()
+    open_items = Q(dossiers__gt=0) | Q(feedback__gt=0)  # the condition of the table's partial index
+    days = (
+        DueDay.objects.filter(open_items, _in_subtree(unit.path, "unit"), day__gte=timezone.localdate(now))
+        .order_by("day")
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    for day in days[:3]:  # today's items may all be past already; then the next day's are the first
+        start, end = day_bounds(day)
+        if moment := _first_due(unit, max(start, now), end):
+            return moment
+    return _first_due(unit, now, None)
+
+
+def _first_due(unit: Unit, since: dt.datetime, until: dt.datetime | None) -> dt.datetime | None:
+    before = {} if until is None else {"appointment_at__lt": until}
     dossier = (
-        Dossier.objects.filter(
-            _in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES, appointment_at__gte=now
-        )
+        Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES,
+                               appointment_at__gte=since, **before)
         .order_by()
         .aggregate(first=Min("appointment_at"))["first"]
-    )
+    )  # fmt: skip
+    feedback_before = {} if until is None else {"due_at__lt": until}
     feedback = (
         _feedback_in_subtree(unit)
-        .filter(status__in=Feedback.OPEN_STATUSES, due_at__gte=now)
+        .filter(status__in=Feedback.OPEN_STATUSES, due_at__gte=since, **feedback_before)
         .order_by()
         .aggregate(first=Min("due_at"))["first"]
     )

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
-from apps.stats.models import CountsVersion, DossierDay, DueDay, FeedbackDay, OfficerDay
+from apps.stats.models import CountsVersion, DossierDay, DossierMonth, DueDay, FeedbackDay, FeedbackMonth, OfficerDay
 
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
@@ -134,6 +134,8 @@ GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDB
           OFFICER_RATED, OFFICER_FEEDBACK_RATED, STEPS_DONE)  # fmt: skip
 TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",),
           OfficerDay: ("unit_id", "officer_id")}  # fmt: skip
+MONTHS = {DossierDay: DossierMonth, FeedbackDay: FeedbackMonth}  # a daily table and its monthly sums
+ALL_TABLES = TABLES | {month: TABLES[day] for day, month in MONTHS.items()}
 
 Bucket = tuple[Group, tuple[int, ...], dt.date]
 
@@ -150,6 +152,9 @@ def refresh(buckets: Iterable[Bucket]) -> None:
     with transaction.atomic(savepoint=False):
         for group, key, day in sorted(buckets, key=lambda b: (b[0].table.__name__, b[2], b[1], b[0].name)):
             _recount(group, key, day)
+        months = {(group.table, key, day.replace(day=1)) for group, key, day in buckets if group.table in MONTHS}
+        for table, key, month in sorted(months, key=lambda b: (b[0].__name__, b[2], b[1])):  # after the days
+            _recount_month(table, key, month)
         renew_versions_after_commit({key[0] for _group, key, _day in buckets})  # each table's key starts with a unit
 
 
@@ -208,6 +213,25 @@ def _recount(group: Group, key: tuple[int, ...], day: dt.date) -> None:
         .aggregate(**group.counts())
     )
     group.table.objects.filter(**identity).update(**counts)
+
+
+def _counted_columns(table) -> list[str]:
+    return [f.attname for f in table._meta.concrete_fields if f.attname not in {"id", "day", *ALL_TABLES[table]}]
+
+
+def _recount_month(table, key: tuple[int, ...], month: dt.date) -> None:
+    """The month's row of `table` as the sums of its daily rows (locked like a day's bucket, after the days)."""
+    month_table, identity = MONTHS[table], dict(zip(TABLES[table], key, strict=True))
+    columns = _counted_columns(month_table)
+    month_table.objects.bulk_create(
+        [month_table(**identity, day=month)], update_conflicts=True, update_fields=[columns[0]],
+        unique_fields=[field.removesuffix("_id") for field in identity] + ["day"],
+    )  # fmt: skip
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    sums = table.objects.filter(**identity, day__gte=month, day__lt=following).aggregate(
+        **{column: Coalesce(Sum(column), 0) for column in columns}
+    )
+    month_table.objects.filter(**identity, day=month).update(**sums)
 
 
 def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, ...]) -> set[Bucket]:
@@ -329,15 +353,18 @@ def computed_rows() -> dict[tuple, dict[str, int]]:
         for row in per_day:
             key = tuple(row.pop(part) for part in group.key)
             rows[(group.table, key, row.pop("bucket_day"))].update(row)
+    for (table, key, day), counts in list(rows.items()):
+        if table in MONTHS:
+            month = rows[(MONTHS[table], key, day.replace(day=1))]
+            for column, value in counts.items():
+                month[column] = month.get(column, 0) + value
     return rows
 
 
 def stored_rows() -> dict[tuple, dict[str, int]]:
     rows = {}
-    for table, key_fields in TABLES.items():
-        skip = {"id", "day", *key_fields}
-        columns = [field.attname for field in table._meta.concrete_fields if field.attname not in skip]
-        for row in table.objects.values(*key_fields, "day", *columns):
+    for table, key_fields in ALL_TABLES.items():
+        for row in table.objects.values(*key_fields, "day", *_counted_columns(table)):
             key = tuple(row.pop(field) for field in key_fields)
             rows[(table, key, row.pop("day"))] = row
     return rows
@@ -358,9 +385,9 @@ def differences() -> list[str]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Replace every daily count with a recount from the records; returns the number of rows written."""
+    """Replace every daily and monthly count with a recount from the records; returns the number of rows written."""
     rows = computed_rows()
-    for table, key_fields in TABLES.items():
+    for table, key_fields in ALL_TABLES.items():
         table.objects.all().delete()
         table.objects.bulk_create(
             (table(day=day, **dict(zip(key_fields, key, strict=True)), **counts)

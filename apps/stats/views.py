@@ -3,7 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from apps.org import selectors as org
 from apps.org.models import Unit
@@ -30,11 +32,13 @@ def _xlsx(context: dict, officers=None, served=None) -> HttpResponse:
 def _context(request, unit: Unit, units, *, officers: bool = False) -> dict:
     period = _period(request)
     this_year = timezone.localdate().year
-    return selectors.dashboard(unit, period, officers=officers) | {
-        "unit": unit, "units": units, "period": period, "labels": exports.COUNT_LABELS,
-        "rate_labels": exports.RATE_LABELS, "years": range(this_year - 4, this_year + 1),
-        "procedures_shown": PROCEDURES_SHOWN,
-    }  # fmt: skip
+    fixed = {"unit": unit, "period": period, "public": not officers, "labels": exports.COUNT_LABELS,
+             "rate_labels": exports.RATE_LABELS, "procedures_shown": PROCEDURES_SHOWN}  # fmt: skip
+    wants_page = request.GET.get("xuat") != "xlsx"
+    render = (lambda figures: render_to_string("stats/_figures.html", figures | fixed)) if wants_page else None
+    figures = selectors.dashboard(unit, period, officers=officers, render=render)
+    html = mark_safe(figures.get("html", ""))  # rendered by our own template, escaped there
+    return figures | fixed | {"units": units, "years": range(this_year - 4, this_year + 1), "figures_html": html}
 
 
 def public_dashboard(request):
@@ -46,7 +50,7 @@ def public_dashboard(request):
     context = _context(request, unit, units)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(context)
-    return render(request, "stats/dashboard.html", context | {"public": True})
+    return render(request, "stats/dashboard.html", context)
 
 
 @login_required
@@ -59,4 +63,4 @@ def staff_dashboard(request):
     context = _context(request, unit, units.order_by("path")[:500], officers=True)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(context, context["officers"], context["served"])
-    return render(request, "stats/dashboard.html", context | {"public": False})
+    return render(request, "stats/dashboard.html", context)

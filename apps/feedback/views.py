@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.paginator import RecountedPaginator
 from apps.core.ratelimit import over_limit
 from apps.feedback import selectors, services
 from apps.feedback.forms import CallForm, FeedbackForm, RateByPhoneForm, RateForm, ReopenForm
@@ -43,7 +44,8 @@ def public_list(request):
     query, category = request.GET.get("q", ""), request.GET.get("loai", "")
     answers = selectors.published_answers(query=query, category=category)
     return render(request, "feedback/public_list.html", {
-        "page": Paginator(answers, 20).get_page(request.GET.get("page")), "query": query, "category": category,
+        "page": RecountedPaginator(answers, 20, count_key=f"feedback-published:{query}:{category}").get_page(
+            request.GET.get("page")), "query": query, "category": category,
         "categories": selectors.active_categories(),
     })  # fmt: skip
 

@@ -156,3 +156,23 @@ class CountsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.token}"
+
+
+class ProcedureFeedbackDay(models.Model):
+    """Ratings of answers to feedback about one procedure, by the handling unit and the local day of the rating:
+    the feedback half of the dashboards' satisfaction per procedure."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    feedback_ratings = models.PositiveIntegerField(default=0)
+    feedback_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "procedure", "day"], name="stats_procedure_feedback_day_key")
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_procedure_feedback_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_id} {self.day}"

@@ -21,11 +21,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier
-from apps.feedback.models import Feedback, FeedbackRating
+from apps.feedback.models import Feedback
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
-from apps.stats.models import DossierMonth, DueDay, FeedbackMonth, OfficerDay
-from apps.stats.services import SATISFIED, counts_version, day_bounds
+from apps.stats.models import DossierMonth, DueDay, FeedbackMonth, OfficerDay, ProcedureFeedbackDay
+from apps.stats.services import counts_version, day_bounds
 
 PERIOD_KINDS = ("year", "quarter", "month")
 
@@ -289,16 +289,12 @@ def procedure_rows(unit: Unit, period: Period) -> list[dict]:
         .annotate(**_sums(columns))
     )
     feedback_ratings = {
-        row["feedback__procedure_id"]: row
-        for row in FeedbackRating.objects.filter(
-            _in_subtree(unit.path, "feedback__assigned_unit")
-            | Q(feedback__assigned_unit__isnull=True) & _in_subtree(unit.path, "feedback__receiving_unit"),
-            feedback__procedure__isnull=False, rated_at__gte=period.start, rated_at__lt=period.end,
-        )
-        .values("feedback__procedure_id")
-        .annotate(feedback_ratings=Count("pk"), feedback_satisfied=Count("pk", filter=Q(level__in=SATISFIED)))
-        .order_by()
-    }  # fmt: skip
+        row["procedure_id"]: _zeros_for_none(row)
+        for row in _days(ProcedureFeedbackDay, unit, period)
+        .values("procedure_id")
+        .annotate(**_sums(("feedback_ratings", "feedback_satisfied")))
+        .filter(total_feedback_ratings__gt=0)
+    }
     rows = [_zeros_for_none(row) for row in dossier_rows]
     only_feedback = feedback_ratings.keys() - {row["procedure_id"] for row in rows}
     for procedure in Procedure.objects.filter(pk__in=only_feedback).values("pk", "code", "name"):
@@ -389,8 +385,10 @@ def dashboard(unit: Unit, period: Period, *, officers: bool = False, render: Cal
 
 def computed_once(key: str, compute: Callable[[], tuple]):
     """The cached value, or compute it; while one request computes a key, the others wait for its answer instead
-    of computing the same thing (a burst after a change costs one computation, not one per worker)."""
-    value = cache.get(key)
+    of computing the same thing (a burst after a change costs one computation, not one per worker). Each value
+    carries the moment it stops being true, checked on this server's clock (the cache's own expiry only frees
+    memory: it runs on the cache server's clock)."""
+    value = _fresh(cache.get(key))
     if value is not None:
         return value
     lock = f"{key}:computing"
@@ -398,16 +396,23 @@ def computed_once(key: str, compute: Callable[[], tuple]):
         deadline = time.monotonic() + WAIT_FOR_OTHER_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.02)
-            value = cache.get(key)
+            value = _fresh(cache.get(key))
             if value is not None:
                 return value
     try:
         value, seconds = compute()
         if seconds >= 1:
-            cache.set(key, value, int(seconds))  # rounded down: never kept past the moment it must change
+            cache.set(key, (timezone.now().timestamp() + seconds, value), int(seconds) + 1)
     finally:
         cache.delete(lock)
     return value
+
+
+def _fresh(entry):
+    """The value of a cached (valid until, value) entry while it holds, else None."""
+    if entry is None or entry[0] <= timezone.now().timestamp():
+        return None
+    return entry[1]
 
 
 def _dashboard_and_expiry(unit: Unit, period: Period, *, officers: bool) -> tuple[dict, float]:

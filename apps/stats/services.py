@@ -20,7 +20,16 @@ from django.utils import timezone
 from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
-from apps.stats.models import CountsVersion, DossierDay, DossierMonth, DueDay, FeedbackDay, FeedbackMonth, OfficerDay
+from apps.stats.models import (
+    CountsVersion,
+    DossierDay,
+    DossierMonth,
+    DueDay,
+    FeedbackDay,
+    FeedbackMonth,
+    OfficerDay,
+    ProcedureFeedbackDay,
+)
 
 ON_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 SATISFIED = (Rating.Level.VERY_SATISFIED, Rating.Level.SATISFIED)
@@ -130,10 +139,15 @@ OFFICER_FEEDBACK_RATED = Group(
 )  # fmt: skip
 STEPS_DONE = Group("steps_done", OfficerDay, lambda: DossierStep.objects.filter(finished_by__isnull=False),
                    "finished_at", ("unit_id", "finished_by_id"), _step_counts)  # fmt: skip
+PROCEDURE_FEEDBACK_RATED = Group(
+    "procedure_feedback_rated", ProcedureFeedbackDay,
+    lambda: _handled_feedback_ratings().filter(feedback__procedure__isnull=False), "rated_at",
+    ("handler", "feedback__procedure_id"), _feedback_rating_counts,
+)  # fmt: skip
 GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDBACK_RATED, DOSSIERS_DUE, FEEDBACK_DUE,
-          OFFICER_RATED, OFFICER_FEEDBACK_RATED, STEPS_DONE)  # fmt: skip
+          OFFICER_RATED, OFFICER_FEEDBACK_RATED, STEPS_DONE, PROCEDURE_FEEDBACK_RATED)  # fmt: skip
 TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",),
-          OfficerDay: ("unit_id", "officer_id")}  # fmt: skip
+          OfficerDay: ("unit_id", "officer_id"), ProcedureFeedbackDay: ("unit_id", "procedure_id")}  # fmt: skip
 MONTHS = {DossierDay: DossierMonth, FeedbackDay: FeedbackMonth}  # a daily table and its monthly sums
 ALL_TABLES = TABLES | {month: TABLES[day] for day, month in MONTHS.items()}
 
@@ -255,16 +269,17 @@ def dossier_buckets(dossier_id: int, *, rated_at: dt.datetime | None = None) -> 
 
 def feedback_buckets(feedback_id: int, *, rated_at: dt.datetime | None = None) -> set[Bucket]:
     """The buckets a feedback item counts in now: its receipt, answer, rating and deadline (one query)."""
-    fields = ("handler", "answered_by_id", "received_at", "answered_at", "rating__rated_at", "due_at")
+    fields = ("handler", "answered_by_id", "procedure_id", "received_at", "answered_at", "rating__rated_at", "due_at")
     row = _handled_feedback().filter(pk=feedback_id).values_list(*fields).first()
     if row is None:
         return set()
-    unit, answerer, received, answered, rated, due = row
+    unit, answerer, procedure, received, answered, rated, due = row
     rated = rated_at or rated
     events = [(FEEDBACK_RECEIVED, received), (FEEDBACK_ANSWERED, answered), (FEEDBACK_RATED, rated),
               (FEEDBACK_DUE, due)]  # fmt: skip
     officer = _dated([(OFFICER_FEEDBACK_RATED, rated)], (unit, answerer)) if answerer else set()
-    return _dated(events, (unit,)) | officer
+    about = _dated([(PROCEDURE_FEEDBACK_RATED, rated)], (unit, procedure)) if procedure else set()
+    return _dated(events, (unit,)) | officer | about
 
 
 def step_buckets(step_id: int) -> set[Bucket]:
@@ -305,7 +320,7 @@ def recount_rating_buckets(sender, instance: Rating, **kwargs) -> None:
 
 def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) -> None:
     buckets = feedback_buckets(instance.feedback_id, rated_at=instance.rated_at)
-    refresh(_of_groups(buckets, FEEDBACK_RATED, OFFICER_FEEDBACK_RATED))
+    refresh(_of_groups(buckets, FEEDBACK_RATED, OFFICER_FEEDBACK_RATED, PROCEDURE_FEEDBACK_RATED))
 
 
 def _handlers():

@@ -1,0 +1,25 @@
+"""A paginator for busy public lists: the total behind "page n of N" is counted at most once per short interval."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class RecountedPaginator(Paginator):
+    """Counting a large list (100,000 published answers) costs more than showing one page of it. The rows shown
+    are always read fresh; only the total, which sets the number of pages, may be up to `seconds` old."""
+
+    def __init__(self, object_list, per_page, *, count_key: str, seconds: int = 30, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = "paginator-count:" + hashlib.sha256(count_key.encode()).hexdigest()[:32]
+        self.seconds = seconds
+
+    @cached_property
+    def count(self) -> int:
+        total = cache.get(self.count_key)
+        if total is None:
+            total = super().count
+            cache.set(self.count_key, total, self.seconds)
+        return total

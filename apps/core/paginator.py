@@ -1,6 +1,7 @@
 """A paginator for busy public lists: the total behind "page n of N" is counted at most once per short interval."""
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -18,8 +19,12 @@ class RecountedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        total = cache.get(self.count_key)
-        if total is None:
-            total = super().count
-            cache.set(self.count_key, total, self.seconds)
+        """Kept with the moment it was counted, judged on this server's clock (a cache's own expiry runs on the
+        cache server's)."""
+        now = time.time()
+        entry = cache.get(self.count_key)
+        if entry is not None and now - entry[0] < self.seconds:
+            return entry[1]
+        total = super().count
+        cache.set(self.count_key, (now, total), self.seconds + 1)
         return total

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -258,8 +258,9 @@ def _decimal(value: str | None, name: str):
 
 def untitled(category: Category) -> str:
     """The title of a request posted without one: its service, never words of the description (which names the
-    sender more often than not)."""
-    return _("Phản ánh: %(service)s") % {"service": category.name}
+    sender more often than not). Stored, so always in the site's language, whatever the client's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Phản ánh: %(service)s") % {"service": category.name}
 
 
 def _post_request(request, fmt: str):

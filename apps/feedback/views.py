@@ -187,10 +187,7 @@ def by_phone(request):
 
 @login_required
 def detail(request, code: str):
-    try:
-        feedback = selectors.feedback_for(request.user, code)
-    except Feedback.DoesNotExist as error:
-        raise Http404 from error
+    feedback = _feedback_or_404(request.user, code)
     units = org.units_visible_to(request.user).filter(is_active=True).exclude(kind=Unit.Kind.PARTY_CELL)
     return render(request, "feedback/detail.html", {
         "f": feedback, "actions": services.allowed_actions(request.user, feedback), "now": timezone.now(),
@@ -200,13 +197,17 @@ def detail(request, code: str):
     })  # fmt: skip
 
 
+def _feedback_or_404(user, code: str) -> Feedback:
+    try:
+        return selectors.feedback_for(user, code)
+    except Feedback.DoesNotExist as error:
+        raise Http404 from error
+
+
 @login_required
 @require_POST
 def act(request, code: str, action: str):
-    try:
-        feedback = selectors.feedback_for(request.user, code)
-    except Feedback.DoesNotExist as error:
-        raise Http404 from error
+    feedback = _feedback_or_404(request.user, code)
     unit = request.POST.get("unit", "")
     try:
         services.feedback_act(
@@ -225,10 +226,7 @@ def act(request, code: str, action: str):
 @login_required
 def attachment(request, code: str, pk: int):
     """A citizen's file, served only to staff who may see the feedback (stored outside the web root)."""
-    try:
-        feedback = selectors.feedback_for(request.user, code)
-    except Feedback.DoesNotExist as error:
-        raise Http404 from error
+    feedback = _feedback_or_404(request.user, code)
     stored = get_object_or_404(FeedbackAttachment, feedback=feedback, pk=pk)
     response = FileResponse(
         stored.file.open("rb"), content_type=stored.content_type, as_attachment=False, filename=stored.name

@@ -2,6 +2,7 @@ import pytest
 from django.db import connections
 
 from apps.core.db import install_append_only_guard, remove_append_only_guard
+from tests.helpers import load_demo_once
 
 
 @pytest.fixture(autouse=True)
@@ -10,10 +11,12 @@ def _empty_cache():
     test's database may have given the same ids to other units)."""
     from django.core.cache import cache
 
-    from apps.dossiers.selectors import forget_names
+    from apps.calendar.selectors import forget_calendars
+    from apps.dossiers.tracking import forget_names
 
     cache.clear()
     forget_names()
+    forget_calendars()
     yield
 
 
@@ -39,7 +42,6 @@ def flushable_db(transactional_db):
 def demo(db):
     """The demo province, keyed by agency code."""
     from apps.org.models import Unit
-    from apps.portal.demo import load_demo
 
-    load_demo()
+    load_demo_once()
     return {unit.agency_code: unit for unit in Unit.objects.exclude(agency_code=None)}

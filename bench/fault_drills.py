@@ -268,15 +268,15 @@ def database_outage(args, port: int, proxy: FaultProxy) -> bool:
 HANGING_WORKER = """
 import os, pathlib, time
 from django.core.management import call_command
-from apps.dossiers import lateness
-real_draft, drafts = lateness.apology_draft, []
+from apps.dossiers.services import apologies
+real_draft, drafts = apologies.apology_draft, []
 def draft_then_hang(**kwargs):
     drafts.append(kwargs["dossier"].pk)
     if len(drafts) == int(os.environ["HANG_AT"]):
         pathlib.Path(os.environ["HANG_MARKER"]).touch()
         time.sleep(3600)
     return real_draft(**kwargs)
-lateness.apology_draft = draft_then_hang
+apologies.apology_draft = draft_then_hang
 call_command("run_huey", "--quiet")
 """
 

@@ -68,9 +68,11 @@ INSTALLED_APPS = [
     "apps.calendar",
     "apps.procedures",
     "apps.dossiers",
+    "apps.payments",
     "apps.feedback",
     "apps.stats",
     "apps.portal",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -154,7 +156,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu"}}
+    # Each process's own memory for cached values; the rate limits count in a small SQLite file that every process
+    # of the machine shares (gunicorn's workers would otherwise each allow the whole limit): apps.core.cache.
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.LocalCache",
+            "LOCATION": "congvu",
+            "OPTIONS": {"COUNTER_FILE": VAR_DIR / "ratelimit.sqlite3"},
+        }
+    }
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE")
 if REDIS_URL:
@@ -200,7 +210,8 @@ else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's hashed and compressed files, compressing only what changed since the last collectstatic.
+    "staticfiles": {"BACKEND": "apps.core.staticfiles.IncrementalCompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -349,6 +360,8 @@ SPECTACULAR_SETTINGS = {
         "RatingLevelEnum": "apps.dossiers.models.Rating.Level",
         "RoleEnum": "apps.org.models.Role",
         "ApologyStatusEnum": "apps.dossiers.models.Apology.Status",
+        "FeedbackStatusEnum": "apps.feedback.models.Feedback.Status",
+        "PaymentStatusEnum": "apps.payments.models.Payment.Status",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
     },
 }
@@ -364,6 +377,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cong vu <khongtraloi@
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "apps.core.sms.LogSmsBackend")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in messages to citizens
 OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "congvu.local")  # GeoReport v2 jurisdiction_id
+# BM.06: a province that keeps one tracking book per field (lĩnh vực) at each desk instead of one per desk and year
+TRACKING_BOOK_PER_FIELD = env_bool("TRACKING_BOOK_PER_FIELD")
+
+# --- online fee payment (VNPAY 2.1.0; apps.payments) -----------------------------------------------
+# Without a merchant code (and without HTTPS) the site mounts its own VNPAY simulator at /_vnpay-sim/ and signs
+# with a key derived from SECRET_KEY: the demo pays end to end and no real money moves. In production set
+# VNPAY_TMN_CODE, VNPAY_HASH_SECRET and VNPAY_PAYMENT_URL (sandbox: https://sandbox.vnpayment.vn/paymentv2/
+# vpcpay.html) and register <site>/api/v1/payments/vnpay/ipn as the IPN URL with VNPAY.
+VNPAY_SIMULATOR = env_bool("VNPAY_SIMULATOR", not os.environ.get("VNPAY_TMN_CODE") and not env_bool("HTTPS"))
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "CONGVUSM" if VNPAY_SIMULATOR else "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET") or (
+    hashlib.sha256(f"vnpay-simulator:{SECRET_KEY}".encode()).hexdigest() if VNPAY_SIMULATOR else ""
+)
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "/_vnpay-sim/" if VNPAY_SIMULATOR else "")
+if VNPAY_PAYMENT_URL.startswith("http"):
+    # Browsers apply form-action to the redirect that follows the payment form: allow the gateway's origin.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(VNPAY_PAYMENT_URL.split("/")[:3]))
 
 # --- logging --------------------------------------------------------------------------------------
 LOGGING = {

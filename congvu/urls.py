@@ -10,6 +10,7 @@ from apps.core.views import healthz
 from apps.dossiers import api as dossier_api
 from apps.feedback import api as feedback_api
 from apps.org import api as org_api
+from apps.payments import api as payment_api
 from apps.portal.forms import LoginForm
 
 # Resolution tries patterns in order: the busiest public read comes first.
@@ -25,6 +26,11 @@ api_v1 = [
     path("calendar/overrides/<int:pk>/", calendar_api.OverrideDeleteView.as_view(), name="calendar-override"),
     path("public/dossiers", dossier_api.PublicSubmissionView.as_view(), name="public-dossier-submit"),
     path("public/dossiers/<str:code>/rating", dossier_api.PublicRatingView.as_view(), name="public-dossier-rating"),
+    path("public/dossiers/<str:code>/payment", payment_api.PublicPaymentView.as_view(), name="public-dossier-payment"),
+    path("public/dossiers/<str:code>/receipt", payment_api.PublicReceiptView.as_view(), name="public-dossier-receipt"),
+    path("payments/vnpay/ipn", payment_api.VnpayIpnView.as_view(), name="payment-vnpay-ipn"),
+    path("payments/", payment_api.PaymentListView.as_view(), name="payment-list"),
+    path("payments/<str:txn_ref>/receipt", payment_api.PaymentReceiptView.as_view(), name="payment-receipt"),
     path("dossiers/", dossier_api.DossierQueueView.as_view(), name="dossier-list"),
     path("dossiers/receive/", dossier_api.WalkInView.as_view(), name="dossier-walk-in"),
     path("dossiers/<str:code>/", dossier_api.DossierDetailView.as_view(), name="dossier-detail"),
@@ -40,12 +46,14 @@ api_v1 = [
     path("feedback/", feedback_api.FeedbackQueueView.as_view(), name="feedback-list"),
     path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
     path("feedback/<str:code>/<slug:action>/", feedback_api.FeedbackActionView.as_view(), name="feedback-action"),
+    path("feedback-settings/<int:unit_id>/", feedback_api.FeedbackSettingsView.as_view(), name="feedback-settings"),
 ]
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
+    path("", include("apps.payments.urls")),
     path("", include("apps.feedback.urls")),
     path("", include("apps.stats.urls")),
     path(

@@ -25,7 +25,7 @@ from apps.feedback.validation import normalize_phone
 from apps.org.models import Unit, User
 from apps.procedures.models import Procedure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,17 @@ class OverrideSerializer(serializers.ModelSerializer):
     unit = VisibleUnitField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    approved_at = serializers.DateTimeField(read_only=True)
+    counts_for_legal_limits = serializers.BooleanField(
+        read_only=True, help_text="Ngày này có được tính khi xác định thời hạn giải quyết theo luật"
+    )
 
     class Meta:
         model = CalendarOverride
-        fields = ["id", "unit", "unit_name", "date", "kind", "kind_label", "note"]
+        fields = [
+            "id", "unit", "unit_name", "date", "kind", "kind_label", "note", "legal_basis", "approved_at",
+            "counts_for_legal_limits",
+        ]  # fmt: skip
 
 
 YEAR_OUT_OF_RANGE = lazy(
@@ -80,7 +87,10 @@ class DeadlineRequestSerializer(serializers.Serializer):
 
 class DeadlineResponseSerializer(serializers.Serializer):
     clock_start = serializers.DateTimeField()
-    deadline = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(help_text="Hạn tính chính xác theo giờ làm việc (dùng cho từng bước)")
+    legal_due = serializers.DateTimeField(
+        help_text="Hạn giải quyết theo luật với cách tính tỉnh đã chọn (thời hạn của thủ tục, hẹn trả kết quả)"
+    )
 
 
 class DeadlineView(APIView):
@@ -97,13 +107,16 @@ class DeadlineView(APIView):
         if data.get("days") is not None:
             clock_start = cal.clock_start(data["start"])
             deadline = cal.add_working_days(data["start"], float(data["days"]))
+            legal = selectors.legal_due(data["unit"], data["start"], data["days"], selectors.WORKING_DAYS)
         else:
             clock_start = cal.next_working_moment(data["start"])
             deadline = cal.add_working_hours(data["start"], float(data["hours"]))
-        if not FIRST_YEAR <= deadline.year <= LAST_YEAR:
+            legal = selectors.legal_due(data["unit"], data["start"], data["hours"], selectors.WORKING_HOURS)
+        if not (FIRST_YEAR <= deadline.year <= LAST_YEAR and FIRST_YEAR <= legal.year <= LAST_YEAR):
             amount = "days" if data.get("days") is not None else "hours"
             raise serializers.ValidationError({amount: [YEAR_OUT_OF_RANGE]})
-        return Response(DeadlineResponseSerializer({"clock_start": clock_start, "deadline": deadline}).data)
+        body = {"clock_start": clock_start, "deadline": deadline, "legal_due": legal}
+        return Response(DeadlineResponseSerializer(body).data)
 
 
 class DaySerializer(serializers.Serializer):

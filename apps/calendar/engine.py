@@ -2,9 +2,33 @@
 
 Working time is counted in sessions (a morning and an afternoon make one working day, so half days are whole
 sessions). A moment has a *position* on the working clock: session index plus the fraction of that session gone.
-Deadlines in days count from the next working session, as the one-stop rules do: a dossier received at 09:00
-starts its clock at 13:30, and one day later is the end of the next morning.
-Same-day procedures count working hours from the moment itself.
+
+Two ways of counting live here.
+
+**The legal rule** (`legal_days_due`, `same_day_due`; what `apps.calendar.selectors.legal_due` applies by default)
+is how the law counts a limit given to the administration:
+
+* A limit in working days (Civil Code 2015, art. 147(2)): the day of the event (receipt) is not counted; the
+  limit starts on the next working day, whatever the hour of receipt. It ends (art. 148(1), 148(5)) at the end of
+  the last working day of the limit; as the result is handed over at the office, that end is the end of office
+  hours (the unit's afternoon end), the one-stop rule of Decree 61/2018 art. 2 and 15 as amended by Decree
+  107/2021 and carried on by Decree 118/2025. A half day (procedures give 0,5 or 1,5 days) is one session: the
+  morning of the next working day, ending at the morning's end (1.5 days: one whole working day, then the next
+  working day's morning).
+* A same-day limit ("trong ngày"; a limit in working hours of at most one legal working day, 8 hours, Labour Code
+  2019 art. 105): due at the end of office hours of the day of receipt, or of the next working day when received
+  after 15:00 (the rule of Decree 23/2015 art. 7 on certification, that procedures of the day copy). A receipt on
+  a day that does not count (weekend, holiday, volunteer service day) counts as received at the opening of the
+  next working day.
+* A limit of more than 8 working hours is counted from the moment itself (art. 147(1): a limit in hours starts
+  at the moment), in office time, as below.
+
+**Hour-precise counting** (`add_working_days`, `add_working_hours`; a province may choose it for legal limits, and
+internal step budgets always use it): deadlines in days count from the next working session (a dossier received
+at 09:00 starts its clock at 13:30, and one day later is the end of the next morning); working hours count from
+the moment itself.
+
+Service days (a volunteer Saturday: the desk is open) never count toward either.
 
 Speed matters (sweeps recompute thousands of deadlines): working days are a sorted list of ordinals, so every
 operation is a bisect plus arithmetic.
@@ -14,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -22,6 +46,10 @@ from zoneinfo import ZoneInfo
 import holidays
 
 WEEKEND = (5, 6)  # Saturday, Sunday
+# Decree 23/2015 art. 7: a request received after 15:00 is done on the next working day.
+SAME_DAY_CUTOFF = dt.time(15, 0)
+# Labour Code 2019 art. 105: a normal working day is at most 8 hours; a limit of up to 8 working hours is "the day".
+LEGAL_DAY_HOURS = 8
 # The years whose national holidays are known: the lunar ones (Tết, Giỗ Tổ) come from the lunisolar tables of
 # `holidays`, which cover 1901–2100. Outside them every weekday would pass for a working day.
 FIRST_YEAR, LAST_YEAR = 1901, 2100
@@ -257,3 +285,39 @@ class WorkingCalendar:
         if into <= self._morning_len:
             return self._at(self._days[day_index], self._ms + into)
         return self._at(self._days[day_index], self._as + into - self._morning_len)
+
+    # --- the legal rule (Civil Code 2015 art. 147–148; Decree 23/2015 art. 7) ------------------------------
+
+    def _first_working_index_after(self, day_ordinal: int) -> int:
+        """Index in the table of the first working day strictly after the given day."""
+        year = dt.date.fromordinal(day_ordinal).year
+        if not self._first_year < year < self._last_year:
+            self._ensure(day_ordinal)
+        return bisect_right(self._days, day_ordinal)
+
+    def legal_days_due(self, received_at: dt.datetime, days: float) -> dt.datetime:
+        """A limit of `days` working days by the Civil Code (art. 147(2), 148): the day of receipt does not count,
+        the limit runs over the next `days` working days and ends at the end of office hours of the last one.
+        Half days are sessions: 0.5 day = the next working day's morning, due at the morning's end.
+
+        Received Monday 09:00 (or 07:00, or 16:30) with 3 days, Monday–Thursday working: due Thursday 17:00.
+        """
+        sessions = days * 2
+        if sessions <= 0 or sessions != int(sessions):
+            raise ValueError("working days must be a positive multiple of 0.5")
+        first = self._first_working_index_after(self._local(received_at).toordinal())
+        return self._session_end(2 * first + int(sessions) - 1)
+
+    def same_day_due(self, received_at: dt.datetime, cutoff: dt.time = SAME_DAY_CUTOFF) -> dt.datetime:
+        """A same-day limit (Decree 23/2015 art. 7): the end of office hours of the day of receipt, or of the next
+        working day when received after `cutoff` (15:00; or after the office closes, if it closes earlier).
+        A receipt on a day that does not count (weekend, holiday, service day) counts from the next working day,
+        due at its end of office hours."""
+        local = self._local(received_at)
+        ordinal = local.toordinal()
+        limit = min(_seconds(cutoff), self._ae)
+        moment = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        if self._is_working_ordinal(ordinal) and moment <= limit:
+            return self._at(ordinal, self._ae)
+        first = self._first_working_index_after(ordinal)
+        return self._session_end(2 * first + 1)

@@ -21,15 +21,28 @@ _MESSAGES = {
     "invalid": gettext_lazy("Dữ liệu không hợp lệ."),
     "parse_error": gettext_lazy("Dữ liệu gửi lên không đọc được."),
     "unsupported_media_type": gettext_lazy("Định dạng dữ liệu không được hỗ trợ."),
+    "not_acceptable": gettext_lazy("Không trả lời được theo định dạng được yêu cầu."),
     "server_error": gettext_lazy("Hệ thống gặp lỗi, vui lòng thử lại sau."),
     "database_unavailable": gettext_lazy("Hệ thống tạm thời gián đoạn, vui lòng thử lại sau ít phút."),
     "null_character": gettext_lazy("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự rỗng NUL)."),
 }
 
 
+class InvalidPage(exceptions.NotFound):
+    """A page number that is not a number or lies past the last page (404 `not_found`, told as such)."""
+
+    default_detail = gettext_lazy("Trang không hợp lệ.")
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as error:
+            raise InvalidPage() from error
 
 
 def _field_errors(detail) -> dict:
@@ -80,6 +93,8 @@ def exception_handler(exc, context):
     if not isinstance(code, str):
         code = "invalid"
     message = str(_MESSAGES.get(code, str(getattr(exc, "detail", "")) or _MESSAGES["invalid"]))
+    if isinstance(exc, InvalidPage):
+        message = str(exc.detail)
     if code == "throttled" and getattr(exc, "wait", None):
         message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": exc.wait}
     if isinstance(exc, exceptions.ValidationError):

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Dùng chung")
+
+    def ready(self):
+        from apps.core import locale_vi_drf
+
+        locale_vi_drf.install()  # DRF's own messages in Vietnamese (its catalogue translates few)

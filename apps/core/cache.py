@@ -8,9 +8,15 @@ thread-safe and only borrows connections from its pool, so one per pool is enoug
 Redis is optional at run time: when a call finds it unreachable, that call and every call for the next
 RETRY_REDIS_AFTER seconds use a local in-memory cache instead (pages and API keep answering; rate limits count per
 process meanwhile). Keys written meanwhile are deleted from Redis when it answers again, so that no answer cached
-there before the outage (a dossier's public tracking) outlives a change made during it."""
+there before the outage (a dossier's public tracking) outlives a change made during it.
 
+Without Redis (the embedded setup) the cache is `LocalCache`: process memory, with the rate-limit counters in a
+small SQLite file that all the processes of the machine share (`SharedCounters`)."""
+
+import contextlib
 import logging
+import os
+import sqlite3
 import threading
 import time
 
@@ -205,3 +211,98 @@ class _LocalFallback(LocMemCache):
 
     def _count_and_get(self, count_key: str, timeout: int, key: str):
         return self._count(count_key, timeout), self.get(key)
+
+
+# --- without Redis: counters shared by the processes of one machine ------------------------------------------------
+
+_UPSERT = (
+    "INSERT INTO counter (key, n, expires) VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET "
+    "n = CASE WHEN expires <= ?3 THEN 1 ELSE n + 1 END, expires = CASE WHEN expires <= ?3 THEN ?2 ELSE expires END "
+    "RETURNING n"
+)
+PRUNE_EVERY = 60.0  # seconds: each process deletes the expired counters at most this often
+
+
+class SharedCounters:
+    """Counters that expire, in a small SQLite file that every process of this machine opens (gunicorn's workers,
+    the Huey worker): the rate limits of the embedded setup, where the cache itself is each process's own memory.
+
+    One statement per count, an atomic upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING n`): SQLite serialises
+    writers on the file, so two processes never lose a count. A file of its own, not the application's database:
+    counting every public request there would queue those requests behind the dossiers' write transactions (and
+    them behind the requests). WAL, no fsync: the counters are worth a minute; a crash may lose some, nothing else.
+    When the file cannot be written (read-only, locked for seconds), counting falls back to process memory."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._local = threading.local()
+        self._pruned_at = 0.0
+        self._fallback = _LocalFallback(f"counters-fallback:{self.path}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+        self._failing_since = 0.0
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # a new thread, or a process forked after opening
+            connection = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires REAL NOT NULL)"
+            )
+            local.connection, local.pid = connection, os.getpid()
+        return local.connection
+
+    def count(self, key: str, timeout: float) -> int:
+        """Add one to `key` and answer its count; the counter restarts `timeout` seconds after its first count."""
+        now = time.time()
+        if self._failing_since and time.monotonic() - self._failing_since < RETRY_REDIS_AFTER:
+            return self._fallback._count(key, int(timeout))
+        try:
+            connection = self._connection()
+            (count,) = connection.execute(_UPSERT, (key, now + timeout, now)).fetchone()
+            if now - self._pruned_at > PRUNE_EVERY:
+                self._pruned_at = now
+                connection.execute("DELETE FROM counter WHERE expires <= ?", (now,))
+        except sqlite3.Error as error:
+            if not self._failing_since:
+                logger.warning("Rate-limit counters %s unusable (%s): counting in process memory", self.path, error)
+            self._failing_since = time.monotonic()
+            self._local.pid = None  # open it again next time
+            return self._fallback._count(key, int(timeout))
+        if self._failing_since:
+            self._failing_since = 0.0
+            logger.warning("Rate-limit counters %s usable again", self.path)
+        return count
+
+    def clear(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._connection().execute("DELETE FROM counter")
+        self._fallback.clear()
+
+
+_counters: dict[str, SharedCounters] = {}
+
+
+def _counters_at(path: str) -> SharedCounters:
+    with _outages_lock:
+        return _counters.setdefault(str(path), SharedCounters(path))
+
+
+class LocalCache(LocMemCache):
+    """The cache without Redis: process memory for cached values (each gunicorn worker its own), and `count` (rate
+    limits) on counters shared by every process of the machine (`OPTIONS["COUNTER_FILE"]`, see SharedCounters).
+    Deliberately no `count_and_get`: the public tracking answer must not be cached per process (a change made in
+    one worker could not drop the copy another one keeps)."""
+
+    def __init__(self, name, params):
+        options = dict(params.get("OPTIONS") or {})
+        counter_file = options.pop("COUNTER_FILE")
+        super().__init__(name, {**params, "OPTIONS": options})
+        self.counters = _counters_at(counter_file)
+
+    def count(self, key: str, timeout: int) -> int:
+        return self.counters.count(self.make_and_validate_key(key), timeout)
+
+    def clear(self):
+        super().clear()
+        self.counters.clear()

@@ -105,3 +105,17 @@ class JobLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.holder or '-'}"
+
+
+class Sequence(models.Model):
+    """Gap-free counters shared by every app (dossier codes per agency and day, book entries, slip and receipt
+    numbers, feedback codes): see apps.core.numbering."""
+
+    key = models.CharField(max_length=100, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        db_table = "core_sequence"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.last}"

@@ -2,7 +2,7 @@
 
 import time
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -12,29 +12,18 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.api import error_body
+from apps.core.ratelimit import PublicThrottle, public_lookup_rate
 from apps.core.schema import error_response
-from apps.dossiers import lateness, selectors, services
+from apps.dossiers import selectors, services, tracking
 from apps.dossiers.links import code_from_rating_token, tracking_url
 from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
+from apps.dossiers.tracking import WAITING_FOR_CITIZEN, asked_papers
 from apps.org.models import Unit
 from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
-
-
-class PublicThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
-
-
-def public_lookup_rate() -> tuple[int, int]:
-    """(requests, seconds) of the public_lookup throttle rate."""
-    throttle = PublicThrottle()
-    throttle.scope = "public_lookup"
-    return throttle.parse_rate(throttle.get_rate())
-
 
 # --- public ----------------------------------------------------------------------------------------------
 
@@ -57,16 +46,25 @@ class PublicDossierSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     outcome_label = serializers.CharField(source="get_outcome_display")
     steps = PublicStepSerializer(many=True)
+    supplement_items = serializers.SerializerMethodField()
     tracking_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Dossier
         fields = ["code", "procedure", "procedure_code", "agency", "channel", "status", "status_label",
-                  "submitted_at", "received_at", "appointment_at", "original_appointment_at", "rescheduled",
-                  "ready_at", "returned_at", "outcome", "outcome_label", "steps", "tracking_url"]  # fmt: skip
+                  "submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at",
+                  "rescheduled", "ready_at", "returned_at", "outcome", "outcome_label", "steps", "supplement_items",
+                  "tracking_url"]  # fmt: skip
 
     def get_tracking_url(self, dossier) -> str:
         return tracking_url(dossier.code)
+
+    def get_supplement_items(self, dossier) -> list[str]:
+        """What the citizen is asked to bring, while the dossier waits for it (no personal data)."""
+        if dossier.status not in WAITING_FOR_CITIZEN:
+            return []
+        slip = dossier.slips.filter(kind="supplement", answered_at__isnull=True).order_by("-issued_at").first()
+        return asked_papers(slip.items if slip else "")
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -101,7 +99,7 @@ class PublicTrackingView(APIView):
     )
     def get(self, request, code: str):
         limit, period = public_lookup_rate()
-        limited, body = selectors.public_tracking_lookup(request, code.strip().upper(), limit, period)
+        limited, body = tracking.public_tracking_lookup(request, code.strip().upper(), limit, period)
         if limited:
             wait = int(period - time.time() % period) or 1
             message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": wait}
@@ -125,6 +123,9 @@ class ApplicantSerializer(serializers.Serializer):
     applicant_email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     applicant_address = serializers.CharField(max_length=500)
     representative = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    representative_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    representative_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    representative_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class SubmissionSerializer(ApplicantSerializer):
@@ -207,7 +208,7 @@ class PublicRatingView(APIView):
                 {"code": "permission_denied", "message": _("Đường dẫn đánh giá không khớp với hồ sơ."), "errors": {}},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        lateness.rating_submit(dossier=get_object_or_404(Dossier, code=code), **data)
+        services.rating_submit(dossier=get_object_or_404(Dossier, code=code), **data)
         return Response({"code": code}, status=status.HTTP_201_CREATED)
 
 
@@ -250,7 +251,8 @@ class DossierDetailSerializer(DossierListSerializer):
         return StepSerializer(selectors.dossier_timeline(dossier), many=True).data
 
     def get_allowed_actions(self, dossier) -> list[str]:
-        return services.allowed_actions(dossier)
+        user = self.context["request"].user if "request" in self.context else None
+        return [action.name for action in services.allowed_actions(dossier, user)]
 
 
 QUEUE_PARAMS = [
@@ -299,7 +301,7 @@ class DossierDetailView(APIView):
         dossier = get_object_or_404(
             selectors.dossiers_visible_to(request.user).select_related(*selectors.LIST_RELATED), code=code
         )
-        return Response(DossierDetailSerializer(dossier).data)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
 class WalkInView(APIView):
@@ -319,7 +321,9 @@ class WalkInView(APIView):
         dossier = services.dossier_receive_walk_in(
             actor=request.user, desk=desk, applicant=applicant, provided_paper_ids=data.pop("provided_papers"), **data
         )
-        return Response(DossierDetailSerializer(dossier).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DossierDetailSerializer(dossier, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ActionSerializer(serializers.Serializer):
@@ -330,50 +334,24 @@ class ActionSerializer(serializers.Serializer):
     delivery = serializers.ChoiceField(choices=Dossier.Delivery.choices, required=False)
 
 
-def _run_action(action: str, actor, dossier: Dossier, data: dict):
-    if action == "receive":
-        return services.dossier_receive(actor=actor, dossier=dossier, provided_paper_ids=data.get("provided_papers"))
-    if action == "request-completion":
-        return services.dossier_request_completion(
-            actor=actor, dossier=dossier, items=data["items"], reason=data["reason"]
-        )
-    if action == "refuse":
-        return services.dossier_refuse(actor=actor, dossier=dossier, reason=data["reason"])
-    if action == "forward":
-        return services.dossier_forward(actor=actor, dossier=dossier, note=data["note"])
-    if action == "request-supplement":
-        return services.dossier_request_supplement(
-            actor=actor, dossier=dossier, items=data["items"], reason=data["reason"]
-        )
-    if action == "supplement-received":
-        return services.dossier_supplement_received(actor=actor, dossier=dossier)
-    if action == "return":
-        return services.dossier_return(actor=actor, dossier=dossier, delivery=data.get("delivery"))
-    if action == "withdraw":
-        return services.dossier_withdraw(actor=actor, dossier=dossier, reason=data["reason"])
-    if action == "payment":
-        return services.dossier_record_payment(actor=actor, dossier=dossier)
-    raise serializers.ValidationError({"action": [_("Thao tác không tồn tại.")]})
-
-
-STAFF_ACTIONS = ["receive", "request-completion", "refuse", "forward", "request-supplement", "supplement-received",
-                 "return", "withdraw", "payment"]  # fmt: skip
-
-
 class DossierActionView(APIView):
     @extend_schema(
         request=ActionSerializer,
         responses=DossierDetailSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=STAFF_ACTIONS)],
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=services.STAFF_ACTIONS)],
         summary="Chuyển trạng thái hồ sơ (mỗi thao tác kiểm tra quyền và bảng chuyển trạng thái)",
     )
     def post(self, request, code: str, action: str):
         dossier = get_object_or_404(selectors.dossiers_visible_to(request.user), code=code)
         serializer = ActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _run_action(action, request.user, dossier, serializer.validated_data)
+        if action not in services.STAFF_ACTIONS:
+            raise Http404
+        inputs = dict(serializer.validated_data)
+        inputs["papers"] = inputs.pop("provided_papers", None)
+        services.run_action(action, request.user, dossier, inputs)
         dossier = Dossier.objects.select_related(*selectors.LIST_RELATED).get(pk=dossier.pk)
-        return Response(DossierDetailSerializer(dossier).data)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
 class ApologySerializer(serializers.ModelSerializer):
@@ -403,5 +381,5 @@ class ApologyApproveView(APIView):
         )
         serializer = ApologyApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        apology = lateness.apology_approve(actor=request.user, apology=apology, **serializer.validated_data)
+        apology = services.apology_approve(actor=request.user, apology=apology, **serializer.validated_data)
         return Response(ApologySerializer(apology).data)

@@ -42,6 +42,17 @@ class ApplicantForm(forms.Form):
     representative = forms.CharField(
         label=_("Người được ủy quyền (nếu có)"), max_length=255, required=False, widget=forms.TextInput(attrs=TEXT)
     )
+    representative_id_number = forms.CharField(
+        label=_("Số định danh người được ủy quyền"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
+    )  # fmt: skip
+    representative_phone = forms.CharField(
+        label=_("Điện thoại người được ủy quyền"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
+    )  # fmt: skip
+    representative_address = forms.CharField(
+        label=_("Địa chỉ người được ủy quyền"), max_length=500, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
     request_summary = forms.CharField(
         label=_("Nội dung yêu cầu"), required=False, max_length=4000, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
     )
@@ -58,7 +69,8 @@ class ApplicantForm(forms.Form):
     )
 
     APPLICANT_FIELDS = ("applicant_kind", "applicant_name", "applicant_id_number", "applicant_phone",
-                        "applicant_email", "applicant_address", "representative")  # fmt: skip
+                        "applicant_email", "applicant_address", "representative", "representative_id_number",
+                        "representative_phone", "representative_address")  # fmt: skip
 
     def applicant(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.APPLICANT_FIELDS}
@@ -79,6 +91,18 @@ class WalkInForm(ApplicantForm):
     sets = forms.IntegerField(
         label=_("Số bộ hồ sơ"), min_value=1, max_value=20, initial=1, widget=forms.NumberInput(attrs=TEXT)
     )
+    items = forms.CharField(
+        label=_("Giấy tờ cần bổ sung (để trống: các giấy tờ chưa đánh dấu ở trên)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Lý do (ghi trên phiếu)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
+    )
 
 
 class ActionForm(forms.Form):
@@ -87,6 +111,11 @@ class ActionForm(forms.Form):
         label=_("Giấy tờ, nội dung cần bổ sung"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
     )
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    further_reason = forms.CharField(
+        label=_("Lý do yêu cầu bổ sung thêm lần nữa (lãnh đạo ghi)"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
+    )
 
 
 class RatingForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Links sent to citizens: the public tracking page and the one-click, signed rating link."""
+"""Links sent to citizens: the public tracking and supplement pages (by code only: a code is not personal data) and
+the one-click, signed rating link."""
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +13,10 @@ RATING_MAX_AGE = 60 * 60 * 24 * 90  # a rating link works for 90 days
 
 def tracking_url(code: str) -> str:
     return f"{settings.SITE_URL}/tra-cuu/?ma={code}"
+
+
+def supplement_url(code: str) -> str:
+    return f"{settings.SITE_URL}/bo-sung/?ma={code}"
 
 
 def rating_token(code: str) -> str:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import SatisfactionLevel
 from apps.core.files import GeneratedName
 from apps.core.text import fold
 from apps.org.models import Role, Unit
@@ -60,6 +61,11 @@ class Dossier(models.Model):
     desk = models.ForeignKey(
         Unit, verbose_name=_("Bộ phận Một cửa"), on_delete=models.PROTECT, related_name="desk_dossiers"
     )
+    # Decree 118/2025: received regardless of administrative boundary; the result is returned where the citizen
+    # chose (None: at the receiving desk).
+    return_desk = models.ForeignKey(
+        Unit, verbose_name=_("nơi trả kết quả"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("trạng thái"), max_length=30, choices=Status.choices, db_index=True)
 
@@ -72,6 +78,10 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500)
     representative = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    # BM.01 (Circular 03/2025, Mẫu số 01): the authorised person's own particulars, when someone files for another.
+    representative_id_number = models.CharField(_("số định danh người được ủy quyền"), max_length=20, blank=True)
+    representative_phone = models.CharField(_("điện thoại người được ủy quyền"), max_length=20, blank=True)
+    representative_address = models.CharField(_("địa chỉ người được ủy quyền"), max_length=500, blank=True)
     request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
     home_service = models.BooleanField(_("phục vụ tại nhà"), default=False)
     home_service_address = models.CharField(_("địa chỉ phục vụ tại nhà"), max_length=500, blank=True)
@@ -88,6 +98,9 @@ class Dossier(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The legal due time: the limit from receipt plus supplement pauses. Lateness is judged against it, never
+    # against the appointment, which an apology may move (BM.04).
+    due_at = models.DateTimeField(_("hạn giải quyết theo quy định"), null=True, blank=True)
     appointment_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
     original_appointment_at = models.DateTimeField(_("ngày hẹn ban đầu"), null=True, blank=True)
     rescheduled = models.BooleanField(_("đã hẹn lại"), default=False)
@@ -96,6 +109,9 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     outcome = models.CharField(_("kết quả đúng hạn"), max_length=10, choices=Outcome.choices, blank=True)
+    # Refused during processing: the competent unit's reasoned notice (BM.03) is the result, returned as any result
+    # and counted as resolved (DOMAIN.md, lifecycle 5).
+    result_is_refusal = models.BooleanField(_("kết quả là văn bản từ chối"), default=False)
     current_step = models.ForeignKey("DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Copied from the current step so that a unit's queue is one index range scan (unit, due time) even with ten
     # million dossiers; set together with current_step in services, never on their own.
@@ -119,6 +135,10 @@ class Dossier(models.Model):
             models.Index(fields=["filing_unit", "received_at"], name="dossier_unit_received_idx"),
             models.Index(fields=["filing_unit", "returned_at"], name="dossier_unit_returned_idx"),
             models.Index(fields=["filing_unit", "appointment_at"], name="dossier_unit_appt_idx"),
+            # late now and the next deadline of the dashboards: by the legal due time
+            models.Index(fields=["filing_unit", "due_at"], name="dossier_unit_due_idx"),
+            # online dossiers waiting for a desk's check (the clerk's first tab)
+            models.Index(fields=["desk", "status", "submitted_at"], name="dossier_desk_waiting_idx"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +147,11 @@ class Dossier(models.Model):
     def save(self, *args, **kwargs):
         self.search_key = fold(f"{self.code} {self.applicant_name}")[:400]
         super().save(*args, **kwargs)
+
+    @property
+    def collection_desk(self) -> Unit:
+        """Where the result is handed over: the desk the citizen chose, else the desk that received it."""
+        return self.return_desk or self.desk
 
     @property
     def is_open(self) -> bool:
@@ -175,12 +200,31 @@ class DossierPaper(models.Model):
     form = models.CharField(max_length=20, choices=RequiredPaper.Form.choices)
     copies = models.PositiveSmallIntegerField(default=1)
     provided = models.BooleanField(default=False)
+    # Digitised (Decree 45/2020, art. 25): the paper's electronic copy, scanned or uploaded into its slot at receipt,
+    # or an earlier digitised copy of the same person's paper reused by reference (then `digitised_file` belongs to the
+    # earlier dossier and `reused_from` names the earlier paper; the file is not copied).
+    digitised_at = models.DateTimeField(_("số hóa lúc"), null=True, blank=True)
+    digitised_file = models.ForeignKey(
+        "Attachment", verbose_name=_("bản điện tử"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reused_from = models.ForeignKey(
+        "self", verbose_name=_("dùng lại bản số hóa của"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["dossier", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def required(self) -> bool:
+        return self.required_paper_id is not None and not self.required_paper.optional
+
+    @property
+    def is_digitised(self) -> bool:
+        return self.digitised_at is not None and self.digitised_file_id is not None
 
 
 class Attachment(models.Model):
@@ -198,6 +242,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A result signed by the unit's certificate (PAdES). No signing yet (issue 11): results are stored unsigned.
+    signed = models.BooleanField(_("đã ký số"), default=False)
 
     class Meta:
         ordering = ["dossier", "pk"]
@@ -218,6 +264,7 @@ class Slip(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     number = models.CharField(_("số phiếu"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("năm"))  # numbers restart at 01 each year
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -229,20 +276,12 @@ class Slip(models.Model):
 
     class Meta:
         ordering = ["dossier", "issued_at"]
-        constraints = [models.UniqueConstraint(fields=["unit", "kind", "number"], name="slip_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year", "number"], name="slip_number_year_unique")
+        ]
 
     def __str__(self) -> str:
         return self.number
-
-
-class Sequence(models.Model):
-    """Gap-free counters (dossier codes per agency and day, tracking-book entries, slip numbers)."""
-
-    key = models.CharField(max_length=100, unique=True)
-    last = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.last}"
 
 
 class Apology(models.Model):
@@ -273,14 +312,16 @@ class Apology(models.Model):
     def __str__(self) -> str:
         return self.number or f"BM.04 {self.dossier.code}"
 
+    def signed_late(self, now=None) -> bool:
+        """Signed (or still unsigned) after the due time it apologises for: the citizen learnt of the delay late."""
+        moment = self.approved_at or now
+        return moment is not None and moment > self.original_appointment_at
+
 
 class Rating(models.Model):
     """The citizen's rating of a returned dossier, once."""
 
-    class Level(models.TextChoices):
-        VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
-        SATISFIED = "satisfied", _("Hài lòng")
-        NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+    Level = SatisfactionLevel
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     overall = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Level.choices)

@@ -4,7 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from apps.core.jobs import single_run
-from apps.dossiers.lateness import sweep_late_dossiers
+from apps.dossiers.services import sweep_late_dossiers
 
 
 @db_periodic_task(crontab(minute="*/30"))

@@ -10,10 +10,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.ratelimit import PublicThrottle
 from apps.core.schema import error_response
-from apps.dossiers.api import PublicThrottle
 from apps.feedback import selectors, services
-from apps.feedback.models import Category, Feedback, FeedbackRating
+from apps.feedback.models import Category, Feedback, FeedbackRating, FeedbackSettings
+from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
 
 
@@ -215,13 +216,17 @@ class FeedbackSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     unit = serializers.CharField(source="assigned_unit.name", default=None)
     assignee = serializers.CharField(source="assignee.username", default=None)
+    drafted_by = serializers.CharField(source="drafted_by.username", default=None)
+    approved_by = serializers.CharField(source="approved_by.username", default=None)
 
     class Meta:
         model = Feedback
         fields = ["code", "channel", "category", "category_name", "title", "content", "contact_name",
                   "contact_phone", "contact_email", "address", "latitude", "longitude", "status", "status_label",
-                  "received_at", "classify_due_at", "due_at", "unit", "assignee", "forwarded_to", "answer",
-                  "answered_at", "answered_on_time", "is_public", "published_at", "reopened_at"]  # fmt: skip
+                  "received_at", "classify_due_at", "due_at", "unit", "assignee", "forwarded_to", "forwarded_at",
+                  "forward_note", "answer", "drafted_at", "drafted_by", "return_comment", "approved_at",
+                  "approved_by", "answered_at", "answered_on_time", "is_public", "published_at",
+                  "reopened_at"]  # fmt: skip
 
 
 class OperatorSubmitSerializer(SubmitSerializer):
@@ -276,15 +281,23 @@ class FeedbackActionSerializer(serializers.Serializer):
     category = serializers.CharField(required=False, allow_blank=True, help_text="assign: đổi loại phản ánh")
     to = serializers.CharField(required=False, allow_blank=True, help_text="forward: cơ quan có thẩm quyền")
     answer = serializers.CharField(required=False, allow_blank=True, help_text="answer / forward: nội dung")
-    publish = serializers.BooleanField(required=False, default=False, help_text="answer: công khai ngay")
+    publish = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="answer: công khai ngay; approve: công khai (bỏ trống: theo đề nghị của cán bộ)",
+    )  # fmt: skip
+    comment = serializers.CharField(required=False, allow_blank=True, help_text="return: ý kiến của lãnh đạo")
 
 
 class FeedbackActionView(APIView):
     @extend_schema(
         request=FeedbackActionSerializer,
-        responses=FeedbackSerializer,
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(services.ACTIONS))],
-        summary="Phân loại, chuyển xử lý, trả lời, công khai, kết thúc phản ánh",
+        responses={
+            200: FeedbackSerializer,
+            403: error_response("Không có quyền (duyệt trả lời: chỉ lãnh đạo phụ trách đơn vị xử lý)"),
+            409: error_response("Trạng thái hiện tại không cho phép thao tác này"),
+        },
+        summary="Phân loại, chuyển xử lý, trả lời, duyệt hoặc trả lại câu trả lời, công khai, kết thúc phản ánh",
         operation_id="feedback_action",
     )
     def post(self, request, code: str, action: str):
@@ -293,3 +306,40 @@ class FeedbackActionView(APIView):
         serializer.is_valid(raise_exception=True)
         feedback = services.feedback_act(action, actor=request.user, feedback=feedback, **serializer.validated_data)
         return Response(FeedbackSerializer(feedback).data)
+
+
+class FeedbackSettingsSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(read_only=True)
+    answer_needs_approval = serializers.BooleanField(
+        help_text="Trả lời của cán bộ phải được lãnh đạo đơn vị duyệt trước khi gửi người dân và công khai"
+    )
+    inherited = serializers.BooleanField(read_only=True, help_text="Đơn vị chưa tự đặt: theo đơn vị cấp trên")
+
+
+class FeedbackSettingsView(APIView):
+    """A unit's feedback settings: read by anyone who sees the unit, changed by a leader over it or its
+    administrator."""
+
+    def _unit(self, request, unit_id: int):
+        return get_object_or_404(units_visible_to(request.user), pk=unit_id)
+
+    def _body(self, unit) -> dict:
+        own = FeedbackSettings.objects.filter(unit=unit).first()
+        return {"unit": unit.pk, "answer_needs_approval": services.answer_needs_approval(unit),
+                "inherited": own is None}  # fmt: skip
+
+    @extend_schema(responses=FeedbackSettingsSerializer, summary="Thiết lập phản ánh của một đơn vị")
+    def get(self, request, unit_id: int):
+        return Response(FeedbackSettingsSerializer(self._body(self._unit(request, unit_id))).data)
+
+    @extend_schema(
+        request=FeedbackSettingsSerializer,
+        responses={200: FeedbackSettingsSerializer, 403: error_response("Chỉ lãnh đạo hoặc quản trị của đơn vị")},
+        summary="Đặt thiết lập phản ánh của một đơn vị (trả lời phải được lãnh đạo duyệt)",
+    )
+    def put(self, request, unit_id: int):
+        unit = self._unit(request, unit_id)
+        serializer = FeedbackSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.feedback_settings_set(actor=request.user, unit=unit, **serializer.validated_data)
+        return Response(FeedbackSettingsSerializer(self._body(unit)).data)

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import SatisfactionLevel
 from apps.core.files import GeneratedName
 from apps.core.text import fold
-from apps.dossiers.models import Rating
 from apps.org.models import Unit
 
 
@@ -52,11 +52,14 @@ class Feedback(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Đã tiếp nhận")
         ASSIGNED = "assigned", _("Đang xử lý")
+        APPROVAL = "approval", _("Chờ lãnh đạo duyệt trả lời")
         FORWARDED = "forwarded", _("Đã chuyển cơ quan có thẩm quyền")
         ANSWERED = "answered", _("Đã trả lời")
         CLOSED = "closed", _("Đã kết thúc")
 
-    OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED)
+    # Not yet answered to the citizen (a draft waiting for the leader's approval included): these count as pending,
+    # due and late. Forwarded outside is neither open nor answered: it left the system (Decree 20/2008).
+    OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED, Status.APPROVAL)
 
     code = models.CharField(_("mã phản ánh"), max_length=30, unique=True)
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
@@ -101,7 +104,23 @@ class Feedback(models.Model):
     due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True)
     forwarded_to = models.CharField(_("chuyển đến"), max_length=255, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    forward_note = models.TextField(_("thông báo chuyển"), blank=True)  # what the citizen is told; not an answer
+    answer = models.TextField(_("nội dung trả lời"), blank=True)  # the draft while it waits for approval
+    # An officer's answer in a unit whose answers need a leader's approval (FeedbackSettings) waits here: answered
+    # (answered_at, on time or not, the citizen told) only once a leader over the unit approves it.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    publish_requested = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("ý kiến của lãnh đạo khi trả lại"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -143,6 +162,24 @@ class Feedback(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+class FeedbackSettings(models.Model):
+    """A unit's rules for feedback. `answer_needs_approval`: an officer's answer waits for a leader over the unit
+    before the citizen gets it (and before it is published). Units below inherit the nearest setting above them."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="feedback_settings", verbose_name=_("đơn vị")
+    )
+    answer_needs_approval = models.BooleanField(_("trả lời phải được lãnh đạo duyệt"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thiết lập phản ánh của đơn vị")
+        verbose_name_plural = _("thiết lập phản ánh của đơn vị")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
 class FeedbackAttachment(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=GeneratedName("feedback"))  # never the client's name
@@ -173,7 +210,7 @@ class AnswerTemplate(models.Model):
 
 
 class FeedbackRating(models.Model):
-    Level = Rating.Level  # the same three levels as a dossier's rating: the satisfaction figures add them up
+    Level = SatisfactionLevel  # the same three levels as a dossier's rating: the satisfaction figures add them up
 
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Level.choices)

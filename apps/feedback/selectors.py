@@ -5,13 +5,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.calendar.selectors import due_soon_limit
+from apps.core.phones import normalize_phone
 from apps.core.text import search_terms
 from apps.feedback.models import Category, Feedback
-from apps.feedback.validation import normalize_phone
 from apps.org.selectors import active_memberships, units_visible_to
 
 S = Feedback.Status
-QUEUE_SCOPES = ("to_classify", "unit", "mine", "due_soon", "late", "answered")
+QUEUE_SCOPES = ("to_classify", "unit", "mine", "approval", "due_soon", "late", "answered", "forwarded")
 LIST_RELATED = ("category", "assigned_unit", "assignee", "receiving_unit")
 PUBLIC_FIELDS = ("code", "channel", "category__name", "category__code", "title", "content", "address", "latitude",
                  "longitude", "status", "received_at", "due_at", "assigned_unit__name", "answer", "answered_at",
@@ -38,17 +38,21 @@ def feedback_queue(user, *, scope: str = "unit", query: str = "", category: str 
         items = items.filter(status=S.ASSIGNED, assigned_unit__in=active_memberships(user).values("unit_id"))
     elif scope == "mine":
         items = items.filter(status=S.ASSIGNED, assignee=user)
+    elif scope == "approval":
+        items = items.filter(status=S.APPROVAL)  # answers waiting for a leader over the unit
     elif scope == "due_soon":
         items = items.filter(status__in=Feedback.OPEN_STATUSES, due_at__gte=now, due_at__lte=due_soon_limit(now))
     elif scope == "late":
         items = items.filter(status__in=Feedback.OPEN_STATUSES, due_at__lt=now)
-    elif scope == "answered":
-        items = items.filter(status__in=(S.ANSWERED, S.FORWARDED, S.CLOSED))
+    elif scope == "answered":  # forwarded outside is not answered (and a closed forwarded item has no answer)
+        items = items.filter(status__in=(S.ANSWERED, S.CLOSED), answered_at__isnull=False)
+    elif scope == "forwarded":
+        items = items.filter(forwarded_at__isnull=False, status__in=(S.FORWARDED, S.CLOSED))
     for term in search_terms(query):
         items = items.filter(search_key__contains=term)
     if category:
         items = items.filter(category__code=category)
-    order = ("-answered_at", "-pk") if scope == "answered" else ("due_at", "pk")
+    order = {"answered": ("-answered_at", "-pk"), "forwarded": ("-forwarded_at", "-pk")}.get(scope, ("due_at", "pk"))
     return items.select_related(*LIST_RELATED).order_by(*order)
 
 

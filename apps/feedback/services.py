@@ -1,6 +1,10 @@
 """Feedback workflow: received → assigned to the competent unit (or forwarded outside) → answered → published or
-kept private → closed; the citizen may reopen once. Every change is a service with a permission check and an
-audit event; deadlines are counted in working days on the handling unit's calendar."""
+kept private → closed; the citizen may reopen once. In a unit whose answers need a leader's approval
+(FeedbackSettings), an officer's answer waits (status `approval`) until a leader over the unit approves it (then it
+is answered, published if asked, the citizen told) or returns it with a comment (back to `assigned`). Forwarding
+outside is not answering: it sets no answer time and counts neither as answered nor as answered on time. Every
+change is a service with a permission check and an audit event; deadlines are counted in working days on the
+handling unit's calendar."""
 
 import datetime as dt
 import secrets
@@ -19,11 +23,12 @@ from apps.core.errors import ConflictError, DomainError, NotFoundError, Permissi
 from apps.core.files import check_upload, check_upload_set, display_name
 from apps.core.models import Notification
 from apps.core.notifications import notify
+from apps.core.numbering import next_number
+from apps.core.phones import normalize_phone
 from apps.core.text import normalize_multiline, normalize_text
-from apps.dossiers.models import Dossier
-from apps.dossiers.services import next_number
-from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating
-from apps.feedback.validation import clean_contact, normalize_phone
+from apps.dossiers import selectors as dossier_selectors
+from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating, FeedbackSettings
+from apps.feedback.validation import clean_contact
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -79,6 +84,24 @@ def is_handler(user, feedback: Feedback) -> bool:
     )
 
 
+def is_approver(user, feedback: Feedback) -> bool:
+    """Approves or returns an answer waiting for approval: a leader over the assigned unit (or a superuser)."""
+    unit = feedback.assigned_unit
+    return unit is not None and (user.is_superuser or org.is_leader_over(user, unit))
+
+
+def answer_needs_approval(unit: Unit | None) -> bool:
+    """The unit's own setting, else the nearest one above it; no setting anywhere: answers go out directly."""
+    if unit is None:
+        return False
+    ids = unit.ancestor_ids
+    rows = dict(FeedbackSettings.objects.filter(unit_id__in=ids).values_list("unit_id", "answer_needs_approval"))
+    for unit_id in reversed(ids):
+        if unit_id in rows:
+            return rows[unit_id]
+    return False
+
+
 def allowed_actions(user, feedback: Feedback) -> list[str]:
     """What the user may do with the feedback now (the staff page shows these buttons only)."""
     dispatcher, handler = is_dispatcher(user), is_handler(user, feedback)
@@ -87,6 +110,8 @@ def allowed_actions(user, feedback: Feedback) -> list[str]:
         actions += ["assign", "forward"]
     if feedback.status == S.ASSIGNED and handler:
         actions.append("answer")
+    if feedback.status == S.APPROVAL and is_approver(user, feedback):
+        actions += ["approve", "return"]
     if feedback.status in (S.ANSWERED, S.CLOSED) and handler:
         actions.append("unpublish" if feedback.is_public else "publish")
     if (feedback.status == S.ANSWERED and handler) or (feedback.status == S.FORWARDED and dispatcher):
@@ -190,7 +215,7 @@ def _dossier_by_code(code: str):
     code = (code or "").strip().upper()
     if not code:
         return None
-    dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
+    dossier = dossier_selectors.dossier_by_code(code)
     if dossier is None:
         raise DomainError(_("Không tìm thấy hồ sơ có mã này."), field="dossier")
     return dossier
@@ -238,20 +263,26 @@ def feedback_forward(*, actor, feedback: Feedback, to: str, note: str = "", now=
     to = normalize_text(to)
     if len(to) < 3:
         raise DomainError(_("Vui lòng ghi rõ cơ quan có thẩm quyền được chuyển đến."), field="to")
+    # Not an answer: no answer time, no "answered on time" (the figures count answers only). Whether it left
+    # within the 5 working days of Decree 20/2008 is kept in the audit event.
     feedback.status, feedback.forwarded_to, feedback.forwarded_at = S.FORWARDED, to[:255], now
-    feedback.answer = normalize_multiline(note) or _("Phản ánh đã được chuyển đến %(to)s để xem xét, giải quyết.") % {
-        "to": to
-    }
-    feedback.answered_at, feedback.answered_by = now, actor
-    feedback.answered_on_time = now <= feedback.classify_due_at
+    feedback.forwarded_by = actor
+    feedback.forward_note = normalize_multiline(note) or _(
+        "Phản ánh đã được chuyển đến %(to)s để xem xét, giải quyết."
+    ) % {"to": to}
     feedback.save()
-    record_event("feedback.forward", actor=actor, obj=feedback, unit=feedback.receiving_unit, changes={"to": to})
-    _tell_citizen(feedback, feedback.answer, _("Phản ánh %(code)s đã được chuyển") % {"code": feedback.code})
+    record_event(
+        "feedback.forward", actor=actor, obj=feedback, unit=feedback.receiving_unit,
+        changes={"to": to, "within_limit": now <= feedback.classify_due_at},
+    )  # fmt: skip
+    _tell_citizen(feedback, feedback.forward_note, _("Phản ánh %(code)s đã được chuyển") % {"code": feedback.code})
     return feedback
 
 
 @transaction.atomic
 def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = False, now=None) -> Feedback:
+    """The unit's answer. Where answers need approval and the author is not a leader over the unit, it waits for
+    one (status `approval`): not yet answered, the citizen not yet told, the deadline still running."""
     now = now or timezone.now()
     feedback = _lock(feedback)
     _require(feedback, S.ASSIGNED)
@@ -259,14 +290,37 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = F
     answer = normalize_multiline(answer)
     if len(answer) < 10:
         raise DomainError(_("Nội dung trả lời quá ngắn."), field="answer")
-    feedback.status, feedback.answer, feedback.answered_at, feedback.answered_by = S.ANSWERED, answer, now, actor
+    feedback.answer, feedback.drafted_by, feedback.drafted_at = answer, actor, now
+    if answer_needs_approval(feedback.assigned_unit) and not is_approver(actor, feedback):
+        feedback.status, feedback.publish_requested = S.APPROVAL, publish
+        feedback.save()
+        record_event(
+            "feedback.answer_submit", actor=actor, obj=feedback, unit=feedback.assigned_unit,
+            changes={"public": publish},
+        )  # fmt: skip
+        _staff_notice(
+            _approvers(feedback.assigned_unit),
+            _("Trả lời phản ánh %(code)s đang chờ lãnh đạo duyệt.") % {"code": feedback.code},
+            _("Chờ duyệt: %(code)s") % {"code": feedback.code}, feedback,
+        )  # fmt: skip
+        return feedback
+    return _publish_answer(feedback, actor=actor, answered_by=actor, publish=publish, now=now)
+
+
+def _publish_answer(feedback: Feedback, *, actor, answered_by, publish: bool, now, approved: bool = False):
+    """The answer goes out: answered now (on time against the answer deadline), published if asked, the citizen
+    told with the rating link."""
+    feedback.status, feedback.answered_at, feedback.answered_by = S.ANSWERED, now, answered_by
     feedback.answered_on_time = now <= feedback.due_at
+    if approved:
+        feedback.approved_by, feedback.approved_at, feedback.return_comment = actor, now, ""
     if publish:
         feedback.is_public, feedback.published_at = True, now
+    feedback.publish_requested = False
     feedback.rating_token = feedback.rating_token or secrets.token_urlsafe(32)
     feedback.save()
     record_event(
-        "feedback.answer", actor=actor, obj=feedback, unit=feedback.assigned_unit,
+        "feedback.approve" if approved else "feedback.answer", actor=actor, obj=feedback, unit=feedback.assigned_unit,
         changes={"on_time": feedback.answered_on_time, "public": publish},
     )  # fmt: skip
     _tell_citizen(
@@ -276,6 +330,97 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = F
         _("Trả lời phản ánh %(code)s") % {"code": feedback.code},
     )
     return feedback
+
+
+def _require_approver(actor, feedback: Feedback) -> None:
+    if not is_approver(actor, feedback):
+        raise PermissionDeniedError(
+            _("Chỉ lãnh đạo phụ trách %(unit)s được duyệt trả lời phản ánh này.") % {"unit": feedback.assigned_unit}
+        )
+
+
+@transaction.atomic
+def feedback_approve(*, actor, feedback: Feedback, publish: bool | None = None, now=None) -> Feedback:
+    """A leader over the unit approves the waiting answer: it goes out now (answered on time if now is within the
+    deadline), published if the officer asked for it (or as the leader decides), the citizen told."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.APPROVAL)
+    _require_approver(actor, feedback)
+    publish = feedback.publish_requested if publish is None else publish
+    return _publish_answer(
+        feedback, actor=actor, answered_by=feedback.drafted_by or actor, publish=publish, now=now, approved=True
+    )
+
+
+@transaction.atomic
+def feedback_return(*, actor, feedback: Feedback, comment: str, now=None) -> Feedback:
+    """A leader over the unit sends the waiting answer back to the officer with what to change; the draft stays."""
+    now = now or timezone.now()
+    feedback = _lock(feedback)
+    _require(feedback, S.APPROVAL)
+    _require_approver(actor, feedback)
+    comment = normalize_multiline(comment)
+    if len(comment) < 5:
+        raise DomainError(_("Vui lòng ghi ý kiến để cán bộ sửa câu trả lời."), field="comment")
+    feedback.status, feedback.return_comment, feedback.publish_requested = S.ASSIGNED, comment, False
+    feedback.save()
+    record_event(
+        "feedback.return", actor=actor, obj=feedback, unit=feedback.assigned_unit, changes={"comment": comment}
+    )
+    if feedback.drafted_by is not None:
+        _staff_notice(
+            [feedback.drafted_by],
+            _("Lãnh đạo trả lại câu trả lời phản ánh %(code)s: %(comment)s")
+            % {"code": feedback.code, "comment": comment},
+            _("Trả lại: %(code)s") % {"code": feedback.code}, feedback,
+        )  # fmt: skip
+    return feedback
+
+
+def _approvers(unit: Unit) -> list:
+    """Who is told that an answer waits: the leaders of the unit, else of the nearest unit above with any."""
+    while unit is not None:
+        leaders = [m.user for m in org.active_memberships_of_unit(unit).select_related("user")
+                   if org.user_has_role(m.user, Role.UNIT_LEADER)]  # fmt: skip
+        if leaders:
+            return leaders
+        unit = unit.parent
+    return []
+
+
+def may_change_settings(actor, unit: Unit) -> bool:
+    """A leader over the unit, or an administrator who sees it."""
+    return (
+        actor.is_superuser
+        or org.is_leader_over(actor, unit)
+        or (org.user_has_role(actor, Role.ADMINISTRATOR) and org.can_see_unit(actor, unit))
+    )
+
+
+def settings_units(actor) -> list[Unit]:
+    """The units whose feedback settings the staff page offers: the person's own units they may change (the units
+    below inherit; a unit below is set apart through the API)."""
+    return [unit for unit in org.primary_units(actor) if may_change_settings(actor, unit)]
+
+
+@transaction.atomic
+def feedback_settings_set(*, actor, unit: Unit, answer_needs_approval: bool) -> FeedbackSettings:
+    """Whether an officer's answer in this unit (and the units below without their own setting) needs a leader's
+    approval. Set by a leader over the unit or an administrator who sees it."""
+    if not may_change_settings(actor, unit):
+        raise PermissionDeniedError(
+            _("Chỉ lãnh đạo hoặc quản trị của %(unit)s được đổi thiết lập này.") % {"unit": unit}
+        )
+    settings_row, _created = FeedbackSettings.objects.select_for_update().get_or_create(unit=unit)
+    before = settings_row.answer_needs_approval
+    settings_row.answer_needs_approval = answer_needs_approval
+    settings_row.save()
+    record_event(
+        "feedback.settings", actor=actor, obj=settings_row, unit=unit,
+        changes={"answer_needs_approval": [before, answer_needs_approval]},
+    )  # fmt: skip
+    return settings_row
 
 
 def rating_url(feedback: Feedback) -> str:
@@ -289,7 +434,7 @@ def feedback_set_public(*, actor, feedback: Feedback, public: bool, now=None) ->
     now = now or timezone.now()
     feedback = _lock(feedback)
     _require(feedback, S.ANSWERED, S.CLOSED)
-    if feedback.assigned_unit is None:
+    if feedback.assigned_unit is None or feedback.answered_at is None:
         raise ConflictError(_("Phản ánh đã chuyển ra ngoài không được công khai ở đây."))
     _require_handler(actor, feedback)
     feedback.is_public, feedback.published_at = public, (now if public else None)
@@ -323,7 +468,7 @@ def feedback_reopen(*, feedback: Feedback, phone: str, reason: str, now=None) ->
     now = now or timezone.now()
     feedback = _lock(feedback)
     _require(feedback, S.ANSWERED, S.CLOSED)
-    if feedback.assigned_unit is None:
+    if feedback.assigned_unit is None or feedback.answered_at is None:
         raise ConflictError(_("Phản ánh đã chuyển đến cơ quan khác; vui lòng liên hệ cơ quan đó."))
     if not feedback.contact_phone or clean_contact({"contact_phone": phone})["contact_phone"] != feedback.contact_phone:
         raise PermissionDeniedError(_("Số điện thoại không khớp với số đã dùng khi gửi phản ánh."))
@@ -364,6 +509,8 @@ def feedback_rate(
     """The sender's rating of the answer, once; it counts in the satisfaction figures."""
     feedback = _lock(feedback)
     _require(feedback, S.ANSWERED, S.CLOSED)
+    if feedback.answered_at is None:
+        raise ConflictError(_("Phản ánh đã chuyển đến cơ quan khác, chưa có câu trả lời để đánh giá."))
     proof = _sender_proof(feedback, token=token, phone=phone)
     if level not in FeedbackRating.Level.values:
         raise DomainError(_("Vui lòng chọn mức độ hài lòng."), field="level")
@@ -374,7 +521,7 @@ def feedback_rate(
     return rating
 
 
-ACTIONS = ("assign", "forward", "answer", "publish", "unpublish", "close")
+ACTIONS = ("assign", "forward", "answer", "approve", "return", "publish", "unpublish", "close")
 
 
 def feedback_act(
@@ -387,7 +534,8 @@ def feedback_act(
     category: str = "",
     to: str = "",
     answer: str = "",
-    publish: bool = False,
+    publish: bool | None = None,
+    comment: str = "",
 ) -> Feedback:
     """One staff action, named as in the API and on the staff page, with its choices given as plain values."""
     if action == "assign":
@@ -404,7 +552,11 @@ def feedback_act(
     if action == "forward":
         return feedback_forward(actor=actor, feedback=feedback, to=to, note=answer)
     if action == "answer":
-        return feedback_answer(actor=actor, feedback=feedback, answer=answer, publish=publish)
+        return feedback_answer(actor=actor, feedback=feedback, answer=answer, publish=bool(publish))
+    if action == "approve":
+        return feedback_approve(actor=actor, feedback=feedback, publish=publish)
+    if action == "return":
+        return feedback_return(actor=actor, feedback=feedback, comment=comment)
     if action in ("publish", "unpublish"):
         return feedback_set_public(actor=actor, feedback=feedback, public=action == "publish")
     if action == "close":
@@ -434,18 +586,24 @@ def _staff_notice(users, text: str, subject: str, feedback: Feedback) -> None:
         notify(Notification.Channel.EMAIL, user.email, text, subject=subject, obj=feedback)
 
 
+WAITING_FOR_UNIT = (S.ASSIGNED, S.APPROVAL)  # with the handling unit, not yet answered
+
+
 def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Due within one working day: remind the assignee (or the unit). Late: tell the unit's head, once.
     Safe when two runs overlap: each item is locked and checked again in its own transaction (_claim_open)."""
     now = now or timezone.now()
     counts = {"reminded": 0, "escalated": 0}
-    open_assigned = Feedback.objects.filter(status=S.ASSIGNED)
+    open_assigned = Feedback.objects.filter(status__in=WAITING_FOR_UNIT)
     for feedback_id in open_assigned.filter(reminded_at__isnull=True, due_at__gte=now).values_list("pk", flat=True):
         with transaction.atomic():
             feedback = _claim_open(feedback_id, reminded_at__isnull=True, due_at__gte=now)
             if feedback is None or calendar_for_unit(feedback.assigned_unit).add_working_days(now, 1) < feedback.due_at:
                 continue
-            people = [feedback.assignee] if feedback.assignee else _unit_people(feedback.assigned_unit)
+            if feedback.status == S.APPROVAL:
+                people = _approvers(feedback.assigned_unit)  # the answer is written: the leader holds it now
+            else:
+                people = [feedback.assignee] if feedback.assignee else _unit_people(feedback.assigned_unit)
             _staff_notice(people, _("Phản ánh %(code)s sắp đến hạn trả lời (%(due)s).") % {
                 "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
                 _("Sắp đến hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip
@@ -472,7 +630,7 @@ def _claim_open(feedback_id: int, **still) -> Feedback | None:
     None when another run holds it (skipped) or already did the work. Call inside a transaction."""
     return (
         Feedback.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(pk=feedback_id, status=S.ASSIGNED, **still)
+        .filter(pk=feedback_id, status__in=WAITING_FOR_UNIT, **still)
         .select_related("assigned_unit", "assignee")
         .first()
     )

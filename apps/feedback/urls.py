@@ -13,6 +13,7 @@ urlpatterns = [
     path("can-bo/phan-anh/", views.queue, name="queue"),
     path("can-bo/phan-anh/tong-dai/", views.operator, name="operator"),
     path("can-bo/phan-anh/tong-dai/so-dien-thoai/", views.by_phone, name="by-phone"),
+    path("can-bo/phan-anh/thiet-lap/", views.settings_page, name="settings"),
     path("can-bo/phan-anh/<str:code>/", views.detail, name="detail"),
     path("can-bo/phan-anh/<str:code>/tep/<int:pk>/", views.attachment, name="attachment"),
     path("can-bo/phan-anh/<str:code>/thao-tac/<slug:action>/", views.act, name="act"),

@@ -1,20 +1,12 @@
 """Contact details of a feedback sender: all optional (anonymous feedback is allowed), validated when given."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError
+from apps.core.phones import is_valid_phone, normalize_phone
 from apps.core.text import normalize_text
-from apps.dossiers.validation import PHONE
-
-
-def normalize_phone(value: str | None) -> str:
-    """Digits only, +84 written as 0: the same number is found however it was typed."""
-    phone = re.sub(r"[\s.\-()]", "", value or "")
-    return "0" + phone[3:] if phone.startswith("+84") else phone
 
 
 def clean_contact(data: dict) -> dict:
@@ -23,7 +15,7 @@ def clean_contact(data: dict) -> dict:
         "contact_phone": normalize_phone(data.get("contact_phone")),
         "contact_email": normalize_text(data.get("contact_email")).lower(),
     }
-    if cleaned["contact_phone"] and not PHONE.match(cleaned["contact_phone"]):
+    if cleaned["contact_phone"] and not is_valid_phone(cleaned["contact_phone"]):
         raise DomainError(_("Số điện thoại không hợp lệ (ví dụ 0912345678)."), field="contact_phone")
     if cleaned["contact_email"]:
         try:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,9 +24,12 @@ from apps.org import selectors as org
 from apps.org.models import Unit
 
 S = Feedback.Status
+# Lazy: built at import, shown in the language of each request.
 QUEUE_LABELS = {
-    "to_classify": _("Chờ phân loại"), "unit": _("Đơn vị tôi"), "mine": _("Được giao cho tôi"),
-    "due_soon": _("Sắp đến hạn"), "late": _("Quá hạn"), "answered": _("Đã trả lời"),
+    "to_classify": gettext_lazy("Chờ phân loại"), "unit": gettext_lazy("Đơn vị tôi"),
+    "mine": gettext_lazy("Được giao cho tôi"), "approval": gettext_lazy("Chờ duyệt trả lời"),
+    "due_soon": gettext_lazy("Sắp đến hạn"), "late": gettext_lazy("Quá hạn"), "answered": gettext_lazy("Đã trả lời"),
+    "forwarded": gettext_lazy("Đã chuyển cơ quan khác"),
 }  # fmt: skip
 
 
@@ -78,7 +82,9 @@ def public_detail(request, code: str):
     row = selectors.public_feedback(code.strip().upper())
     if row is None:
         raise Http404
-    feedback = Feedback.objects.only("pk", "status", "reopened_at", "assigned_unit_id").get(code=row["code"])
+    feedback = Feedback.objects.only("pk", "status", "reopened_at", "assigned_unit_id", "answered_at").get(
+        code=row["code"]
+    )
     forms = {"rate": RateByPhoneForm(), "reopen": ReopenForm()}
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None:
@@ -88,7 +94,7 @@ def public_detail(request, code: str):
             form = forms[action] = (RateByPhoneForm if action == "rate" else ReopenForm)(request.POST)
             if form.is_valid() and _citizen_acts(request, feedback, action, form.cleaned_data):
                 return redirect("feedback:public-detail", code=row["code"])
-    answered = feedback.status in (S.ANSWERED, S.CLOSED)
+    answered = feedback.status in (S.ANSWERED, S.CLOSED) and feedback.answered_at is not None  # not forwarded
     return render(request, "feedback/public_detail.html", {
         "f": row, "status_label": Feedback.Status(row["status"]).label,
         "can_rate": answered and not FeedbackRating.objects.filter(feedback=feedback).exists(),
@@ -154,6 +160,7 @@ def queue(request):
         "page": Paginator(items, 30).get_page(request.GET.get("page")), "scope": scope, "query": query,
         "scopes": list(QUEUE_LABELS.items()), "counts": selectors.queue_counts(request.user, now=now), "now": now,
         "can_log_call": services.is_dispatcher(request.user),
+        "can_change_settings": bool(services.settings_units(request.user)),
     })  # fmt: skip
 
 
@@ -178,10 +185,11 @@ def operator(request):
 
 
 @login_required
+@require_POST
 def by_phone(request):
-    """htmx: earlier feedback from the number being typed."""
+    """htmx: earlier feedback from the number being typed, sent by POST (a phone number never goes in a URL)."""
     return render(request, "feedback/_by_phone.html", {
-        "earlier": selectors.feedback_by_phone(request.user, request.GET.get("contact_phone", "")),
+        "earlier": selectors.feedback_by_phone(request.user, request.POST.get("contact_phone", "")),
     })  # fmt: skip
 
 
@@ -191,6 +199,8 @@ def detail(request, code: str):
     units = org.units_visible_to(request.user).filter(is_active=True).exclude(kind=Unit.Kind.PARTY_CELL)
     return render(request, "feedback/detail.html", {
         "f": feedback, "actions": services.allowed_actions(request.user, feedback), "now": timezone.now(),
+        "needs_approval": services.answer_needs_approval(feedback.assigned_unit)
+        and not services.is_approver(request.user, feedback),
         "units": units.order_by("path")[:500], "categories": Category.objects.filter(is_active=True),
         "templates": AnswerTemplate.objects.filter(Q(category=feedback.category) | Q(category__isnull=True)),
         "attachments": feedback.attachments.all(),
@@ -214,13 +224,36 @@ def act(request, code: str, action: str):
             action, actor=request.user, feedback=feedback, unit=int(unit) if unit.isdigit() else None,
             assignee=request.POST.get("assignee", ""), category=request.POST.get("category", ""),
             to=request.POST.get("to", ""), answer=request.POST.get("answer", ""),
-            publish=request.POST.get("publish") == "on",
+            publish=request.POST.get("publish") == "on", comment=request.POST.get("comment", ""),
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Đã cập nhật phản ánh %(code)s.") % {"code": feedback.code})
     return redirect(reverse("feedback:detail", args=[feedback.code]))
+
+
+@login_required
+def settings_page(request):
+    """A leader's (or administrator's) feedback settings for their own units: answers need the leader's approval."""
+    units = services.settings_units(request.user)
+    if not units:
+        raise Http404
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == request.POST.get("unit", "")), None)
+        if unit is None:
+            raise Http404
+        try:
+            services.feedback_settings_set(
+                actor=request.user, unit=unit, answer_needs_approval=request.POST.get("answer_needs_approval") == "on"
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã lưu thiết lập phản ánh của %(unit)s.") % {"unit": unit})
+        return redirect("feedback:settings")
+    rows = [{"unit": unit, "needs_approval": services.answer_needs_approval(unit)} for unit in units]
+    return render(request, "feedback/settings.html", {"rows": rows})
 
 
 @login_required

@@ -9,11 +9,14 @@ from apps.core.text import search_terms
 from apps.org.models import AccessGrant, Membership, Role, Unit, User
 
 
+def memberships_active_on(day=None) -> QuerySet[Membership]:
+    """The one definition of a membership in force: started on or before the day and not ended before it."""
+    day = day or timezone.localdate()
+    return Membership.objects.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
 def active_memberships(user) -> QuerySet[Membership]:
-    today = timezone.localdate()
-    return Membership.objects.filter(user=user, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return memberships_active_on().filter(user=user)
 
 
 def primary_units(user) -> list[Unit]:
@@ -85,8 +88,7 @@ def staff_visible_to(user, *, query: str = "", unit: Unit | None = None) -> Quer
     units = units_visible_to(user)
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-    today = timezone.localdate()
-    members = Membership.objects.filter(unit__in=units).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    members = memberships_active_on().filter(unit__in=units)
     staff = User.objects.filter(pk__in=members.values("user_id"))
     for term in search_terms(query):
         staff = staff.filter(search_key__contains=term)
@@ -113,8 +115,7 @@ def head_of(unit: Unit) -> User | None:
 
 
 def active_memberships_of_unit(unit: Unit) -> QuerySet[Membership]:
-    today = timezone.localdate()
-    return Membership.objects.filter(unit=unit).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return memberships_active_on().filter(unit=unit)
 
 
 def is_head_of(user, unit: Unit) -> bool:
@@ -153,6 +154,25 @@ def is_leader_over(user, unit: Unit) -> bool:
     if not user_has_role(user, Role.UNIT_LEADER):
         return False
     return active_memberships(user).filter(unit_id__in=unit.ancestor_ids).exists()
+
+
+def committees_in_province_of(unit: Unit) -> QuerySet[Unit]:
+    """The people's committees of the province `unit` belongs to: any of them may be the competent unit of a
+    dossier received at one of its desks (Decree 118/2025, receipt regardless of administrative boundary)."""
+    root = unit.ancestor_ids[0] if unit.ancestor_ids else unit.pk
+    return Unit.objects.filter(path__startswith=f"/{root}/", kind=Unit.Kind.PEOPLES_COMMITTEE, is_active=True).order_by(
+        "level", "sort_order", "name"
+    )
+
+
+def desks_in_province_of(unit: Unit) -> QuerySet[Unit]:
+    root = unit.ancestor_ids[0] if unit.ancestor_ids else unit.pk
+    desk_kinds = (Unit.Kind.ONE_STOP_DESK, Unit.Kind.SERVICE_CENTRE)
+    return (
+        Unit.objects.filter(path__startswith=f"/{root}/", kind__in=desk_kinds, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def province_root() -> Unit | None:

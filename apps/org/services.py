@@ -1,5 +1,7 @@
 """Writes on the organisation: each one a transaction that also writes its audit event."""
 
+import datetime as dt
+
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
@@ -132,6 +134,7 @@ def staff_create(
     unit: Unit | None = None,
     position: str = "",
     is_head: bool = False,
+    start_date: dt.date | None = None,
 ) -> User:
     check_staff_unit(actor=actor, unit=unit)
     username = normalize_text(username).lower()
@@ -158,7 +161,7 @@ def staff_create(
         changes={"username": username, "full_name": user.full_name},
     )
     if unit is not None:
-        membership_add(actor=actor, user=user, unit=unit, position=position, is_head=is_head)
+        membership_add(actor=actor, user=user, unit=unit, position=position, is_head=is_head, start_date=start_date)
     if roles:
         roles_set(actor=actor, user=user, roles=roles)
     return user
@@ -179,9 +182,18 @@ def roles_set(*, actor, user: User, roles: list[str]) -> None:
 
 @transaction.atomic
 def membership_add(
-    *, actor, user: User, unit: Unit, position: str = "", is_head: bool = False, is_primary: bool = True
+    *,
+    actor,
+    user: User,
+    unit: Unit,
+    position: str = "",
+    is_head: bool = False,
+    is_primary: bool = True,
+    start_date: dt.date | None = None,
 ) -> Membership:
+    """`start_date` defaults to today (a past date records someone who has worked there since)."""
     _require_admin_of(actor, unit)
+    start_date = start_date or timezone.localdate()
     if is_head and Membership.objects.filter(unit=unit, is_head=True, end_date__isnull=True).exists():
         raise DomainError(
             _("Đơn vị %(unit)s đã có người đứng đầu; hãy kết thúc vị trí đó trước.") % {"unit": unit},
@@ -189,20 +201,21 @@ def membership_add(
         )
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit,
-        defaults={"position": normalize_text(position), "is_head": is_head, "is_primary": is_primary},
+        defaults={"position": normalize_text(position), "is_head": is_head, "is_primary": is_primary,
+                  "start_date": start_date},
     )  # fmt: skip
     if not created:
         if membership.end_date is None:
             raise DomainError(_("%(user)s đã công tác tại %(unit)s.") % {"user": user, "unit": unit})
         membership.position, membership.is_head, membership.end_date = normalize_text(position), is_head, None
-        membership.start_date = timezone.localdate()
+        membership.start_date = start_date
         membership.save()
     record_event(
         "org.membership.add",
         actor=actor,
         obj=membership,
         unit=unit,
-        changes={"user": user.username, "position": membership.position, "is_head": is_head},
+        changes={"user": user.username, "position": membership.position, "is_head": is_head, "start": start_date},
     )
     return membership
 

@@ -1,25 +1,30 @@
 """Citizens' pages (no login): find a procedure, submit online, follow a dossier, rate the service."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.core.errors import DomainError
-from apps.core.ratelimit import over_limit
-from apps.dossiers import lateness, selectors, services
-from apps.dossiers.forms import ApplicantForm, RatingForm
+from apps.core.ratelimit import over_limit, retry_after
+from apps.dossiers import selectors, services, tracking
+from apps.dossiers.forms import RatingForm
 from apps.dossiers.links import code_from_rating_token
 from apps.dossiers.models import Dossier
 from apps.org.models import Unit
+from apps.portal import online
 from apps.procedures import selectors as procedure_selectors
 from apps.procedures.models import Procedure
 
 LOOKUPS_PER_MINUTE = 20
+LOOKUP_PERIOD = 60  # seconds
+SUBMIT_PERIOD = 3600
 
 
 def procedures(request):
@@ -46,38 +51,91 @@ def _agencies_for(procedure: Procedure):
     return committees.filter(level=Unit.Level.PROVINCE, parent__isnull=True)
 
 
+def _error_summary(form, agency_error: str | None, slot_errors: dict[int, str]) -> list[dict]:
+    """The GOV.UK error summary: every error, in the page's order, each a link to its field."""
+    items = [{"anchor": "agency", "message": agency_error}] if agency_error else []
+    for name, field_errors in form.errors.items():
+        if name in form.fields:
+            items += [{"anchor": form[name].id_for_label, "message": message} for message in field_errors]
+    items += [{"anchor": f"paper-{paper_id}", "message": message} for paper_id, message in slot_errors.items()]
+    items += [{"anchor": "", "message": message} for message in form.non_field_errors()]
+    return items
+
+
 def submit(request, code: str):
+    """The online form: applicant, where to file, a slot per paper. Files already sent are held while another
+    field is wrong (`apps.portal.online`); a full-online procedure needs every required paper."""
     procedure = procedure_selectors.procedure_detail(code)
     if procedure.online_level == Procedure.OnlineLevel.NONE:
         raise Http404
     agencies = _agencies_for(procedure).order_by("name")
-    form = ApplicantForm(request.POST or None)
+    form = online.OnlineForm(request.POST or None)
+    throttled_for = agency_error = None
+    slot_errors: dict[int, str] = {}
     if request.method == "POST":
-        if over_limit(request, "submit", 10, 3600):
+        online.purge_stale()
+        if over_limit(request, "submit", 10, SUBMIT_PERIOD):  # the form stays filled in, answered with 429
+            throttled_for = retry_after(SUBMIT_PERIOD)
             messages.error(request, _("Bạn đã gửi quá nhiều hồ sơ trong một giờ, vui lòng thử lại sau."))
-        elif form.is_valid():
+        else:
+            slot_errors = online.take_slots(request, procedure)
             agency = agencies.filter(pk=request.POST.get("agency") or 0).first()
             if agency is None:
-                form.add_error(None, _("Hãy chọn nơi nộp hồ sơ."))
-            else:
+                agency_error = _("Hãy chọn nơi nộp hồ sơ.")
+            held = online.held(request, procedure.code)
+            for paper in services.missing_online_papers(procedure, held):
+                slot_errors.setdefault(
+                    paper.pk, _("Thủ tục trực tuyến toàn trình: hãy đính kèm “%(paper)s”.") % {"paper": paper.name}
+                )
+            if form.is_valid() and agency is not None and not slot_errors:
                 try:
-                    dossier = services.dossier_submit_online(
-                        procedure=procedure,
-                        filing_unit=agency,
-                        applicant=form.applicant(),
-                        files=request.FILES.getlist("files"),
-                        **form.extra(),
-                    )
+                    dossier = services.dossier_submit_online_with_papers(
+                        procedure=procedure, filing_unit=agency, applicant=form.applicant(),
+                        files=online.files_for_submission(request, procedure.code), **form.extra(),
+                    )  # fmt: skip
                 except DomainError as error:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                    slot = error.field or ""
+                    if slot.startswith("paper-") and slot[6:].isdigit():
+                        slot_errors[int(slot[6:])] = error.message
+                    else:
+                        form.add_error(error.field if error.field in form.fields else None, error.message)
                 else:
+                    online.release(request, procedure.code)
                     request.session["submitted_code"] = dossier.code
                     return redirect("portal:submitted")
-    return render(
-        request,
-        "portal/submit.html",
-        {"p": procedure, "form": form, "agencies": agencies, "agency": request.POST.get("agency", "")},
-    )
+        form.mark_errors()
+    held = online.held(request, procedure.code)
+    response = render(request, "portal/submit.html", {
+        "p": procedure, "form": form, "agencies": agencies, "agency": request.POST.get("agency", ""),
+        "agency_error": agency_error, "slots": online.slots(procedure, held, slot_errors),
+        "errors": _error_summary(form, agency_error, slot_errors) if request.method == "POST" else [],
+        "max_bytes": online.MAX_BYTES, "size_message": online.size_message(),
+    }, status=429 if throttled_for else 200)  # fmt: skip
+    if throttled_for:
+        response["Retry-After"] = str(throttled_for)
+    return response
+
+
+@never_cache
+def result(request):
+    """The citizen downloads the electronic result with the code and the phone on the dossier, by POST only (the
+    phone never goes into a URL); the code alone may come in the link (`?ma=`)."""
+    code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
+    if request.method == "POST":
+        if over_limit(request, "result", 10, LOOKUP_PERIOD):
+            return throttled(request, LOOKUP_PERIOD, _("Bạn tải kết quả quá nhiều lần trong một phút."))
+        try:
+            stored = services.result_for_citizen(code=code, phone=request.POST.get("sdt", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            response = FileResponse(
+                stored.file.open("rb"), content_type=stored.content_type, as_attachment=True,
+                filename=f"ket-qua-{code}.pdf",
+            )  # fmt: skip
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    return render(request, "portal/result.html", {"code": code})
 
 
 @never_cache
@@ -88,28 +146,54 @@ def submitted(request):
     return render(request, "portal/submitted.html", {"d": get_object_or_404(Dossier, code=code)})
 
 
+def _tracking_url(code: str, page: str = "portal:track") -> str:
+    """The public tracking (or supplement) page of a code: a GET by code only, a code is not personal data."""
+    return f"{reverse(page)}?{urlencode({'ma': code})}" if code else reverse(page)
+
+
+def throttled(request, period: int, message: str):
+    """A friendly Vietnamese page for a citizen over a limit: 429 with Retry-After (seconds left in the window)."""
+    wait = retry_after(period)
+    response = render(
+        request,
+        "portal/throttled.html",
+        {"message": message, "wait": wait, "hotline": getattr(settings, "HOTLINE", "1022")},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @never_cache
 def track(request):
-    """By code: progress without personal data. Code plus phone or ID number: the applicant's own details."""
-    code = (request.GET.get("ma") or "").strip().upper()
-    secret = (request.GET.get("sdt") or "").strip().replace(" ", "")
+    """By code (GET `?ma=`): progress without personal data. Code plus phone or ID number, sent only by POST with
+    CSRF (never in a URL: an access log, the browser's history or the language switch's `next` would keep it):
+    the applicant's own details. A GET carrying anything but the code is sent to the address with the code alone."""
+    if request.method == "POST":
+        code = (request.POST.get("ma") or "").strip().upper()
+        secret = (request.POST.get("sdt") or "").strip().replace(" ", "")
+        if not secret:
+            return redirect(_tracking_url(code))
+    else:
+        code = (request.GET.get("ma") or "").strip().upper()
+        secret = ""
+        if set(request.GET) - {"ma"}:  # an old link or bookmark with ?sdt=: not read, not echoed
+            return redirect(_tracking_url(code))
     dossier = owner = None
     if code:
-        if over_limit(request, "track", LOOKUPS_PER_MINUTE):
-            messages.error(request, _("Bạn tra cứu quá nhiều lần, vui lòng thử lại sau một phút."))
-        else:
-            dossier = selectors.public_tracking(code)
-            if dossier is None:
-                messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
-            elif secret:
-                owner = secret in (dossier.applicant_phone, dossier.applicant_id_number)
-                if not owner:
-                    messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
-    return render(
-        request,
-        "portal/track.html",
-        {"d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022")},
-    )
+        if over_limit(request, "track", LOOKUPS_PER_MINUTE, LOOKUP_PERIOD):
+            return throttled(request, LOOKUP_PERIOD, _("Bạn tra cứu quá nhiều lần trong một phút."))
+        dossier = tracking.public_tracking(code)
+        if dossier is None:
+            messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
+        elif secret:
+            owner = selectors.dossier_of_owner(code, secret) is not None
+            if not owner:
+                messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
+    return render(request, "portal/track.html", {
+        "d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022"),
+        "language_next": _tracking_url(code if dossier else ""),
+    })  # fmt: skip
 
 
 @never_cache
@@ -118,11 +202,11 @@ def supplement(request):
     code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
     phone = (request.POST.get("sdt") or "").strip().replace(" ", "")
     if request.method == "POST":
-        if over_limit(request, "supplement", 10):
-            messages.error(request, _("Bạn thao tác quá nhiều lần, vui lòng thử lại sau."))
+        if over_limit(request, "supplement", 10, LOOKUP_PERIOD):
+            return throttled(request, LOOKUP_PERIOD, _("Bạn gửi bổ sung quá nhiều lần trong một phút."))
         else:
-            dossier = Dossier.objects.filter(code=code).first()
-            if dossier is None or phone not in (dossier.applicant_phone, dossier.applicant_id_number):
+            dossier = selectors.dossier_of_owner(code, phone)
+            if dossier is None:
                 messages.error(request, _("Mã hồ sơ và số điện thoại không khớp."))
             else:
                 try:
@@ -131,8 +215,10 @@ def supplement(request):
                     messages.error(request, error.message)
                 else:
                     messages.success(request, _("Đã nhận hồ sơ bổ sung. Thời gian giải quyết được tính tiếp."))
-                    return redirect(f"{reverse('portal:track')}?ma={code}")
-    return render(request, "portal/supplement.html", {"code": code})
+                    return redirect(_tracking_url(code))
+    return render(
+        request, "portal/supplement.html", {"code": code, "language_next": _tracking_url(code, "portal:supplement")}
+    )
 
 
 def rate(request, token: str):
@@ -143,7 +229,7 @@ def rate(request, token: str):
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lateness.rating_submit(dossier=dossier, **form.cleaned_data)
+            services.rating_submit(dossier=dossier, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:

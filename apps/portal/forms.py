@@ -20,6 +20,11 @@ class OverrideForm(forms.Form):
     note = forms.CharField(
         label=_("Ghi chú"), max_length=255, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
+    legal_basis = forms.CharField(
+        label=_("Căn cứ pháp lý"), max_length=500, required=False,
+        help_text=_("Bắt buộc với ngày nghỉ riêng của xã, phường hoặc cơ quan: số, ký hiệu, ngày của văn bản."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
 
 
 class DeadlineForm(forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("nop-ho-so/da-gui/", citizen.submitted, name="submitted"),
     path("tra-cuu/", citizen.track, name="track"),
     path("bo-sung/", citizen.supplement, name="supplement"),
+    path("ket-qua/", citizen.result, name="result"),
     path("danh-gia/<str:token>/", citizen.rate, name="rate"),
     path("can-bo/", views.staff_home, name="staff-home"),
     path("can-bo/don-vi/", views.units, name="units"),

@@ -14,6 +14,8 @@ from apps.calendar import selectors as calendar_selectors
 from apps.calendar import services as calendar_services
 from apps.core import selectors as audit_selectors
 from apps.core.errors import DomainError
+from apps.dossiers import selectors as dossier_selectors
+from apps.feedback import selectors as feedback_selectors
 from apps.org import selectors as org_selectors
 from apps.org.models import Role, Unit
 from apps.portal.forms import DeadlineForm, OverrideForm
@@ -25,7 +27,21 @@ def home(request):
 
 @login_required
 def staff_home(request):
-    return render(request, "portal/staff_home.html", {"profile": org_selectors.staff_profile(request.user)})
+    """The person's day: where they work, and how much work waits for them in each queue."""
+    now = timezone.now()
+    dossier_counts = dossier_selectors.queue_counts(request.user, now=now)
+    feedback_counts = feedback_selectors.queue_counts(request.user, now=now)
+    waiting = [
+        (_("Hồ sơ trực tuyến chờ tiếp nhận"), dossier_counts["waiting"], reverse("dossiers:queue") + "?scope=waiting"),
+        (_("Hồ sơ giao cho tôi"), dossier_counts["mine"], reverse("dossiers:queue") + "?scope=mine"),
+        (_("Hồ sơ trễ hạn"), dossier_counts["late"], reverse("dossiers:queue") + "?scope=late"),
+        (_("Phản ánh chờ phân loại"), feedback_counts["to_classify"], reverse("feedback:queue") + "?scope=to_classify"),
+        (_("Phản ánh giao cho tôi"), feedback_counts["mine"], reverse("feedback:queue") + "?scope=mine"),
+        (_("Phản ánh quá hạn"), feedback_counts["late"], reverse("feedback:queue") + "?scope=late"),
+    ]
+    return render(request, "portal/staff_home.html", {
+        "profile": org_selectors.staff_profile(request.user), "waiting": [row for row in waiting if row[1]],
+    })  # fmt: skip
 
 
 @login_required

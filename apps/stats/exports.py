@@ -13,7 +13,9 @@ COUNT_LABELS = {
     "returned_on_time": _("Trả đúng hoặc trước hạn"), "received_on_time": _("Tiếp nhận trong kỳ, đã trả đúng hạn"),
     "late_now": _("Hồ sơ đang quá hạn (hiện tại)"), "online": _("Hồ sơ trực tuyến"),
     "full_online": _("Hồ sơ trực tuyến toàn trình"), "paid": _("Hồ sơ đã nộp phí"),
-    "paid_online": _("Nộp phí trực tuyến"), "digitised": _("Hồ sơ có thành phần điện tử"),
+    "paid_online": _("Nộp phí trực tuyến"), "digitised": _("Hồ sơ có mọi thành phần bắt buộc đã số hóa"),
+    "results_digitised": _("Hồ sơ có kết quả điện tử"), "reused": _("Hồ sơ dùng lại giấy tờ đã số hóa"),
+    "with_fee": _("Hồ sơ có phí, lệ phí"), "full_online_received": _("Hồ sơ của thủ tục trực tuyến toàn trình"),
     "ratings": _("Lượt đánh giá hồ sơ"), "ratings_satisfied": _("Hài lòng và rất hài lòng"),
     "politeness_satisfied": _("Hài lòng về thái độ phục vụ"), "feedback_received": _("Phản ánh tiếp nhận"),
     "feedback_answered": _("Phản ánh đã trả lời"), "feedback_on_time": _("Trả lời đúng hạn"),
@@ -67,7 +69,8 @@ def dashboard_xlsx(
     append_row(groups, [str(label) for label in (_("Nhóm"), _("Điểm tối đa"), _("Điểm"), _("Cách tính"))])
     for group in data["groups"]:
         points = _float(group["points"])
-        append_row(groups, [str(group["name"]), group["weight"], points, str(group["formula"])])
+        formula = str(group["formula"]) + (f" ({group['method_note']})" if group["method_note"] else "")
+        append_row(groups, [str(group["name"]), group["weight"], points, formula])
     if children:
         sheet = workbook.create_sheet(str(_("Đơn vị trực thuộc")))
         append_row(sheet, [str(label) for label in (_("Đơn vị"), *CHILD_COLUMNS.values(), _("Tổng điểm"))])

@@ -17,7 +17,10 @@ class DossierCounts(models.Model):
     online = models.PositiveIntegerField(default=0)
     paid = models.PositiveIntegerField(default=0)
     paid_online = models.PositiveIntegerField(default=0)
-    digitised = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)  # every required paper digitised
+    results_digitised = models.PositiveIntegerField(default=0)  # with an electronic result
+    reused = models.PositiveIntegerField(default=0)  # reusing at least one earlier digitised paper
+    with_fee = models.PositiveIntegerField(default=0)  # with a fee to pay
     returned = models.PositiveIntegerField(default=0)
     returned_on_time = models.PositiveIntegerField(default=0)
     ratings = models.PositiveIntegerField(default=0)

@@ -8,6 +8,7 @@ The Decision 766/QĐ-TTg groups: processing progress (20 points) and satisfactio
 them; the other groups from what the system records, each with its formula shown next to it."""
 
 import datetime as dt
+import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,8 +103,9 @@ def _in_subtree(prefix: str, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": prefix})
 
 
-DOSSIER_COLUMNS = ("received", "received_on_time", "online", "paid", "paid_online", "digitised", "returned",
-                   "returned_on_time", "ratings", "ratings_satisfied", "politeness_satisfied")  # fmt: skip
+DOSSIER_COLUMNS = ("received", "received_on_time", "online", "paid", "paid_online", "digitised",
+                   "results_digitised", "reused", "with_fee", "returned", "returned_on_time", "ratings",
+                   "ratings_satisfied", "politeness_satisfied")  # fmt: skip
 FEEDBACK_COLUMNS = ("feedback_received", "feedback_answered", "feedback_on_time", "feedback_published",
                     "feedback_ratings", "feedback_satisfied")  # fmt: skip
 FULL_ONLINE = Q(procedure__online_level=Procedure.OnlineLevel.FULL)
@@ -129,7 +131,7 @@ def _zeros_for_none(counts: dict) -> dict[str, int]:
 
 def _late_dossiers(unit: Unit):
     return Dossier.objects.filter(
-        _in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES, appointment_at__lt=timezone.now()
+        _in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES, due_at__lt=timezone.now()
     )
 
 
@@ -157,7 +159,7 @@ def _late_rows(unit: Unit) -> list[dict]:
         .annotate(total_late_now=Sum("dossiers"), total_feedback_late_now=Sum("feedback"))
         .order_by(),
         *_late_dossiers(unit)
-        .filter(appointment_at__gte=start_of_today)
+        .filter(due_at__gte=start_of_today)
         .values(unit__path=F("filing_unit__path"))
         .annotate(total_late_now=Count("pk"))
         .order_by(),
@@ -169,17 +171,18 @@ def _late_rows(unit: Unit) -> list[dict]:
     ]
 
 
-COUNT_NAMES = ("full_online", "late_now", "feedback_late_now", *DOSSIER_COLUMNS, *FEEDBACK_COLUMNS)
+COUNT_NAMES = ("full_online", "full_online_received", "late_now", "feedback_late_now", *DOSSIER_COLUMNS,
+               *FEEDBACK_COLUMNS)  # fmt: skip
 
 
 def counts_by_unit(unit: Unit, period: Period) -> list[dict]:
     """Partial counts of the unit's subtree, each row with the path of the unit it belongs to (five queries,
     whatever the number of units): the figures of the unit and of each unit under it are their sums."""
-    full_online = Sum("online", filter=FULL_ONLINE)
+    full_online, full_online_received = Sum("online", filter=FULL_ONLINE), Sum("received", filter=FULL_ONLINE)
     return [
         *_days(DossierMonth, unit, period)
         .values("unit__path")
-        .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online)),
+        .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online, full_online_received=full_online_received)),
         *_days(FeedbackMonth, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
         *_late_rows(unit),
     ]
@@ -201,7 +204,7 @@ def indicators(unit: Unit, period: Period, rows: list[dict] | None = None) -> di
     return indicators_of(unit, period, _rollup(rows, unit.path))
 
 
-def indicators_of(unit: Unit, period: Period, c: dict[str, int]) -> dict:
+def indicators_of(unit: Unit, period: Period, c: dict[str, int], offer: "Offer | None" = None) -> dict:
     all_ratings = c["ratings"] + c["feedback_ratings"]
     rates = {
         "on_time": share(c["returned_on_time"], c["returned"]),
@@ -213,35 +216,114 @@ def indicators_of(unit: Unit, period: Period, c: dict[str, int]) -> dict:
         "politeness": share(c["politeness_satisfied"], c["ratings"]),
         "feedback_on_time": share(c["feedback_on_time"], c["feedback_answered"]),
         "feedback_satisfaction": share(c["feedback_satisfied"], c["feedback_ratings"]),
+        "papers_digitised": share(c["digitised"], c["received"]),
+        "results_digitised": share(c["results_digitised"], c["received"]),
     }
-    return {"unit": unit, "period": period, "counts": c, "rates": rates, "groups": index_groups(c)}
+    groups = index_groups(c, offer if offer is not None else offers_for([unit])[unit.pk])
+    return {"unit": unit, "period": period, "counts": c, "rates": rates, "groups": groups}
 
 
-def index_groups(c: dict[str, int]) -> list[dict]:
-    """The six groups of Decision 766 (100 points). None where the period has nothing to measure."""
-    satisfaction_parts = [
-        _points(6, c["ratings_satisfied"], c["ratings"], full_at=Decimal("0.9")),
-        _points(6, c["feedback_on_time"], c["feedback_answered"]),
-        _points(6, c["feedback_satisfied"], c["feedback_ratings"]),
-    ]
-    online_parts = [_points(6, c["online"], c["received"]), _points(6, c["full_online"], c["received"])]
+@dataclass(frozen=True)
+class Offer:
+    """The active procedures a unit's subtree handles (those of the levels of its units), and how many of them are
+    offered online at all (A) and fully online (B)."""
+
+    procedures: int
+    online: int
+    full_online: int
+
+
+def offers_for(units: list[Unit]) -> dict[int, Offer]:
+    """Each unit's `Offer` (two queries for any number of units): the levels found in its subtree, and the active
+    procedures of those levels counted by online level."""
+    if not units:
+        return {}
+    prefix = posixpath.commonpath([unit.path for unit in units]).rstrip("/") + "/"  # paths are /1/7/42/
+    tree = list(Unit.objects.filter(path__startswith=prefix).values_list("path", "level"))
+    by_level: dict[str, dict[str, int]] = {}
+    for row in Procedure.objects.filter(is_active=True).values("level", "online_level").annotate(n=Count("pk")):
+        by_level.setdefault(row["level"], {})[row["online_level"]] = row["n"]
+    offers = {}
+    for unit in units:
+        levels = {level for path, level in tree if path.startswith(unit.path)} | {unit.level}
+        counts = [by_level.get(level, {}) for level in levels]
+        offers[unit.pk] = Offer(
+            procedures=sum(sum(c.values()) for c in counts),
+            online=sum(n for c in counts for kind, n in c.items() if kind != Procedure.OnlineLevel.NONE),
+            full_online=sum(c.get(Procedure.OnlineLevel.FULL, 0) for c in counts),
+        )
+    return offers
+
+
+def _capped(weight: int, numerator: int, denominator: int, full_at: str) -> Decimal | None:
+    """min(weight, weight × share / full_at): full points from the share `full_at` up."""
+    return _points(weight, numerator, denominator, full_at=Decimal(full_at))
+
+
+def _full_when_none(weight: int, numerator: int, denominator: int) -> Decimal:
+    """A feedback part with nothing to measure (no feedback answered or rated in the period) scores full points,
+    as the method says: a unit is not marked down for feedback it never received."""
+    return Decimal(weight).quantize(Decimal("0.01")) if not denominator else _points(weight, numerator, denominator)
+
+
+UNOFFICIAL = _("chưa có phương pháp chính thức")
+
+
+def index_groups(c: dict[str, int], offer: Offer | None = None) -> list[dict]:
+    """The six groups of Decision 766/QĐ-TTg (100 points), by the method DOMAIN.md gives. None where the period has
+    nothing to measure. The official formula text was not found: only the progress group is the indicator's own
+    definition; every other group follows the weights and parts the national portal shows and is labelled
+    `official=False` ("chưa có phương pháp chính thức"). Parts the system does not record are not counted (their
+    points are missing from the group, said in its formula)."""
+    offer = offer or Offer(0, 0, 0)
+    measured = c["ratings"] or c["feedback_answered"] or c["feedback_ratings"]
+    satisfaction = (
+        _sum([
+            _points(6, c["ratings_satisfied"], c["ratings"], full_at=Decimal("0.9")),
+            _full_when_none(6, c["feedback_on_time"], c["feedback_answered"]),
+            _full_when_none(6, c["feedback_satisfied"], c["feedback_ratings"]),
+        ])
+        if measured
+        else None
+    )  # fmt: skip
+    online = _sum([
+        _capped(2, offer.online, offer.procedures, "0.8"),
+        _points(4, offer.full_online, offer.procedures),
+        _capped(6, c["full_online"], c["full_online_received"], "0.5"),
+    ])  # fmt: skip
+    payment = _points(6, c["paid_online"], c["with_fee"])
+    payment = None if payment is None else payment + 4
+    digitisation = _sum([
+        _points(6, c["results_digitised"], c["received"]),
+        _points(4, c["digitised"], c["received"]),
+        _points(2, c["reused"], c["received"]),
+    ])  # fmt: skip
     groups = [
         ("transparency", _("Công khai, minh bạch"), 18, _points(18, c["feedback_published"], c["feedback_answered"]),
-         _("18 × câu trả lời phản ánh được công khai / phản ánh đã trả lời (từ dữ liệu hệ thống ghi nhận)")),
+         _("18 × câu trả lời phản ánh được công khai / phản ánh đã trả lời (từ dữ liệu hệ thống ghi nhận)"), False),
         ("progress", _("Tiến độ giải quyết"), 20, _points(20, c["received_on_time"], c["received"]),
-         _("20 × hồ sơ tiếp nhận trong kỳ đã trả đúng hoặc trước hạn / hồ sơ tiếp nhận trong kỳ")),
-        ("online", _("Dịch vụ công trực tuyến"), 12, _sum(online_parts),
-         _("6 × hồ sơ trực tuyến / hồ sơ tiếp nhận + 6 × hồ sơ trực tuyến toàn trình / hồ sơ tiếp nhận")),
-        ("payment", _("Thanh toán trực tuyến"), 10, _points(10, c["paid_online"], c["paid"]),
-         _("10 × hồ sơ nộp phí trực tuyến / hồ sơ đã nộp phí")),
-        ("satisfaction", _("Mức độ hài lòng"), 18, _sum(satisfaction_parts),
+         _("20 × hồ sơ tiếp nhận trong kỳ đã trả kết quả không muộn hơn hạn giải quyết theo quy định (ngày hẹn lại "
+           "không được tính; văn bản từ chối trả như kết quả được tính) / hồ sơ tiếp nhận trong kỳ (kể cả hồ sơ "
+           "công dân rút sau khi tiếp nhận; hồ sơ bị từ chối tiếp nhận không được tiếp nhận nên không tính)"), True),
+        ("online", _("Dịch vụ công trực tuyến"), 12, online,
+         _("min(2; 2 × A / 80%) + 4 × B + min(6; 6 × C / 50%) — A: thủ tục có dịch vụ công trực tuyến / thủ tục "
+           "đang áp dụng; B: thủ tục trực tuyến toàn trình / thủ tục đang áp dụng; C: hồ sơ nộp trực tuyến / hồ sơ "
+           "tiếp nhận, của các thủ tục trực tuyến toàn trình"), False),
+        ("payment", _("Thanh toán trực tuyến"), 10, payment,
+         _("6 × hồ sơ nộp phí trực tuyến / hồ sơ tiếp nhận có phí, lệ phí + 2 + 2 (hai phần cố định như Cổng Dịch vụ "
+           "công quốc gia thể hiện)"), False),
+        ("satisfaction", _("Mức độ hài lòng"), 18, satisfaction,
          _("6 × (tỷ lệ hài lòng khi giải quyết hồ sơ / 90%, tối đa 1) + 6 × phản ánh trả lời đúng hạn / phản ánh "
-           "đã trả lời + 6 × đánh giá hài lòng với trả lời phản ánh / số đánh giá")),
-        ("digitisation", _("Số hóa hồ sơ"), 22, _points(22, c["digitised"], c["received"]),
-         _("22 × hồ sơ tiếp nhận có thành phần điện tử / hồ sơ tiếp nhận")),
+           "đã trả lời + 6 × đánh giá hài lòng với trả lời phản ánh / số đánh giá; không có phản ánh trong kỳ: "
+           "phần phản ánh được đủ điểm"), False),
+        ("digitisation", _("Số hóa hồ sơ"), 22, digitisation,
+         _("6 × hồ sơ có kết quả điện tử / hồ sơ tiếp nhận + 4 × hồ sơ có mọi thành phần bắt buộc đã số hóa / hồ sơ "
+           "tiếp nhận + 2 × hồ sơ dùng lại dữ liệu đã số hóa / hồ sơ tiếp nhận (10 điểm của các phần còn lại chưa "
+           "đo được)"), False),
     ]  # fmt: skip
-    return [{"code": code, "name": name, "weight": weight, "points": points, "formula": formula}
-            for code, name, weight, points, formula in groups]  # fmt: skip
+    return [{"code": code, "name": name, "weight": weight, "points": points, "formula": formula,
+             "official": official, "method_note": None if official else UNOFFICIAL}
+            for code, name, weight, points, formula, official in groups]  # fmt: skip
 
 
 def _sum(parts: list[Decimal | None]) -> Decimal | None:
@@ -271,9 +353,10 @@ def child_rows(unit: Unit, period: Period, rows: list[dict] | None = None) -> li
     own = _rollup(rows, unit.path, only_itself=True)
     if parts and any(own.values()):  # what is filed with the unit itself (a commune's dossiers), first
         parts.insert(0, (unit, own))
+    offers = offers_for([part for part, _counts in parts])
     result = []
     for part, counts in parts:
-        data = indicators_of(part, period, counts)
+        data = indicators_of(part, period, counts, offers[part.pk])
         rates = [data["rates"][key] for key in ("on_time", "online", "satisfaction", "feedback_on_time")]
         result.append(data | {"total": total_points(data["groups"]), "child_rates": rates, "itself": part == unit})
     return result
@@ -453,12 +536,12 @@ def next_deadline(unit: Unit) -> dt.datetime | None:
 
 
 def _first_due(unit: Unit, since: dt.datetime, until: dt.datetime | None) -> dt.datetime | None:
-    before = {} if until is None else {"appointment_at__lt": until}
+    before = {} if until is None else {"due_at__lt": until}
     dossier = (
         Dossier.objects.filter(_in_subtree(unit.path, "filing_unit"), status__in=Dossier.OPEN_STATUSES,
-                               appointment_at__gte=since, **before)
+                               due_at__gte=since, **before)
         .order_by()
-        .aggregate(first=Min("appointment_at"))["first"]
+        .aggregate(first=Min("due_at"))["first"]
     )  # fmt: skip
     feedback_before = {} if until is None else {"due_at__lt": until}
     feedback = (

@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, Rating
+from apps.dossiers.models import Attachment, Dossier, DossierPaper, DossierStep, Outcome, Rating
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.org.models import Unit
 from apps.stats.models import (
@@ -37,14 +37,24 @@ PAID = (Dossier.Payment.PAID_ONLINE, Dossier.Payment.PAID_AT_DESK)
 
 
 def _received_counts() -> dict:
-    has_file = Attachment.objects.filter(dossier=OuterRef("pk"))
+    """Dossiers received on the day, and what became of them. Digitised: every required paper has its electronic
+    copy (and there is at least one); with an electronic result; reusing an earlier digitised paper; with a fee."""
+    papers = DossierPaper.objects.filter(dossier=OuterRef("pk"))
+    undigitised_required = papers.filter(
+        Q(required_paper__isnull=True) | Q(required_paper__optional=False), digitised_at__isnull=True
+    )
+    digitised = Q(Exists(papers.filter(digitised_at__isnull=False))) & ~Q(Exists(undigitised_required))
+    result = Attachment.objects.filter(dossier=OuterRef("pk"), purpose=Attachment.Purpose.RESULT)
     return {
         "received": Count("pk"),
         "received_on_time": Count("pk", filter=Q(status=Dossier.Status.RETURNED, outcome__in=ON_TIME)),
         "online": Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
         "paid": Count("pk", filter=Q(payment__in=PAID)),
         "paid_online": Count("pk", filter=Q(payment=Dossier.Payment.PAID_ONLINE)),
-        "digitised": Count("pk", filter=Q(Exists(has_file))),
+        "digitised": Count("pk", filter=digitised),
+        "results_digitised": Count("pk", filter=Q(Exists(result))),
+        "reused": Count("pk", filter=Q(Exists(papers.filter(reused_from__isnull=False)))),
+        "with_fee": Count("pk", filter=Q(fee_vnd__gt=0)),
     }
 
 
@@ -126,7 +136,7 @@ FEEDBACK_ANSWERED = Group("feedback_answered", FeedbackDay, _handled_feedback, "
                           _feedback_answered_counts)  # fmt: skip
 FEEDBACK_RATED = Group("feedback_rated", FeedbackDay, _handled_feedback_ratings, "rated_at", ("handler",),
                        _feedback_rating_counts)  # fmt: skip
-DOSSIERS_DUE = Group("dossiers_due", DueDay, _open_dossiers, "appointment_at", ("filing_unit_id",),
+DOSSIERS_DUE = Group("dossiers_due", DueDay, _open_dossiers, "due_at", ("filing_unit_id",),
                      lambda: {"dossiers": Count("pk")})  # fmt: skip
 FEEDBACK_DUE = Group("feedback_due", DueDay, _open_feedback, "due_at", ("handler",),
                      lambda: {"feedback": Count("pk")})  # fmt: skip
@@ -256,7 +266,7 @@ def dossier_buckets(dossier_id: int, *, rated_at: dt.datetime | None = None) -> 
     """The buckets a dossier counts in now: its receipt, return, rating and appointment (one query). `rated_at`
     stands for the rating's time when the rating itself is gone (deleted)."""
     fields = ("filing_unit_id", "procedure_id", "received_by_id", "received_at", "returned_at", "rating__created_at",
-              "appointment_at")  # fmt: skip
+              "due_at")  # fmt: skip
     row = Dossier.objects.filter(pk=dossier_id).values_list(*fields).first()
     if row is None:
         return set()

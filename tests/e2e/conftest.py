@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in item.nodeid:
+            item.add_marker(pytest.mark.slow)
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI") == "true":
@@ -39,9 +42,9 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def site(flushable_db, live_server):
     """The demo province served by a live server."""
-    from apps.portal.demo import load_demo
+    from tests.helpers import load_demo_once
 
-    load_demo()
+    load_demo_once()
     return live_server.url
 
 
@@ -50,3 +53,10 @@ def sign_in(page, site: str, username: str, password: str = "congvu@2026") -> No
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+@pytest.fixture
+def page(page):
+    """Irreversible actions ask for confirmation (data-confirm); the journeys answer yes, as the user would."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page

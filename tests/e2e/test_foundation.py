@@ -36,6 +36,7 @@ def test_leader_marks_a_day_off_on_the_calendar(page, site):
     page.get_by_label("Ngày", exact=True).fill("2026-11-30")
     page.get_by_label("Loại ngày").select_option("day_off")
     page.get_by_label("Ghi chú").fill("Nghỉ do bão")
+    page.get_by_label("Căn cứ pháp lý").fill("Công điện 12/CĐ-UBND ngày 27/11/2026 của Chủ tịch UBND tỉnh")
     page.get_by_role("button", name="Thêm ngày").click()
     expect(page.get_by_role("alert")).to_contain_text("Đã lưu ngày 30/11/2026")
     expect(page.locator('td[data-date="2026-11-30"]')).to_have_attribute("data-working", "0")

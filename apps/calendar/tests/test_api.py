@@ -18,11 +18,18 @@ def test_deadline_in_days_and_hours(demo):
     body = client.post(
         "/api/v1/calendar/deadline/", {"unit": desk.pk, "start": "2026-02-13T09:00:00+07:00", "days": "1"}
     ).json()
-    assert body == {"clock_start": "2026-02-13T13:30:00+07:00", "deadline": "2026-02-23T11:30:00+07:00"}
+    # Hour-precise (step budgets): from 13:30 Friday, Tết 16–20/02 → Monday 23/02 11:30. The law (Civil Code
+    # art. 147–148): Friday is not counted, Tết and the weekend are not working days → Monday 23/02 17:00.
+    assert body == {
+        "clock_start": "2026-02-13T13:30:00+07:00",
+        "deadline": "2026-02-23T11:30:00+07:00",
+        "legal_due": "2026-02-23T17:00:00+07:00",
+    }
     body = client.post(
         "/api/v1/calendar/deadline/", {"unit": desk.pk, "start": "2026-11-25T09:00:00+07:00", "hours": "4"}
     ).json()
-    assert body["deadline"] == "2026-11-25T15:00:00+07:00"
+    # 4 hours: 09:00 + 2.5 h to 11:30 + 1.5 h from 13:30; the law: a same-day procedure, due at the close.
+    assert body["deadline"] == "2026-11-25T15:00:00+07:00" and body["legal_due"] == "2026-11-25T17:00:00+07:00"
 
 
 def test_deadline_validation_messages(demo):
@@ -57,7 +64,15 @@ def test_leader_adds_and_removes_an_override(demo):
         "/api/v1/calendar/overrides/",
         {"unit": commune.pk, "date": "2026-11-30", "kind": "day_off", "note": "Bão số 9"},
     )
+    assert response.status_code == 400 and "legal_basis" in response.json()["errors"]
+    response = client.post(
+        "/api/v1/calendar/overrides/",
+        {"unit": commune.pk, "date": "2026-11-30", "kind": "day_off", "note": "Bão số 9",
+         "legal_basis": "Công điện 12/CĐ-UBND ngày 29/11/2026 của Chủ tịch UBND tỉnh"},
+    )  # fmt: skip
     assert response.status_code == 201, response.json()
+    # The desk closes; the legal limits wait for a province administrator's approval.
+    assert response.json()["counts_for_legal_limits"] is False and response.json()["approved_at"] is None
     days = client.get(f"/api/v1/calendar/units/{commune.pk}/days/?year=2026&month=11").json()
     assert {"date": "2026-11-30", "working": False, "open": False, "reason": "day_off"} in days
     assert client.delete(f"/api/v1/calendar/overrides/{response.json()['id']}/").status_code == 204

@@ -6,13 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.calendar.engine import Sessions, WorkingCalendar
+from tests.helpers import at
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CAL = WorkingCalendar(first_year=2024, last_year=2028)
-
-
-def at(day: str, hhmm: str = "08:00") -> dt.datetime:
-    return dt.datetime.strptime(f"{day} {hhmm}", "%d/%m/%Y %H:%M").replace(tzinfo=TZ)
 
 
 @pytest.mark.parametrize("day", [

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SATURDAY = dt.date(2026, 11, 28)
 MONDAY = dt.date(2026, 11, 30)
+BASIS = "Công điện 12/CĐ-UBND ngày 27/11/2026 của Chủ tịch UBND tỉnh"
 
 
 @pytest.fixture
@@ -77,27 +78,27 @@ def test_cached_calendar_is_dropped_when_a_day_changes(tree, django_assert_num_q
     assert selectors.calendar_for_unit(commune).is_working_day(MONDAY)
     with django_assert_num_queries(1):  # only the revision check once built
         selectors.calendar_for_unit(commune)
-    services.override_set(actor=None, unit=commune, date=MONDAY, kind="day_off")
+    services.override_set(actor=None, unit=commune, date=MONDAY, kind="day_off", legal_basis=BASIS)
     assert not selectors.calendar_for_unit(commune).is_working_day(MONDAY)
     services.override_remove(actor=None, override=CalendarOverride.objects.get(unit=commune, date=MONDAY))
     assert selectors.calendar_for_unit(commune).is_working_day(MONDAY)
 
 
 def test_changes_are_audited(tree):
-    services.override_set(actor=None, unit=tree[1], date=MONDAY, kind="day_off", note="Bão")
+    services.override_set(actor=None, unit=tree[1], date=MONDAY, kind="day_off", note="Bão", legal_basis=BASIS)
     event = AuditEvent.objects.get(action="calendar.override.set")
-    assert event.unit_id == tree[1].pk and event.changes["note"] == "Bão"
+    assert event.unit_id == tree[1].pk and event.changes["note"] == "Bão" and event.changes["legal_basis"] == BASIS
 
 
 def test_only_leaders_and_administrators_inside_their_scope(tree):
     _province, commune, desk, other = tree
     clerk = staff_in(desk, Role.DESK_CLERK)
     with pytest.raises(PermissionDeniedError):
-        services.override_set(actor=clerk, unit=desk, date=MONDAY, kind="day_off")
+        services.override_set(actor=clerk, unit=desk, date=MONDAY, kind="day_off", legal_basis=BASIS)
     leader = staff_in(commune, Role.UNIT_LEADER)
-    services.override_set(actor=leader, unit=desk, date=MONDAY, kind="day_off")
+    services.override_set(actor=leader, unit=desk, date=MONDAY, kind="day_off", legal_basis=BASIS)
     with pytest.raises(PermissionDeniedError, match="phạm vi"):
-        services.override_set(actor=leader, unit=other, date=MONDAY, kind="day_off")
+        services.override_set(actor=leader, unit=other, date=MONDAY, kind="day_off", legal_basis=BASIS)
 
 
 def test_month_days_marks_holidays_and_overrides(tree):

@@ -72,9 +72,9 @@ def files_on_disk(settings, tmp_path):
 
 def _a_little_province() -> int:
     """The demo province and three walk-in dossiers; returns the number of audit events."""
+    from apps.demo.province import load_demo
     from apps.dossiers import services
     from apps.dossiers.tests.factories import APPLICANT, world
-    from apps.portal.demo import load_demo
 
     load_demo()
     w = world()

@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 from apps.dossiers import services
 from apps.dossiers.links import rating_token
 from apps.dossiers.models import Dossier
-from apps.dossiers.selectors import tracking_cache_key
 from apps.dossiers.tests.factories import APPLICANT, world
-from apps.dossiers.tests.test_services import at, walk_in
+from apps.dossiers.tracking import tracking_cache_key
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 PERSONAL = [APPLICANT["applicant_name"], APPLICANT["applicant_id_number"], APPLICANT["applicant_phone"],
@@ -34,7 +34,7 @@ def test_public_tracking_shows_progress_without_personal_data(w):
     response = APIClient().get(f"/api/v1/public/dossiers/{dossier.code}")
     assert response.status_code == 200
     body = response.json()
-    assert body["status_label"] == "Đang giải quyết" and body["appointment_at"] == "2026-11-30T11:30:00+07:00"
+    assert body["status_label"] == "Đang giải quyết" and body["appointment_at"] == "2026-11-30T17:00:00+07:00"
     assert [step["unit"] for step in body["steps"]] == ["Bộ phận Một cửa", "Phòng Văn hóa - Xã hội"]
     text = json.dumps(body, ensure_ascii=False)
     assert not [value for value in PERSONAL if value in text]
@@ -53,7 +53,7 @@ def test_public_lookups_are_rate_limited(w, settings):
     original = dict(api_settings.DEFAULT_THROTTLE_RATES)
     api_settings.DEFAULT_THROTTLE_RATES["public_lookup"] = "3/minute"
     try:
-        from apps.dossiers.api import PublicThrottle
+        from apps.core.ratelimit import PublicThrottle
 
         PublicThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         responses = [APIClient().get(f"/api/v1/public/dossiers/{dossier.code}") for _ in range(4)]
@@ -159,7 +159,7 @@ def _published(code: str) -> str | None:
 def test_every_change_withdraws_the_published_answer_and_publishes_it_after_commit(
     w, django_capture_on_commit_callbacks
 ):
-    from apps.dossiers.selectors import public_tracking_data, render_public_payload
+    from apps.dossiers.tracking import public_tracking_data, render_public_payload
 
     with django_capture_on_commit_callbacks(execute=True):
         dossier = walk_in(w, at("25/11/2026", "09:00"))
@@ -196,7 +196,7 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
 
     from django.core.management import call_command
 
-    from apps.dossiers.selectors import public_tracking_data, render_public_payload
+    from apps.dossiers.tracking import public_tracking_data, render_public_payload
 
     dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]  # never committed: not published
     assert [_published(d.code) for d in dossiers] == [None, None]
@@ -211,7 +211,7 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
 
 def test_public_tracking_matches_its_schema_serializer(w):
     from apps.dossiers.api import PublicDossierSerializer
-    from apps.dossiers.selectors import public_tracking
+    from apps.dossiers.tracking import public_tracking
 
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
@@ -235,3 +235,24 @@ def test_with_redis_the_answer_is_cached_and_dropped_by_every_change(w, django_c
     # ... and the publisher overwrites it after the commit.
     assert json.loads(cache.get(tracking_cache_key(dossier.code)))["status"] == "in_progress"
     assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
+
+
+def test_the_public_answer_says_which_papers_are_asked_for_and_the_legal_due_time(w):
+    from apps.dossiers.tracking import public_tracking_data, public_tracking_rows, render_public_payload
+
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    services.dossier_request_supplement(
+        actor=w.officer,
+        dossier=dossier,
+        items="Bản sao giấy ly hôn\nẢnh 4x6",
+        reason="Thiếu",
+        now=at("25/11/2026", "11:00"),
+    )
+    body = json.loads(render_public_payload(public_tracking_data(dossier.code)))
+    assert body["supplement_items"] == ["Bản sao giấy ly hôn", "Ảnh 4x6"]
+    assert body["due_at"] == "2026-11-30T17:00:00+07:00"
+    bulk = json.loads(render_public_payload(public_tracking_rows([dossier.pk])[0]))
+    assert bulk == body  # published in bulk or one by one, the same answer
+    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
+    assert json.loads(render_public_payload(public_tracking_data(dossier.code)))["supplement_items"] == []

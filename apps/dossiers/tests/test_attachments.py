@@ -5,7 +5,7 @@ from apps.core.errors import DomainError
 from apps.dossiers import services
 from apps.dossiers.models import Attachment, Dossier
 from apps.dossiers.tests.factories import APPLICANT, world
-from apps.dossiers.tests.test_services import at, walk_in
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -71,13 +71,12 @@ def test_attachments_are_served_only_within_scope(client, w):
 
 def test_online_submission_page_stores_files_or_nothing(client, w):
     data = {**APPLICANT, "applicant_kind": "person", "agency": w.commune.pk, "delivery": "desk"}
+    slot = f"paper-{w.procedure.papers.get(optional=False).pk}"  # the form has a slot per paper
     bad = client.post(
         f"/thu-tuc/{w.procedure.code}/nop-truc-tuyen/",
-        {**data, "files": SimpleUploadedFile("to-khai.pdf", b"not a pdf at all")},
+        {**data, slot: SimpleUploadedFile("to-khai.pdf", b"not a pdf at all")},
     )
     assert "không đúng định dạng" in bad.content.decode() and Dossier.objects.count() == 0
-    client.post(
-        f"/thu-tuc/{w.procedure.code}/nop-truc-tuyen/", {**data, "files": SimpleUploadedFile("to-khai.pdf", PDF)}
-    )
+    client.post(f"/thu-tuc/{w.procedure.code}/nop-truc-tuyen/", {**data, slot: SimpleUploadedFile("to-khai.pdf", PDF)})
     dossier = Dossier.objects.get()
     assert [a.original_name for a in dossier.attachments.all()] == ["to-khai.pdf"]

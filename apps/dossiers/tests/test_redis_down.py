@@ -6,9 +6,9 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from apps.core import cache as cache_module
-from apps.dossiers.api import public_lookup_rate
+from apps.core.ratelimit import public_lookup_rate
 from apps.dossiers.tests.factories import world
-from apps.dossiers.tests.test_services import walk_in
+from tests.helpers import walk_in
 
 pytestmark = pytest.mark.django_db
 

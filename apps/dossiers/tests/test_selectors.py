@@ -5,7 +5,7 @@ import pytest
 from apps.dossiers import selectors, services
 from apps.dossiers.models import Dossier
 from apps.dossiers.tests.factories import APPLICANT, world
-from apps.dossiers.tests.test_services import at, walk_in
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_queues_and_counts(w):
     walk_in(w, moment)  # still at the desk's receive step
     # Handle step due: from 13:30 Wed, 1.5 days → Fri 27/11 11:30.
     counts = selectors.queue_counts(w.officer, now=at("26/11/2026", "09:00"))
-    assert counts == {"mine": 3, "unit": 3, "due_soon": 3, "late": 0}
+    assert counts == {"waiting": 0, "mine": 3, "unit": 3, "due_soon": 3, "late": 0}
     assert selectors.queue_counts(w.officer, now=at("27/11/2026", "14:00"))["late"] == 3
     assert selectors.queue_counts(w.clerk, now=moment)["mine"] == 1
     assert selectors.queue_counts(w.chairman, now=moment)["unit"] == 4
@@ -88,3 +88,26 @@ def test_queue_columns_follow_the_current_step_through_every_move(w):
     services.dossier_withdraw(actor=w.clerk, dossier=dossier, reason="Công dân rút")
     dossier.refresh_from_db()
     assert (dossier.current_step, dossier.current_unit, dossier.current_due_at) == (None, None, None)
+
+
+def test_online_dossiers_waiting_for_the_desk_are_its_first_tab_searchable_and_scoped(w, client):
+    moment = at("25/11/2026", "09:00")
+    applicant = APPLICANT | {"applicant_name": "Trần Thị Bích Ngọc"}
+    online = services.dossier_submit_online(
+        procedure=w.procedure, filing_unit=w.commune, applicant=applicant, now=moment
+    )
+    walk_in(w, moment)  # received at the desk: its clock runs, it is not waiting for a check
+    assert selectors.queue_counts(w.clerk, now=moment)["waiting"] == 1
+    assert [d.code for d in selectors.work_queue(w.clerk, scope="waiting", query="bich ngoc")] == [online.code]
+    assert [d.code for d in selectors.work_queue(w.clerk, scope="waiting", query=online.code)] == [online.code]
+    assert list(selectors.work_queue(w.clerk, scope="waiting", query="khong co ai")) == []
+    assert selectors.queue_counts(w.other_clerk, now=moment)["waiting"] == 0  # another commune's desk
+    client.force_login(w.clerk)
+    page = client.get("/can-bo/ho-so/").content.decode()  # the clerk lands on the waiting tab
+    assert online.code in page and "Chờ tiếp nhận trực tuyến" in page
+    home = client.get("/can-bo/").content.decode()
+    assert "Hồ sơ trực tuyến chờ tiếp nhận" in home and "?scope=waiting" in home
+    client.force_login(w.other_clerk)
+    assert online.code not in client.get("/can-bo/ho-so/?scope=waiting").content.decode()
+    services.dossier_receive(actor=w.clerk, dossier=online, provided_paper_ids=w.paper_ids(), now=moment)
+    assert selectors.queue_counts(w.clerk, now=moment)["waiting"] == 0

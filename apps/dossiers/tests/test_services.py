@@ -5,19 +5,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from apps.core.actors import SYSTEM
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.models import AuditEvent
 from apps.dossiers import services
 from apps.dossiers.models import Dossier, Outcome
 from apps.dossiers.tests.factories import APPLICANT, world
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 S = Dossier.Status
-
-
-def at(day: str, hhmm: str = "08:00") -> dt.datetime:
-    return dt.datetime.strptime(f"{day} {hhmm}", "%d/%m/%Y %H:%M").replace(tzinfo=TZ)
 
 
 @pytest.fixture
@@ -25,23 +23,12 @@ def w():
     return world()
 
 
-def walk_in(w, moment: dt.datetime) -> Dossier:
-    return services.dossier_receive_walk_in(
-        actor=w.clerk,
-        desk=w.desk,
-        procedure=w.procedure,
-        applicant=APPLICANT,
-        provided_paper_ids=w.paper_ids(),
-        now=moment,
-    )
-
-
 def test_walk_in_receipt_gives_code_appointment_book_entry_and_first_step(w):
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     assert re.fullmatch(r"H98\.01-261125-\d{4}", dossier.code)
     assert dossier.code.endswith("-0001") and dossier.status == S.RECEIVED
     # 3 working days counted from 13:30: Wed PM, Thu, Fri, Mon AM → Monday 30/11 11:30.
-    assert dossier.appointment_at == at("30/11/2026", "11:30") == dossier.original_appointment_at
+    assert dossier.appointment_at == at("30/11/2026", "17:00") == dossier.original_appointment_at == dossier.due_at
     assert (dossier.book_volume, dossier.book_entry) == (2026, 1)
     step = dossier.current_step
     assert (step.order, step.kind, step.unit, step.due_at) == (1, "receive", w.desk, at("25/11/2026", "17:00"))
@@ -109,8 +96,9 @@ def test_whole_journey_across_tet_with_step_outcomes(w):
         assert dossier.status == S.SUBMITTED and dossier.appointment_at is None
         services.dossier_receive(actor=w.clerk, dossier=dossier, provided_paper_ids=w.paper_ids())
     dossier.refresh_from_db()
-    # From 13:30 Friday: Fri PM, then Tết 16–20/02 and the weekend, then Mon 23 – Wed 25 AM.
-    assert dossier.appointment_at == at("25/02/2026", "11:30")
+    # The day of receipt is not counted (Civil Code art. 147–148); Tết 16–20/02 and the weekends are not working
+    # days: Mon 23, Tue 24, Wed 25 — due at the end of office hours on Wednesday.
+    assert dossier.appointment_at == at("25/02/2026", "17:00")
     with _travel(at("13/02/2026", "16:00")):
         services.dossier_forward(actor=w.clerk, dossier=dossier, note="Đủ hồ sơ")
     with _travel(at("24/02/2026", "10:00")):
@@ -179,8 +167,8 @@ def test_supplement_stops_both_clocks(w):
     services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("30/11/2026", "07:30"))
     dossier.refresh_from_db()
     assert dossier.status == S.IN_PROGRESS and dossier.paused_at is None
-    assert dossier.appointment_at == at("02/12/2026", "11:30")
-    assert dossier.original_appointment_at == at("30/11/2026", "11:30")
+    assert dossier.appointment_at == at("02/12/2026", "17:00") == dossier.due_at
+    assert dossier.original_appointment_at == at("30/11/2026", "17:00")
     assert dossier.current_step.due_at > step_due
     assert dossier.slips.get().answered_at == at("30/11/2026", "07:30")
 
@@ -220,38 +208,34 @@ def test_fee_must_be_paid_before_return(w):
 
 # --- the transition table ----------------------------------------------------------------------------------
 
-ACTIONS = {
-    "receive": lambda d: services.dossier_receive(actor=None, dossier=d),
-    "request_completion": lambda d: services.dossier_request_completion(actor=None, dossier=d, items="x", reason="y"),
-    "resubmit": lambda d: services.dossier_resubmit(dossier=d),
-    "refuse": lambda d: services.dossier_refuse(actor=None, dossier=d, reason="y"),
-    "forward": lambda d: services.dossier_forward(actor=None, dossier=d),
-    "request_supplement": lambda d: services.dossier_request_supplement(actor=None, dossier=d, items="x", reason="y"),
-    "supplement_received": lambda d: services.dossier_supplement_received(actor=None, dossier=d),
-    "return_result": lambda d: services.dossier_return(actor=None, dossier=d),
-    "withdraw": lambda d: services.dossier_withdraw(actor=None, dossier=d, reason="y"),
-}
+INPUTS = {"items": "x", "reason": "y", "note": "", "papers": None, "delivery": None}
 FORBIDDEN = [
-    (status, action)
-    for status in S.values
-    for action, (sources, _target) in services.TRANSITIONS.items()
-    if status not in sources
+    (status, name) for status in S.values for name, action in services.ACTIONS.items() if status not in action.sources
 ]
 
 
-def test_every_action_has_a_caller():
-    assert set(ACTIONS) == set(services.TRANSITIONS)
-
-
-@pytest.mark.parametrize(("status", "action"), FORBIDDEN)
-def test_forbidden_moves_are_refused(w, status, action):
+@pytest.mark.parametrize(("status", "name"), FORBIDDEN)
+def test_forbidden_moves_are_refused(w, status, name):
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     Dossier.objects.filter(pk=dossier.pk).update(status=status)
     dossier.refresh_from_db()
     with pytest.raises(ConflictError, match="Không thể"):
-        ACTIONS[action](dossier)
+        services.ACTIONS[name].run(SYSTEM, dossier, INPUTS)
     dossier.refresh_from_db()
     assert dossier.status == status
+
+
+def test_allowed_actions_are_those_the_api_and_pages_accept(w):
+    """One table: every action offered to staff is one the API's and the pages' URLs take, and only when the
+    status and the actor allow it."""
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    offered = {action.name for action in services.allowed_actions(dossier, w.clerk)}
+    assert offered <= set(services.STAFF_ACTIONS)
+    assert "forward" in offered and "receive" not in offered  # received at the desk: the clerk does step 1
+    assert services.allowed_actions(dossier, w.other_clerk) == []  # another commune's desk sees no button
+    services.dossier_forward(actor=w.clerk, dossier=dossier)
+    dossier.refresh_from_db()
+    assert "forward" not in {action.name for action in services.allowed_actions(dossier, w.clerk)}
 
 
 # --- access ------------------------------------------------------------------------------------------------
@@ -287,3 +271,128 @@ def test_a_step_is_done_by_its_role_or_a_leader_above(w):
     with pytest.raises(PermissionDeniedError, match="Lãnh đạo đơn vị"):
         services.dossier_forward(actor=commune_officer, dossier=dossier)
     services.dossier_forward(actor=w.chairman, dossier=dossier)
+
+
+# --- refusals and supplements by the 2025 rules --------------------------------------------------------------
+
+
+def test_a_refusal_during_processing_is_the_result_and_counts_as_resolved(w):
+    from apps.dossiers.models import Slip
+    from apps.stats.models import DossierDay
+
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    slip = services.dossier_refuse(
+        actor=w.officer, dossier=dossier, reason="Người yêu cầu không đủ điều kiện.", now=at("26/11/2026", "09:00")
+    )
+    dossier.refresh_from_db()
+    assert slip.kind == Slip.Kind.REFUSAL and slip.unit == w.culture  # the competent unit's reasoned notice
+    assert dossier.status == S.READY and dossier.result_is_refusal and dossier.current_unit == w.desk
+    assert dossier.outcome in (Outcome.EARLY, Outcome.ON_TIME)  # decided before the legal due time
+    services.dossier_return(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "10:00"))
+    day = DossierDay.objects.get(unit=w.commune, day=dt.date(2026, 11, 26))
+    assert (day.returned, day.returned_on_time) == (1, 1)
+
+
+def test_a_supplement_is_requested_once_and_a_second_needs_a_leader_and_a_reason(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    services.dossier_request_supplement(
+        actor=w.officer, dossier=dossier, items="Bản sao CCCD", reason="Bản chụp mờ", now=at("25/11/2026", "11:00")
+    )
+    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
+    with pytest.raises(PermissionDeniedError, match="lãnh đạo"):
+        services.dossier_request_supplement(
+            actor=w.officer, dossier=dossier, items="Giấy khai sinh", reason="Thiếu", now=at("26/11/2026", "10:00")
+        )
+    with pytest.raises(DomainError, match="ghi lý do"):
+        services.dossier_request_supplement(
+            actor=w.chairman, dossier=dossier, items="Giấy khai sinh", reason="Thiếu", now=at("26/11/2026", "10:00")
+        )
+    slip = services.dossier_request_supplement(
+        actor=w.chairman, dossier=dossier, items="Giấy khai sinh", reason="Thiếu",
+        further_reason="Luật Hộ tịch yêu cầu đối chiếu bản chính", now=at("26/11/2026", "10:00"),
+    )  # fmt: skip
+    event = AuditEvent.objects.filter(action="dossiers.request_supplement").order_by("-seq").first()
+    assert slip.number and event.changes["further_reason"] == "Luật Hộ tịch yêu cầu đối chiếu bản chính"
+
+
+def test_no_supplement_request_after_the_legal_due_time(w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    due = Dossier.objects.get(pk=dossier.pk).due_at
+    with pytest.raises(ConflictError, match="quá hạn"):
+        services.dossier_request_supplement(
+            actor=w.officer, dossier=dossier, items="x", reason="y", now=due + dt.timedelta(minutes=1)
+        )
+
+
+def test_the_citizen_is_told_at_each_step_with_links_to_the_real_site(w, settings):
+    from apps.core.models import Notification
+
+    settings.SITE_URL = "https://dichvucong.tinh.example.vn"
+    site = settings.SITE_URL
+
+    def last_sms() -> str:
+        return Notification.objects.filter(channel="sms").order_by("-pk").first().body
+
+    dossier = services.dossier_submit_online(
+        procedure=w.procedure, filing_unit=w.commune, applicant=APPLICANT, now=at("25/11/2026", "08:00")
+    )
+    assert dossier.code in last_sms() and f"{site}/tra-cuu/?ma={dossier.code}" in last_sms()
+    services.dossier_request_completion(
+        actor=w.clerk, dossier=dossier, items="Bản sao CCCD", reason="Thiếu", now=at("25/11/2026", "08:30")
+    )
+    assert "Bản sao CCCD" in last_sms() and f"{site}/bo-sung/?ma={dossier.code}" in last_sms()
+    services.dossier_resubmit(dossier=dossier, now=at("25/11/2026", "08:45"))
+    services.dossier_receive(
+        actor=w.clerk, dossier=dossier, provided_paper_ids=w.paper_ids(), now=at("25/11/2026", "09:00")
+    )
+    assert "17:00 ngày 30/11/2026" in last_sms()  # the appointment
+    for actor in (w.clerk, w.officer, w.chairman):
+        services.dossier_forward(actor=actor, dossier=dossier, now=at("26/11/2026", "09:00"))
+    assert "đã có kết quả" in last_sms()
+    services.dossier_return(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "10:00"))
+    assert f"{site}/danh-gia/" in last_sms()
+    emails = Notification.objects.filter(channel="email")
+    assert emails.count() == Notification.objects.filter(channel="sms").count() == 5  # and by e-mail each time
+
+
+# --- receipt regardless of administrative boundary (Decree 118/2025) ------------------------------------------
+
+
+def test_a_desk_receives_for_another_commune_which_handles_it_and_the_result_returns_where_chosen(w):
+    from apps.org.models import Role
+    from apps.org.tests.factories import staff_in
+
+    other_chairman = staff_in(w.other_commune, Role.UNIT_LEADER, is_head=True, username="chutich.khac")
+    dossier = services.dossier_receive_walk_in(
+        actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT, provided_paper_ids=w.paper_ids(),
+        competent_unit=w.other_commune, return_desk=w.other_desk, now=at("25/11/2026", "09:00"),
+    )  # fmt: skip
+    assert dossier.code.startswith("H98.02-") and dossier.filing_unit == w.other_commune  # the competent agency
+    assert dossier.desk == w.desk and dossier.current_unit == w.desk  # received, and first step, here
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    dossier.refresh_from_db()
+    assert dossier.current_unit.parent == w.other_commune  # handled by the competent commune's division
+    with pytest.raises(PermissionDeniedError):
+        services.dossier_forward(actor=w.officer, dossier=dossier, now=at("25/11/2026", "11:00"))  # not his commune
+    services.dossier_forward(actor=w.other_officer, dossier=dossier, now=at("25/11/2026", "11:00"))
+    services.dossier_forward(actor=other_chairman, dossier=dossier, now=at("25/11/2026", "14:00"))
+    dossier.refresh_from_db()
+    assert dossier.status == S.READY and dossier.current_unit == w.other_desk  # returned where the citizen chose
+    services.dossier_return(actor=w.other_clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
+
+
+def test_receipt_for_a_unit_outside_the_province_is_refused(w):
+    from apps.org.models import Unit
+    from apps.org.tests.factories import UnitFactory
+
+    elsewhere = UnitFactory(name="Ủy ban nhân dân tỉnh Khác", level=Unit.Level.PROVINCE, agency_code="H99")
+    commune = UnitFactory(name="Ủy ban nhân dân xã Xa", parent=elsewhere, agency_code="H99.01")
+    with pytest.raises(DomainError, match="không thuộc tỉnh"):
+        services.dossier_receive_walk_in(
+            actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT,
+            provided_paper_ids=w.paper_ids(), competent_unit=commune,
+        )  # fmt: skip
+    assert not Dossier.objects.exists()

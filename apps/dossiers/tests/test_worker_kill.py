@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.dossiers.tests.factories import world
-from apps.dossiers.tests.test_services import walk_in
+from tests.helpers import walk_in
 
 LATE_DOSSIERS = 3
 
@@ -26,15 +26,15 @@ LATE_DOSSIERS = 3
 HANGING_WORKER = """
 import os, pathlib, time
 from django.core.management import call_command
-from apps.dossiers import lateness
-real_draft, drafts = lateness.apology_draft, []
+from apps.dossiers.services import apologies
+real_draft, drafts = apologies.apology_draft, []
 def draft_then_hang(**kwargs):
     drafts.append(kwargs["dossier"].pk)
     if len(drafts) == 2:
         pathlib.Path(os.environ["HANG_MARKER"]).touch()
         time.sleep(600)
     return real_draft(**kwargs)
-lateness.apology_draft = draft_then_hang
+apologies.apology_draft = draft_then_hang
 from apps.dossiers.tasks import draft_apologies_for_late_dossiers
 draft_apologies_for_late_dossiers()
 call_command("run_huey")
@@ -112,6 +112,7 @@ def stop(worker: subprocess.Popen) -> None:
             kill(worker)
 
 
+@pytest.mark.slow
 def test_sweep_killed_mid_job_is_done_once_by_the_restarted_worker(flushable_db, tmp_path):
     w = world()
     for _ in range(LATE_DOSSIERS):  # received a month ago: every appointment has passed

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
+from apps.demo.feedback_catalogue import load_feedback_catalogue
 from apps.dossiers.tests.factories import World, world
-from apps.feedback.demo import load_feedback_catalogue
 from apps.feedback.models import Category
 from apps.org import services as org_services
 from apps.org.models import Role, Unit

@@ -121,8 +121,9 @@ def test_operator_logs_a_call_and_finds_earlier_feedback_by_phone(fw):
     web_feedback(fw)
     client = Client()
     client.force_login(fw.operator)
-    earlier = client.get("/can-bo/phan-anh/tong-dai/so-dien-thoai/?contact_phone=0987 654 321").content.decode()
-    assert "Hỏi thủ tục đăng ký khai sinh" in earlier
+    earlier = client.post("/can-bo/phan-anh/tong-dai/so-dien-thoai/", {"contact_phone": "0987 654 321"})
+    assert "Hỏi thủ tục đăng ký khai sinh" in earlier.content.decode()
+    assert client.get("/can-bo/phan-anh/tong-dai/so-dien-thoai/?contact_phone=0987654321").status_code == 405
     response = client.post("/can-bo/phan-anh/tong-dai/", {
         "contact_phone": "0987654321", "channel": "hotline", "category": fw.conduct.pk,
         "title": "Hồ sơ quá hẹn chưa trả", "content": "Hồ sơ của tôi quá hẹn ba ngày chưa có kết quả.",

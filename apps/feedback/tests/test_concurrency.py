@@ -9,10 +9,10 @@ import time_machine
 from django.db import connection, connections
 
 from apps.core.models import AuditEvent, Notification
-from apps.dossiers.tests.test_services import at
 from apps.feedback import services
 from apps.feedback.models import Feedback
 from apps.feedback.tests.factories import CONTACT, feedback_world
+from tests.helpers import at
 
 LATE_ITEMS = 4
 

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.test import Client
 
-from apps.dossiers.tests.test_services import at
 from apps.feedback import services
 from apps.feedback.models import Feedback, Open311Key
 from apps.feedback.tests.factories import feedback_world
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"

@@ -3,10 +3,10 @@ import time_machine
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.models import AuditEvent, Notification
-from apps.dossiers.tests.test_services import at
 from apps.feedback import services
 from apps.feedback.models import Feedback, FeedbackRating
 from apps.feedback.tests.factories import CONTACT, feedback_world
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 S = Feedback.Status
@@ -101,7 +101,8 @@ def test_forward_outside_closes_the_loop_for_us(fw):
     feedback = call(fw, at("27/11/2026", "09:00"))
     services.feedback_forward(actor=fw.operator, feedback=feedback, to="Công an tỉnh", now=at("27/11/2026", "10:00"))
     feedback.refresh_from_db()
-    assert feedback.status == S.FORWARDED and feedback.answered_on_time is True and "Công an tỉnh" in feedback.answer
+    assert feedback.status == S.FORWARDED and "Công an tỉnh" in feedback.forward_note
+    assert feedback.answered_at is None and feedback.answered_on_time is None and not feedback.answer  # not answered
     with pytest.raises(ConflictError):
         services.feedback_answer(actor=fw.officer, feedback=feedback, answer="Không được trả lời nữa.")
 

@@ -79,7 +79,7 @@ def test_calendar_page_add_and_remove_override(client, demo):
     assert "Ngày Văn hóa Việt Nam" in html
     response = client.post(
         f"/can-bo/lich/{commune.pk}/ngay/",
-        {"date": "2026-11-30", "kind": "day_off", "note": "Bão"},
+        {"date": "2026-11-30", "kind": "day_off", "note": "Bão", "legal_basis": "Công điện 12/CĐ-UBND của tỉnh"},
         follow=True,
     )
     html = response.content.decode()
@@ -139,8 +139,8 @@ def test_password_change(client, demo):
 
 
 def test_load_demo_is_idempotent(demo):
+    from apps.demo.province import load_demo
     from apps.org.models import Unit
-    from apps.portal.demo import load_demo
 
     units, staff, events = Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()
     load_demo()

@@ -54,15 +54,17 @@ def test_late_changes_are_counted_in_their_own_transaction(history):
     commune = Unit.objects.get(name="Ủy ban nhân dân xã An Phú")
     before = selectors.indicators(province, YEAR)["counts"]
 
-    # A spring dossier paid online in the autumn, another digitised late, a third rated months after its return.
+    # A spring dossier paid online in the autumn, another given its electronic result late, a third rated months
+    # after its return.
     unpaid = old_dossier(payment=Dossier.Payment.NOT_REQUIRED)
-    unpaid.payment = Dossier.Payment.UNPAID
-    unpaid.save(update_fields=["payment"])
+    unpaid.payment, unpaid.status = Dossier.Payment.UNPAID, Dossier.Status.READY  # its fee still owed at the desk
+    unpaid.save(update_fields=["payment", "status"])
     dossiers.dossier_record_payment(actor=None, dossier=unpaid, online=True)
     paper_less = old_dossier(attachments__isnull=True)
-    dossiers.dossier_attach(dossier=paper_less, files=[SimpleUploadedFile("ban-sao.pdf", PDF)])
+    dossiers.dossier_attach(dossier=paper_less, files=[SimpleUploadedFile("ket-qua.pdf", PDF)], purpose="result")
     after = selectors.indicators(province, YEAR)["counts"]
-    assert after["paid_online"] == before["paid_online"] + 1 and after["digitised"] == before["digitised"] + 1
+    assert after["paid_online"] == before["paid_online"] + 1
+    assert after["results_digitised"] == before["results_digitised"] + 1
     returned = old_dossier(status=Dossier.Status.RETURNED, rating__isnull=True)
     Rating.objects.create(dossier=returned, overall="satisfied", politeness="satisfied", timeliness="satisfied")
     # A correction of the outcome, a dossier deleted with its rating and files, a procedure going fully online.
@@ -126,7 +128,12 @@ def test_dashboard_reads_in_fixed_queries(history):
     with CaptureQueriesContext(connection) as queries:
         selectors.indicators(province, YEAR)
         selectors.monthly_series(province, YEAR)
-    assert len(queries) == 6  # two tables, open items due before today, today's late dossiers and feedback, chart
+    # two tables, open items due before today, today's late dossiers and feedback, chart; and the procedures
+    # offered (the levels of the units, the procedures by level) for the online group, whatever the number of units
+    assert len(queries) == 8
+    with CaptureQueriesContext(connection) as queries:
+        selectors.child_rows(province, YEAR)
+    assert len(queries) == 5 + 1 + 2  # the counts, the child units, the procedures offered
 
 
 def test_late_now_follows_the_clock_without_a_write(history):
@@ -134,11 +141,16 @@ def test_late_now_follows_the_clock_without_a_write(history):
     now = selectors.indicators(province, YEAR)["counts"]
     assert now["late_now"] == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
     first_due = Dossier.objects.filter(status=Dossier.Status.IN_PROGRESS).order_by("pk").first()
-    first_due.appointment_at = timezone.now() + dt.timedelta(days=3)  # rescheduled
-    first_due.save(update_fields=["appointment_at"])
-    assert selectors.indicators(province, YEAR)["counts"]["late_now"] == now["late_now"] - 1
-    # an hour after the new appointment (the live part of "today"), then forty days on (from the daily rows)
-    with time_machine.travel(first_due.appointment_at + dt.timedelta(hours=1)):
+    first_due.due_at = timezone.now() + dt.timedelta(days=3)  # a supplement pause moved its legal due time
+    first_due.save(update_fields=["due_at"])
+    on_time = selectors.indicators(province, YEAR)["counts"]["late_now"]
+    first_due.due_at = timezone.now() - dt.timedelta(hours=1)  # due an hour ago (a rescheduled appointment or not)
+    first_due.save(update_fields=["due_at"])
+    assert selectors.indicators(province, YEAR)["counts"]["late_now"] == on_time + 1
+    first_due.due_at = timezone.now() + dt.timedelta(days=3)
+    first_due.save(update_fields=["due_at"])
+    # an hour after the due time (the live part of "today"), then forty days on (from the daily rows)
+    with time_machine.travel(first_due.due_at + dt.timedelta(hours=1)):
         later = selectors.indicators(province, YEAR)["counts"]
         expected = sql_dossier_counts(province, YEAR.start, YEAR.end) | sql_feedback_counts(
             province, YEAR.start, YEAR.end

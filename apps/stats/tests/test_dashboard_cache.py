@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from apps.dossiers.tests.factories import world
-from apps.dossiers.tests.test_services import at, walk_in
 from apps.stats import selectors
 from apps.stats.selectors import Period
 from apps.stats.services import counts_version
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 YEAR = Period("year", 2026)
@@ -76,10 +76,10 @@ def test_a_change_elsewhere_keeps_another_communes_answer(
 def test_late_now_changes_when_the_clock_passes_a_deadline_without_any_write(w, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         dossier = walk_in(w, at("25/11/2026", "09:00"))
-    assert dossier.appointment_at == at("30/11/2026", "11:30")  # 3 working days counted from 13:30 (DOMAIN.md)
-    with time_machine.travel(at("30/11/2026", "11:29"), tick=False):  # cached within its safety TTL
+    assert dossier.due_at == at("30/11/2026", "17:00")  # 3 working days after the day of receipt (DOMAIN.md)
+    with time_machine.travel(at("30/11/2026", "16:59"), tick=False):  # cached within its safety TTL
         assert figures(w.province)["late_now"] == 0
-    with time_machine.travel(at("30/11/2026", "11:31"), tick=False):
+    with time_machine.travel(at("30/11/2026", "17:01"), tick=False):
         assert figures(w.province)["late_now"] == 1
 
 

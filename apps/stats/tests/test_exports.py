@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from apps.dossiers import lateness, services
+from apps.dossiers import services
 from apps.dossiers.tests.factories import world
-from apps.dossiers.tests.test_services import at, walk_in
+from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def w():
     services.dossier_forward(actor=w.officer, dossier=dossier, now=at("25/11/2026", "11:00"))
     services.dossier_forward(actor=w.chairman, dossier=dossier, now=at("25/11/2026", "14:00"))
     dossier = services.dossier_return(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "15:00"))
-    lateness.rating_submit(dossier=dossier, overall="satisfied", politeness="satisfied", timeliness="satisfied")
+    services.rating_submit(dossier=dossier, overall="satisfied", politeness="satisfied", timeliness="satisfied")
     return w
 
 

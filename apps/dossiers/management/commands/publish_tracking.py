@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 
 from apps.dossiers.models import Dossier, PublicTracking
-from apps.dossiers.services import publish_tracking_many
+from apps.dossiers.tracking import publish_many
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         total, done, last = dossiers.count(), 0, 0
         started = time.perf_counter()
         while ids := list(dossiers.filter(pk__gt=last).values_list("pk", flat=True)[:batch]):
-            done += publish_tracking_many(ids)
+            done += publish_many(ids)
             last = ids[-1]
             self.stdout.write(f"\r{done:,}/{total:,} hồ sơ", ending="")
             self.stdout.flush()

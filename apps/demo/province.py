@@ -1,4 +1,7 @@
-"""The demo province "Sơn Hà": fictional units, staff for every role, calendar days. Idempotent."""
+"""The demo province "Sơn Hà": fictional units, staff for every role, calendar days. Idempotent.
+
+The staff have worked in their units since the two-level local government took office (1 July 2025), or since the
+first day of a longer generated history: who received or handled a generated dossier was in post that day."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,12 +12,14 @@ from django.utils import timezone
 
 from apps.calendar import services as calendar_services
 from apps.core.text import fold
-from apps.feedback.demo import load_feedback_catalogue
+from apps.demo.catalogue import load_catalogue
+from apps.demo.feedback_catalogue import load_feedback_catalogue
 from apps.org import services as org_services
 from apps.org.models import Role, Unit, User
-from apps.portal.demo_catalogue import load_catalogue
 
 DEMO_PASSWORD = "congvu@2026"
+# Local government has two levels since 1 July 2025 (DOMAIN.md): the communes and wards took office that day.
+STAFF_SINCE = dt.date(2025, 7, 1)
 PROVINCE = "Sơn Hà"
 K, L = Unit.Kind, Unit.Level
 
@@ -86,7 +91,8 @@ def _slug(name: str) -> str:
 
 
 class DemoBuilder:
-    def __init__(self):
+    def __init__(self, since: dt.date | None = None):
+        self.since = min(since or STAFF_SINCE, STAFF_SINCE)  # memberships start then (new staff only)
         self.password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
         self.logins: list[Login] = []
         self._names = 0
@@ -122,6 +128,7 @@ class DemoBuilder:
                 unit=unit,
                 position=position,
                 is_head=is_head,
+                start_date=self.since,
             )
             user.password = self.password
             user.is_staff = superuser or Role.ADMINISTRATOR in roles
@@ -259,5 +266,6 @@ class DemoBuilder:
                 )
 
 
-def load_demo() -> list[Login]:
-    return DemoBuilder().build()
+def load_demo(since: dt.date | None = None) -> list[Login]:
+    """Build (or complete) the demo province; staff created now are in post from `since` (or 1 July 2025)."""
+    return DemoBuilder(since).build()

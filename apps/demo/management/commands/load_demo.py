@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from apps.demo.history import DEFAULT_DAYS
+from apps.demo.province import DEMO_PASSWORD, load_demo
 from apps.org.models import Unit
-from apps.portal.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
@@ -20,7 +24,9 @@ class Command(BaseCommand):
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không nạp tỉnh mẫu.")
             logins = load_demo() if Unit.objects.filter(agency_code="000.00.00.H99").exists() else []
         else:
-            logins = load_demo()
+            # the staff are in post before the first generated dossier (the history's window starts then)
+            since = timezone.localdate() - dt.timedelta(days=DEFAULT_DAYS + 1) if history else None
+            logins = load_demo(since)
             self.stdout.write(self.style.SUCCESS(f"Tỉnh mẫu đã sẵn sàng: {Unit.objects.count()} đơn vị."))
             if history:
                 call_command("generate_load_data", dossiers=history, feedback=history // 6, stdout=self.stdout)

@@ -1,4 +1,6 @@
-"""Late dossiers: projection, BM.04 apologies, the head's signature, the one-time new appointment, ratings."""
+"""Late dossiers: the projection, BM.04 apologies, the head's signature, the one-time new appointment.
+
+The appointment moves; the legal due time does not: a dossier finished after its legal due time stays late."""
 
 import datetime as dt
 
@@ -7,12 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.calendar.selectors import calendar_for_unit
+from apps.core.actors import SYSTEM, staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.numbering import next_number
 from apps.core.text import normalize_multiline
-from apps.dossiers.links import tracking_url
-from apps.dossiers.models import Apology, Dossier, Rating
-from apps.dossiers.services import add_budget, next_number, notify_applicant, republish_tracking
+from apps.dossiers import tracking
+from apps.dossiers.models import Apology, Dossier
+from apps.dossiers.services import citizen_messages
+from apps.dossiers.services.clocks import add_budget
+from apps.dossiers.services.common import lock_dossier
 from apps.org import selectors as org
 
 S = Dossier.Status
@@ -29,13 +35,27 @@ def projected_finish(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     return moment
 
 
+# Decree 61/2018 art. 19 (as amended): the late unit sends its apology and proposed new date before the due
+# time; the sweep drafts it while the head still has a working day to sign it.
+WARNING_WORKING_DAYS = 1
+
+
 def needs_apology(dossier: Dossier, now: dt.datetime) -> bool:
-    return (
-        dossier.status in (S.RECEIVED, S.IN_PROGRESS)
-        and not dossier.rescheduled
-        and dossier.current_step is not None
-        and projected_finish(dossier, now) > dossier.appointment_at
-    )
+    """Open, not yet rescheduled, and late by its legal due time if it stood still one more working day from now
+    and then every remaining step used its whole budget."""
+    if dossier.status not in (S.RECEIVED, S.IN_PROGRESS) or dossier.rescheduled or dossier.current_step is None:
+        return False
+    return projected_finish(dossier, _horizon(dossier, now)) > dossier.due_at
+
+
+def _horizon(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    return calendar_for_unit(dossier.desk).add_working_days(now, WARNING_WORKING_DAYS)
+
+
+def _proposed_appointment(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """The date the sweep's projection gives (idle one more working day, then every remaining step with its whole
+    budget) and half a day to hand the result over."""
+    return calendar_for_unit(dossier.desk).add_working_days(projected_finish(dossier, _horizon(dossier, now)), 0.5)
 
 
 def _reason(dossier: Dossier, now: dt.datetime) -> str:
@@ -67,13 +87,14 @@ def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: s
         )
     if dossier.current_step is None or dossier.status not in (S.RECEIVED, S.IN_PROGRESS):
         raise ConflictError(_("Hồ sơ không còn đang giải quyết."))
-    proposed = calendar_for_unit(dossier.desk).add_working_days(projected_finish(dossier, now), 0.5)
+    proposed = _proposed_appointment(dossier, now)
     apology = Apology.objects.create(
         dossier=dossier, unit=dossier.current_step.unit, reason=normalize_multiline(reason) or _reason(dossier, now),
         original_appointment_at=dossier.appointment_at, proposed_appointment_at=proposed, drafted_at=now,
     )  # fmt: skip
     record_event(
         "dossiers.apology.draft",
+        actor=SYSTEM,
         obj=dossier,
         unit=apology.unit,
         changes={"reason": apology.reason, "proposed": proposed},
@@ -92,28 +113,31 @@ def apology_approve(
 ) -> Apology:
     """The head of the late unit signs: the new appointment replaces the old one, once, and the citizen is told."""
     now = now or timezone.now()
-    apology = Apology.objects.select_for_update().select_related("dossier", "unit").get(pk=apology.pk)
-    dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
+    apology = Apology.objects.select_for_update(of=("self",)).select_related("dossier", "unit").get(pk=apology.pk)
+    dossier = lock_dossier(apology.dossier)
     if not (actor.is_superuser or org.is_head_of(actor, apology.unit)):
         raise PermissionDeniedError(_("Chỉ người đứng đầu %(unit)s được ký phiếu xin lỗi.") % {"unit": apology.unit})
     if apology.status == Apology.Status.APPROVED or dossier.rescheduled:
         raise ConflictError(
             _("Hồ sơ %(code)s đã được hẹn lại một lần; không được hẹn lại lần nữa.") % {"code": dossier.code}
         )
-    new_appointment_at = new_appointment_at or apology.proposed_appointment_at
+    if new_appointment_at is None:
+        new_appointment_at = apology.proposed_appointment_at
+        if new_appointment_at <= now and dossier.current_step is not None:  # signed after the date it proposed
+            new_appointment_at = _proposed_appointment(dossier, now)
     if new_appointment_at <= dossier.appointment_at or new_appointment_at <= now:
         raise DomainError(_("Ngày hẹn mới phải sau ngày hẹn cũ và sau thời điểm hiện tại."), field="new_appointment_at")
     year = timezone.localtime(now).year
     apology.number = f"{next_number(f'slip:apology:{apology.unit_id}:{year}'):02d}/PXL-{apology.unit.symbol or 'UBND'}"
-    apology.status, apology.approved_by, apology.approved_at = Apology.Status.APPROVED, actor, now
+    apology.status, apology.approved_by, apology.approved_at = Apology.Status.APPROVED, staff_user(actor), now
     apology.new_appointment_at = new_appointment_at
     if reason:
         apology.reason = normalize_multiline(reason)
     apology.save()
     dossier.appointment_at, dossier.rescheduled = new_appointment_at, True
     dossier.save(update_fields=["appointment_at", "rescheduled", "updated_at"])
-    republish_tracking(dossier)
-    _tell_citizen_new_date(dossier, apology)
+    tracking.republish(dossier)
+    citizen_messages.rescheduled(dossier, apology)
     record_event(
         "dossiers.apology.approve",
         actor=actor,
@@ -124,18 +148,16 @@ def apology_approve(
     return apology
 
 
-def _tell_citizen_new_date(dossier: Dossier, apology: Apology) -> None:
-    new_date = timezone.localtime(apology.new_appointment_at).strftime("%H:%M ngày %d/%m/%Y")
-    link = tracking_url(dossier.code)
-    text = _("%(unit)s xin lỗi ông/bà vì hồ sơ %(code)s chậm so với hẹn. Ngày hẹn mới: %(date)s. Xem: %(link)s") % {
-        "unit": apology.unit,
-        "code": dossier.code,
-        "date": new_date,
-        "link": link,
-    }
-    notify_applicant(
-        dossier, text, subject=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code}
-    )
+def apology_approve_many(*, actor, apologies, now: dt.datetime | None = None) -> tuple[list[Apology], list[str]]:
+    """The head signs several drafts at once, each with its proposed date and reason; one that cannot be signed
+    (another unit's, already signed) is reported and leaves the others signed."""
+    signed, refused = [], []
+    for apology in apologies:
+        try:
+            signed.append(apology_approve(actor=actor, apology=apology, now=now))
+        except DomainError as error:
+            refused.append(f"{apology.dossier.code}: {error.message}")
+    return signed, refused
 
 
 def sweep_late_dossiers(now: dt.datetime | None = None, batch: int = 500) -> int:
@@ -169,34 +191,3 @@ def _draft_if_still_late(dossier_id: int, now: dt.datetime) -> bool:
         return False
     apology_draft(dossier=dossier, now=now)
     return True
-
-
-# --- ratings ---------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def rating_submit(*, dossier: Dossier, overall: str, politeness: str, timeliness: str, comment: str = "") -> Rating:
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if dossier.status != S.RETURNED:
-        raise ConflictError(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
-    if Rating.objects.filter(dossier=dossier).exists():
-        raise ConflictError(
-            _("Hồ sơ %(code)s đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.") % {"code": dossier.code}
-        )
-    for field, value in (("overall", overall), ("politeness", politeness), ("timeliness", timeliness)):
-        if value not in Rating.Level.values:
-            raise DomainError(_("Hãy chọn một mức đánh giá."), field=field)
-    rating = Rating.objects.create(
-        dossier=dossier,
-        overall=overall,
-        politeness=politeness,
-        timeliness=timeliness,
-        comment=normalize_multiline(comment)[:2000],
-    )
-    record_event(
-        "dossiers.rating",
-        obj=dossier,
-        unit=dossier.filing_unit,
-        changes={"overall": overall, "politeness": politeness, "timeliness": timeliness},
-    )
-    return rating

@@ -1,0 +1,281 @@
+"""Public tracking of a dossier by its code: one home for what anyone may see and how it is kept fast.
+
+Read side: the answer is the row published at the dossier's last change (`PublicTracking`), one primary-key lookup,
+cached; built from the source tables when not yet published or in another language. Write side: every service that
+changes a dossier calls `republish(dossier)` inside its transaction; the row is withdrawn there and published again
+after the commit. The API and the portal page both render `public_payload`, so they can never disagree.
+"""
+
+import datetime as dt
+import json
+import time
+from functools import partial
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from apps.core.ratelimit import over_limit, window_key
+from apps.dossiers.links import tracking_url
+from apps.dossiers.models import Dossier, DossierStep, Outcome, PublicTracking, Slip
+from apps.org.models import Unit
+from apps.procedures.models import Procedure
+
+
+def public_tracking(code: str) -> Dossier | None:
+    """The dossier with its steps as model objects (the API serializer's source, checked against the payload)."""
+    return (
+        Dossier.objects.select_related("procedure", "desk", "filing_unit")
+        .prefetch_related("steps__unit")
+        .filter(code=code)
+        .first()
+    )
+
+
+_DOSSIER_SQL = (
+    "SELECT id, code, channel, status, submitted_at, received_at, due_at, appointment_at, original_appointment_at, "
+    "rescheduled, ready_at, returned_at, outcome, procedure_id, filing_unit_id FROM dossiers_dossier WHERE code = %s"
+)
+_STEPS_SQL = (
+    'SELECT "order", name, unit_id, started_at, due_at, finished_at, outcome FROM dossiers_dossierstep '
+    'WHERE dossier_id = %s ORDER BY "order"'
+)
+DOSSIER_COLUMNS = ("id", "code", "channel", "status", "submitted_at", "received_at", "due_at", "appointment_at",
+                   "original_appointment_at", "rescheduled", "ready_at", "returned_at", "outcome", "procedure_id",
+                   "filing_unit_id")  # fmt: skip
+STEP_COLUMNS = ("order", "name", "unit_id", "started_at", "due_at", "finished_at", "outcome")
+_DATE_COLUMNS = {"submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
+                 "returned_at", "started_at", "finished_at"}  # fmt: skip
+NAMES_CACHE_SECONDS = 300
+WAITING_FOR_CITIZEN = (Dossier.Status.NEEDS_COMPLETION, Dossier.Status.SUPPLEMENT_REQUESTED)
+_ASKED_SQL = (
+    "SELECT items FROM dossiers_slip WHERE dossier_id = %s AND kind = 'supplement' AND answered_at IS NULL "
+    "ORDER BY issued_at DESC LIMIT 1"
+)
+
+
+_names_memo: dict = {"at": 0.0, "names": None}
+
+
+def _names(refresh: bool = False) -> dict:
+    """Names of procedures and units by id, for public pages: a few hundred rows kept in process memory for five
+    minutes (a rename shows within five minutes; a new unit or procedure at once, see the caller)."""
+    now = time.monotonic()
+    if refresh or _names_memo["names"] is None or now - _names_memo["at"] > NAMES_CACHE_SECONDS:
+        _names_memo["names"] = {
+            "procedure": {pk: (name, code) for pk, name, code in Procedure.objects.values_list("pk", "name", "code")},
+            "unit": dict(Unit.objects.values_list("pk", "name")),
+        }
+        _names_memo["at"] = now
+    return _names_memo["names"]
+
+
+def forget_names() -> None:
+    _names_memo["names"] = None
+
+
+def _aware(value):
+    """SQLite hands back naive UTC (or text through a raw cursor); PostgreSQL aware datetimes."""
+    if value is None or (isinstance(value, dt.datetime) and value.tzinfo is not None):
+        return value
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _record(columns, values) -> dict:
+    return {
+        name: _aware(value) if name in _DATE_COLUMNS else value for name, value in zip(columns, values, strict=True)
+    }
+
+
+def public_tracking_data(code: str) -> dict | None:
+    """What anyone may see of a dossier by its code, read from the source tables: status, dates, steps with their
+    units; no personal data. Two single-table indexed lookups written by hand (the ORM would spend longer compiling
+    them, and a five-table join longer planning, than the database spends answering) and names from a small map."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DOSSIER_SQL, [code])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        data = _record(DOSSIER_COLUMNS, row)
+        cursor.execute(_STEPS_SQL, [data["id"]])
+        steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
+        if data["status"] in WAITING_FOR_CITIZEN:
+            cursor.execute(_ASKED_SQL, [data["id"]])
+            data["asked"] = (cursor.fetchone() or ("",))[0]
+    names = _names()
+    if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
+        names = _names(refresh=True)  # a unit or procedure created in the last minutes
+    return with_names(data, steps, names)
+
+
+def public_tracking_rows(dossier_ids) -> list[dict]:
+    """public_tracking_data for many dossiers at once (two queries), for publishing in bulk."""
+    rows = list(Dossier.objects.filter(pk__in=dossier_ids).values(*DOSSIER_COLUMNS))
+    steps: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    for step in (
+        DossierStep.objects.filter(dossier_id__in=steps)
+        .order_by("dossier_id", "order")
+        .values("dossier_id", *STEP_COLUMNS)
+    ):
+        steps[step.pop("dossier_id")].append(step)
+    asked = dict(
+        Slip.objects.filter(dossier_id__in=steps, kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True)
+        .order_by("dossier_id", "issued_at")
+        .values_list("dossier_id", "items")
+    )  # the latest open request of each dossier
+    for row in rows:
+        if row["status"] in WAITING_FOR_CITIZEN:
+            row["asked"] = asked.get(row["id"], "")
+    names = _names(refresh=True)
+    return [with_names(row, steps[row["id"]], names) | {"id": row["id"]} for row in rows]
+
+
+def with_names(row: dict, steps: list[dict], names: dict) -> dict:
+    """A dossier row and its step rows with the procedure's and units' public names instead of their ids."""
+    data = {key: value for key, value in row.items() if key not in ("id", "procedure_id", "filing_unit_id")}
+    data["procedure__name"], data["procedure__code"] = names["procedure"][row["procedure_id"]]
+    data["filing_unit__name"] = names["unit"][row["filing_unit_id"]]
+    data["steps"] = [
+        {key: value for key, value in step.items() if key != "unit_id"} | {"unit__name": names["unit"][step["unit_id"]]}
+        for step in steps
+    ]
+    return data
+
+
+def _local(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def public_payload(data: dict) -> dict:
+    """The public answer (the shape of the API's PublicDossierSerializer), built from plain data."""
+    dates = ("submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
+             "returned_at")  # fmt: skip
+    return {
+        "code": data["code"], "procedure": data["procedure__name"], "procedure_code": data["procedure__code"],
+        "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
+        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
+        "rescheduled": bool(data["rescheduled"]), "outcome": data["outcome"],
+        "outcome_label": _label(Outcome, data["outcome"]),
+        "steps": [
+            {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
+             "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
+             "finished_at": _local(step["finished_at"]), "outcome": step["outcome"],
+             "outcome_label": _label(Outcome, step["outcome"])}
+            for step in data["steps"]
+        ],
+        "supplement_items": asked_papers(data.get("asked", "")),
+        "tracking_url": tracking_url(data["code"]),
+    }  # fmt: skip
+
+
+def asked_papers(items: str) -> list[str]:
+    """The papers a supplement request asks for, one per line of the slip (what the citizen must bring)."""
+    return [line.strip(" -•;") for line in (items or "").splitlines() if line.strip(" -•;")]
+
+
+def render_public_payload(data: dict) -> str:
+    return json.dumps(public_payload(data), ensure_ascii=False, separators=(",", ":"))
+
+
+_SNAPSHOT_SQL = "SELECT body FROM dossiers_publictracking WHERE code = %s"
+PUBLISHED_LANGUAGE = "vi"
+
+
+def public_tracking_json(code: str) -> str | None:
+    """The public answer as JSON text. In Vietnamese (the default) it is the row published at the dossier's last
+    change: one primary-key lookup for the busiest public read. Otherwise (another language, or a row not yet
+    published) it is built from the source tables."""
+    if translation.get_language() == PUBLISHED_LANGUAGE:
+        row = _published_row(code)
+        if row is not None:
+            return row[0]
+    data = public_tracking_data(code)
+    return None if data is None else render_public_payload(data)
+
+
+TRACKING_CACHE_SECONDS = 300
+
+
+def tracking_cache_key(code: str) -> str:
+    return f"tracking:{code}"
+
+
+def public_tracking_lookup(request, code: str, limit: int, period: int) -> tuple[bool, str | None]:
+    """The busiest public read: (over the client's limit?, the public answer as JSON text or None).
+
+    On Redis the client's counter and the cached answer travel in one round trip; a miss reads the published row
+    and caches it with SET NX, so it can never replace a newer answer that the publisher wrote meanwhile. Every
+    change drops the cached answer and the publisher writes the new one (republish)."""
+    cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
+    if not cacheable:
+        if over_limit(request, "public_lookup", limit, period):
+            return True, None
+        return False, public_tracking_json(code)
+    count, body = cache.count_and_get(window_key(request, "public_lookup", period), period + 5,
+                                      tracking_cache_key(code))  # fmt: skip
+    if count > limit:
+        return True, None
+    if body is None:
+        body = public_tracking_json(code)
+        if body is not None:
+            cache.add(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+    return False, body
+
+
+def _published_row(code: str):
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SNAPSHOT_SQL, [code])
+            return cursor.fetchone()
+    # A prepared statement on the underlying psycopg connection: PostgreSQL then neither parses nor plans the
+    # lookup again, which halves its time (Django's cursor binds parameters on the client, so it cannot prepare).
+    # Django's error wrapper still marks a broken connection so that it is replaced after the request.
+    from psycopg import Cursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, Cursor(connection.connection) as cursor:
+        return cursor.execute(_SNAPSHOT_SQL, [code], prepare=True).fetchone()
+
+
+# --- publishing -----------------------------------------------------------------------------------------
+
+
+def republish(dossier: Dossier) -> None:
+    """For every change of a dossier: its published tracking answer is withdrawn in the change's own transaction
+    (readers then build it from the tables and never see an outdated one) and published again after the commit."""
+    PublicTracking.objects.filter(code=dossier.code).delete()
+    cache.delete(tracking_cache_key(dossier.code))
+    transaction.on_commit(partial(publish, dossier.pk, dossier.code), robust=True)
+
+
+def publish_many(dossier_ids) -> int:
+    """Publish the tracking answers of many dossiers at once (the backfill command, generated load data)."""
+    with transaction.atomic(), translation.override(PUBLISHED_LANGUAGE):
+        rows = public_tracking_rows(dossier_ids)
+        PublicTracking.objects.filter(dossier_id__in=[row["id"] for row in rows]).delete()
+        PublicTracking.objects.bulk_create(
+            PublicTracking(code=row["code"], dossier_id=row["id"], body=render_public_payload(row)) for row in rows
+        )
+    cache.delete_many([tracking_cache_key(row["code"]) for row in rows])
+    return len(rows)
+
+
+def publish(dossier_id: int, code: str) -> None:
+    """Render and store the public answer of a dossier (see PublicTracking) and put it in the cache, over whatever
+    a reader cached from the old row while the change was being committed. All under the dossier's row lock: the
+    next change waits for it (and drops the cache entry after), so two quick changes always end with the newest."""
+    cache.delete(tracking_cache_key(code))  # first: should publishing fail, readers use the tables
+    with transaction.atomic(), translation.override(PUBLISHED_LANGUAGE):
+        exists = Dossier.objects.select_for_update().filter(pk=dossier_id).exists()
+        data = public_tracking_data(code) if exists else None
+        if data is None:
+            return
+        body = render_public_payload(data)
+        PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
+        cache.set(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+# Links sent to citizens point at the address actually served, unless SITE_URL says otherwise (behind a proxy).
+SITE_URL ?= http://$(HOST):$(PORT)
 # Generated history loaded with the demo province: this many dossiers over the past year, a sixth as many feedback.
 HISTORY ?= 20000
 
@@ -54,6 +56,7 @@ run: demo static
 	@echo "Công vụ: http://$(HOST):$(PORT)/  (API: /api/docs/, quản trị: /admin/)  — Ctrl-C để dừng"
 	@app_url=$$($(BIN)/python manage.py db_app_role --print-url) || exit 1; \
 	  if [ -n "$$app_url" ]; then export DATABASE_URL="$$app_url"; fi; \
+	  export SITE_URL="$(SITE_URL)"; \
 	  trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	  $(BIN)/python manage.py run_huey --quiet & \
 	  $(BIN)/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \

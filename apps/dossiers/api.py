@@ -20,7 +20,6 @@ from apps.core.schema import error_response
 from apps.dossiers import selectors, services, tracking
 from apps.dossiers.links import code_from_rating_token, tracking_url
 from apps.dossiers.models import Apology, Dossier, DossierStep, Rating
-from apps.dossiers.tracking import WAITING_FOR_CITIZEN, asked_papers
 from apps.org.models import Unit
 from apps.org.selectors import units_visible_to
 from apps.procedures.models import Procedure
@@ -61,10 +60,7 @@ class PublicDossierSerializer(serializers.ModelSerializer):
 
     def get_supplement_items(self, dossier) -> list[str]:
         """What the citizen is asked to bring, while the dossier waits for it (no personal data)."""
-        if dossier.status not in WAITING_FOR_CITIZEN:
-            return []
-        slip = dossier.slips.filter(kind="supplement", answered_at__isnull=True).order_by("-issued_at").first()
-        return asked_papers(slip.items if slip else "")
+        return tracking.asked_of(dossier)
 
 
 class JSONOnly(BaseContentNegotiation):

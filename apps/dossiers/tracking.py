@@ -174,6 +174,14 @@ def public_payload(data: dict) -> dict:
     }  # fmt: skip
 
 
+def asked_of(dossier: Dossier) -> list[str]:
+    """The papers the dossier's open supplement request asks for (none unless it waits for the citizen)."""
+    if dossier.status not in WAITING_FOR_CITIZEN:
+        return []
+    slip = dossier.slips.filter(kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True).order_by("-issued_at").first()
+    return asked_papers(slip.items if slip else "")
+
+
 def asked_papers(items: str) -> list[str]:
     """The papers a supplement request asks for, one per line of the slip (what the citizen must bring)."""
     return [line.strip(" -•;") for line in (items or "").splitlines() if line.strip(" -•;")]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.audit import record_event
+from apps.feedback import services
 from apps.feedback.models import AnswerTemplate, Category, Open311Key
 from apps.procedures.admin import CatalogueAdminMixin
 
@@ -9,13 +9,8 @@ class AuditedAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     """Province-wide settings of the feedback service: superusers edit, every change is audited."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        label = obj._meta.model_name
-        record_event(
-            f"feedback.{label}.update" if change else f"feedback.{label}.create",
-            actor=request.user,
-            obj=obj,
-            changes={"fields": form.changed_data},
+        services.catalogue_entry_save(
+            actor=request.user, entry=obj, changed_fields=form.changed_data, created=not change
         )
 
 

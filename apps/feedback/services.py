@@ -634,3 +634,20 @@ def _claim_open(feedback_id: int, **still) -> Feedback | None:
         .select_related("assigned_unit", "assignee")
         .first()
     )
+
+
+@transaction.atomic
+def catalogue_entry_save(*, actor, entry, changed_fields, created: bool):
+    """A province-wide setting of the feedback service (category, answer template, Open311 key) saved from the
+    administration pages: only a superuser, and audited."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDeniedError(_("Chỉ quản trị hệ thống cấp tỉnh được sửa danh mục phản ánh."))
+    entry.save()
+    label = entry._meta.model_name
+    record_event(
+        f"feedback.{label}.create" if created else f"feedback.{label}.update",
+        actor=actor,
+        obj=entry,
+        changes={"fields": list(changed_fields)},
+    )
+    return entry

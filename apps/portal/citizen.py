@@ -15,8 +15,8 @@ from apps.core.errors import DomainError
 from apps.core.ratelimit import over_limit, retry_after
 from apps.dossiers import selectors, services, tracking
 from apps.dossiers.forms import RatingForm
-from apps.dossiers.links import code_from_rating_token
-from apps.dossiers.models import Dossier
+from apps.dossiers.links import code_from_rating_token, rating_url
+from apps.dossiers.models import Dossier, Rating
 from apps.org.models import Unit
 from apps.portal import online
 from apps.procedures import selectors as procedure_selectors
@@ -192,6 +192,9 @@ def track(request):
                 messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
     return render(request, "portal/track.html", {
         "d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022"),
+        "asked": tracking.asked_of(dossier) if dossier else [],
+        "rating_link": rating_url(dossier.code) if owner and dossier.status == Dossier.Status.RETURNED
+        and not Rating.objects.filter(dossier=dossier).exists() else "",
         "language_next": _tracking_url(code if dossier else ""),
     })  # fmt: skip
 

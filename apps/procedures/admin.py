@@ -1,11 +1,9 @@
 from django.contrib import admin, messages
 
-from apps.core.audit import record_event
-from apps.core.errors import DomainError
 from apps.org.models import Role
 from apps.org.selectors import user_has_role
 from apps.procedures.models import Field, Procedure, ProcedureStep, RequiredPaper
-from apps.procedures.services import check_steps
+from apps.procedures.services import procedure_saved_in_admin
 
 
 class CatalogueAdminMixin:
@@ -52,14 +50,8 @@ class ProcedureAdmin(CatalogueAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        procedure = form.instance
-        try:
-            check_steps(procedure)
-        except DomainError as error:
-            messages.warning(request, f"{error.message} Thủ tục chưa dùng được cho hồ sơ mới cho đến khi sửa.")
-        record_event(
-            "procedures.procedure.update" if change else "procedures.procedure.create",
-            actor=request.user,
-            obj=procedure,
-            changes={"fields": form.changed_data},
+        problem = procedure_saved_in_admin(
+            actor=request.user, procedure=form.instance, changed_fields=form.changed_data, created=not change
         )
+        if problem:
+            messages.warning(request, f"{problem} Thủ tục chưa dùng được cho hồ sơ mới cho đến khi sửa.")

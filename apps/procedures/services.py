@@ -74,3 +74,20 @@ def procedure_upsert(
         changes={"code": code, "name": procedure.name, "steps": len(steps)},
     )
     return procedure
+
+
+def procedure_saved_in_admin(*, actor, procedure: Procedure, changed_fields, created: bool) -> str | None:
+    """After the administration pages saved a procedure with its papers and steps: check its internal process and
+    record the change. Returns the reason it cannot take new dossiers yet, if any."""
+    try:
+        check_steps(procedure)
+        problem = None
+    except DomainError as error:
+        problem = error.message
+    record_event(
+        "procedures.procedure.create" if created else "procedures.procedure.update",
+        actor=actor,
+        obj=procedure,
+        changes={"fields": list(changed_fields)},
+    )
+    return problem

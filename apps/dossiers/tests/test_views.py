@@ -219,3 +219,22 @@ def test_the_desk_page_receives_for_another_commune_of_the_province(client, w):
     dossier = Dossier.objects.get()
     assert response.status_code == 302, response.content.decode()[:500]
     assert (dossier.filing_unit, dossier.desk, dossier.return_desk) == (w.other_commune, w.desk, w.other_desk)
+
+
+def test_the_tracking_page_lists_the_papers_asked_for_a_timeline_and_the_owners_rating_link(client, w):
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    services.dossier_request_supplement(
+        actor=w.officer, dossier=dossier, items="Bản sao giấy ly hôn\nẢnh 4x6", reason="Thiếu",
+        now=at("25/11/2026", "11:00"),
+    )  # fmt: skip
+    page = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    assert "<li>Bản sao giấy ly hôn</li>" in page and "<li>Ảnh 4x6</li>" in page
+    assert 'id="timeline"' in page and "đang thực hiện" in page and "Hạn giải quyết theo quy định" in page
+    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
+    for actor in (w.officer, w.chairman):
+        services.dossier_forward(actor=actor, dossier=dossier, now=at("26/11/2026", "10:00"))
+    services.dossier_return(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "11:00"))
+    assert 'id="rating-link"' not in client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()  # anyone: no
+    owner = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}).content.decode()
+    assert 'id="rating-link"' in owner and "/danh-gia/" in owner

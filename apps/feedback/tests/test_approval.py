@@ -303,3 +303,20 @@ def test_only_the_sender_rates_an_approved_answer(fw):
     assert rated.status_code == 201 and counted("feedback_ratings") == 1
     again = APIClient().post(url, {"level": "not_satisfied", "phone": "0987654321"}, format="json")
     assert again.status_code == 409
+
+
+def test_catalogue_edits_go_through_a_service_that_only_a_superuser_passes_and_audits(db):
+    from apps.core.models import AuditEvent
+    from apps.feedback.models import Category
+    from apps.feedback.services import catalogue_entry_save
+    from apps.org.models import Role
+    from apps.org.tests.factories import UnitFactory, UserFactory, staff_in
+
+    category = Category(name="Môi trường", code="MT", answer_days=10)
+    officer = staff_in(UnitFactory(), Role.UNIT_LEADER)
+    with pytest.raises(PermissionDeniedError):
+        catalogue_entry_save(actor=officer, entry=category, changed_fields=["name"], created=True)
+    assert not Category.objects.filter(code="MT").exists()
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    catalogue_entry_save(actor=admin, entry=category, changed_fields=["name"], created=True)
+    assert AuditEvent.objects.filter(action="feedback.category.create", object_id=str(category.pk)).exists()

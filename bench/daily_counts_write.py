@@ -28,11 +28,17 @@ def main(rounds: int = 5, per_round: int = 40) -> int:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
+    from apps.core.projections import pause
     from apps.dossiers import services
     from apps.dossiers.tests.factories import APPLICANT
     from apps.org.models import User
     from apps.procedures.models import Procedure
-    from apps.stats.services import connect_signals, disconnect_signals
+
+    def count_on():
+        pause("dossier", False)
+
+    def count_off():
+        pause("dossier", True)
 
     clerk = User.objects.get(username="motcua.anphu")
     desk = clerk.memberships.get().unit
@@ -54,17 +60,17 @@ def main(rounds: int = 5, per_round: int = 40) -> int:
     timings = {"with recounts": [], "without": []}
     for _ in range(rounds):
         for label in timings:
-            (connect_signals if label == "with recounts" else disconnect_signals)()
+            (count_on if label == "with recounts" else count_off)()
             receive_and_roll_back()  # warm
             timings[label] += [receive_and_roll_back() for _ in range(per_round)]
-    connect_signals()
+    count_on()
     queries = {}
-    for label, switch in (("with recounts", connect_signals), ("without", disconnect_signals)):
+    for label, switch in (("with recounts", count_on), ("without", count_off)):
         switch()
         with CaptureQueriesContext(connection) as captured:
             receive_and_roll_back()
         queries[label] = len(captured)
-    connect_signals()
+    count_on()
     medians = {label: statistics.median(values) for label, values in timings.items()}
     print(f"database: {connection.vendor}")
     for label, median in medians.items():

@@ -25,6 +25,7 @@ from apps.core.models import Notification
 from apps.core.notifications import notify
 from apps.core.numbering import next_number
 from apps.core.phones import normalize_phone
+from apps.core.projections import projected
 from apps.core.text import normalize_multiline, normalize_text
 from apps.dossiers import selectors as dossier_selectors
 from apps.feedback.models import Category, Feedback, FeedbackAttachment, FeedbackRating, FeedbackSettings
@@ -150,6 +151,7 @@ def _tell_citizen(feedback: Feedback, text: str, subject: str) -> None:
         notify(Notification.Channel.EMAIL, feedback.contact_email, text, subject=subject, obj=feedback)
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_submit(
     *,
@@ -228,6 +230,7 @@ def _check_coordinates(latitude, longitude) -> None:
         raise DomainError(_("Tọa độ không hợp lệ."), field="latitude")
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_assign(
     *, actor, feedback: Feedback, unit: Unit, assignee=None, category: Category | None = None, now=None
@@ -253,6 +256,7 @@ def feedback_assign(
     return feedback
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_forward(*, actor, feedback: Feedback, to: str, note: str = "", now=None) -> Feedback:
     """Not ours: forwarded to the competent body outside the system (within 5 working days of receipt)."""
@@ -279,6 +283,7 @@ def feedback_forward(*, actor, feedback: Feedback, to: str, note: str = "", now=
     return feedback
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_answer(*, actor, feedback: Feedback, answer: str, publish: bool = False, now=None) -> Feedback:
     """The unit's answer. Where answers need approval and the author is not a leader over the unit, it waits for
@@ -339,6 +344,7 @@ def _require_approver(actor, feedback: Feedback) -> None:
         )
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_approve(*, actor, feedback: Feedback, publish: bool | None = None, now=None) -> Feedback:
     """A leader over the unit approves the waiting answer: it goes out now (answered on time if now is within the
@@ -353,6 +359,7 @@ def feedback_approve(*, actor, feedback: Feedback, publish: bool | None = None, 
     )
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_return(*, actor, feedback: Feedback, comment: str, now=None) -> Feedback:
     """A leader over the unit sends the waiting answer back to the officer with what to change; the draft stays."""
@@ -428,6 +435,7 @@ def rating_url(feedback: Feedback) -> str:
     return settings.SITE_URL + reverse("feedback:public-rate", args=[feedback.rating_token])
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_set_public(*, actor, feedback: Feedback, public: bool, now=None) -> Feedback:
     """Publish an answer (or withdraw it): only answered feedback; contact details are never published."""
@@ -446,6 +454,7 @@ def feedback_set_public(*, actor, feedback: Feedback, public: bool, now=None) ->
     return feedback
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_close(*, actor, feedback: Feedback, now=None) -> Feedback:
     now = now or timezone.now()
@@ -461,6 +470,7 @@ def feedback_close(*, actor, feedback: Feedback, now=None) -> Feedback:
     return feedback
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_reopen(*, feedback: Feedback, phone: str, reason: str, now=None) -> Feedback:
     """The citizen is not satisfied with the answer: reopened once, within 30 days, with a new deadline. The phone
@@ -502,6 +512,7 @@ def _sender_proof(feedback: Feedback, *, token: str, phone: str) -> str:
     )  # fmt: skip
 
 
+@projected("feedback", "feedback")
 @transaction.atomic
 def feedback_rate(
     *, feedback: Feedback, level: str, comment: str = "", token: str = "", phone: str = ""

@@ -8,6 +8,6 @@ class StatsConfig(AppConfig):
     verbose_name = _("Chỉ số chất lượng phục vụ")
 
     def ready(self):
-        from apps.stats.services import connect_signals
+        from apps.stats.services import register_projections
 
-        connect_signals()
+        register_projections()

@@ -1,7 +1,8 @@
 """Daily counts per unit, the dashboard's precomputed aggregates.
 
 Derived data only: each row is recomputed from the records, under a row lock, in the same transaction as every
-change that touches it (`apps.stats.services`, wired to the domain models' signals), so a reader never sees a total
+change that touches it (`apps.stats.services`, called by the domain services through `apps.core.projections`),
+so a reader never sees a total
 that disagrees with the records; `manage.py rebuild_stats` recomputes all of them and `--check` compares."""
 
 from django.conf import settings

@@ -1,8 +1,9 @@
 """Keeping the daily counts (`DossierDay`, `FeedbackDay`, `DueDay`, `OfficerDay`) exact.
 
-Every save or delete of a dossier, BM.05 step, attachment, rating, feedback item or feedback rating recomputes the
-buckets the record was in before and is in after, from the records themselves, inside the same transaction (the
-domain apps know nothing of this: `apps.py` connects the handlers to their models' signals). A bucket is locked
+Every service that changes a dossier (with its steps, papers, attachments, rating) or a feedback item (with its
+rating) recomputes the buckets the record was in before and is in after, from the records themselves, inside the
+same transaction: the services say so explicitly (`apps.core.projections.projected`), and this app registers the
+projection at start-up, so the domain apps never import it. A bucket is locked
 before it is counted, so two transactions touching one bucket are serialised and the second counts what the first
 committed. Bulk writes that bypass `save()` (the load-data generator) call `rebuild()` afterwards."""
 
@@ -292,72 +293,36 @@ def feedback_buckets(feedback_id: int, *, rated_at: dt.datetime | None = None) -
     return _dated(events, (unit,)) | officer | about
 
 
-def step_buckets(step_id: int) -> set[Bucket]:
-    row = DossierStep.objects.filter(pk=step_id).values_list("unit_id", "finished_by_id", "finished_at").first()
-    if row is None or row[1] is None:
-        return set()
-    unit, officer, finished = row
-    return _dated([(STEPS_DONE, finished)], (unit, officer))
+# The projection the domain services call explicitly (apps.core.projections): before and after a change, the
+# buckets the record counted in and counts in now. A dossier's buckets include its steps' (a hand-over is a step
+# closing); its attachments, papers and rating count in its receipt and rating buckets.
 
 
-def _of_groups(buckets: set[Bucket], *groups: Group) -> set[Bucket]:
-    return {bucket for bucket in buckets if bucket[0] in groups}
+def dossier_and_step_buckets(dossier_id: int) -> set[Bucket]:
+    """A dossier's buckets and those of its finished steps (one query more)."""
+    rows = DossierStep.objects.filter(dossier_id=dossier_id, finished_by__isnull=False).values_list(
+        "unit_id", "finished_by_id", "finished_at"
+    )
+    steps = set().union(*(_dated([(STEPS_DONE, finished)], (unit, officer)) for unit, officer, finished in rows))
+    return dossier_buckets(dossier_id) | steps
 
 
-# Signal handlers (connected in apps.py). The buckets a record was in are remembered before the write, so that a
-# record moving (a feedback item assigned to a department takes its rating along) is uncounted where it was.
+def _owner_id(model, field: str):
+    def owner(result) -> int | None:
+        if isinstance(result, list | tuple):
+            result = result[0] if result else None
+        if isinstance(result, model):
+            return result.pk
+        return getattr(result, field, None)
 
-BUCKETS_OF = {Dossier: dossier_buckets, DossierStep: step_buckets, Feedback: feedback_buckets}
-
-
-def remember_buckets(sender, instance, **kwargs) -> None:
-    instance._stats_buckets = set() if instance._state.adding else BUCKETS_OF[sender](instance.pk)
-
-
-def recount_buckets(sender, instance, **kwargs) -> None:
-    refresh(getattr(instance, "_stats_buckets", set()) | BUCKETS_OF[sender](instance.pk))
+    return owner
 
 
-def recount_attachment_buckets(sender, instance: Attachment, **kwargs) -> None:
-    refresh(_of_groups(dossier_buckets(instance.dossier_id), RECEIVED))
+def register_projections() -> None:
+    from apps.core.projections import Projection, register
 
-
-def recount_rating_buckets(sender, instance: Rating, **kwargs) -> None:
-    # after a delete the rating is no longer in the database: its day comes from the instance
-    buckets = dossier_buckets(instance.dossier_id, rated_at=instance.created_at)
-    refresh(_of_groups(buckets, RATED, OFFICER_RATED))
-
-
-def recount_feedback_rating_buckets(sender, instance: FeedbackRating, **kwargs) -> None:
-    buckets = feedback_buckets(instance.feedback_id, rated_at=instance.rated_at)
-    refresh(_of_groups(buckets, FEEDBACK_RATED, OFFICER_FEEDBACK_RATED, PROCEDURE_FEEDBACK_RATED))
-
-
-def _handlers():
-    from django.db.models import signals
-
-    pairs = ((signals.pre_save, remember_buckets), (signals.post_save, recount_buckets),
-             (signals.pre_delete, remember_buckets), (signals.post_delete, recount_buckets))  # fmt: skip
-    for model in BUCKETS_OF:
-        yield from ((signal, handler, model) for signal, handler in pairs)
-    for model, recount in ((Attachment, recount_attachment_buckets), (Rating, recount_rating_buckets),
-                           (FeedbackRating, recount_feedback_rating_buckets)):  # fmt: skip
-        yield from ((signals.post_save, recount, model), (signals.post_delete, recount, model))
-
-
-def _uid(signal, handler, model) -> str:
-    return f"stats-{handler.__name__}-{model.__name__}-{id(signal)}"
-
-
-def connect_signals() -> None:
-    for signal, handler, model in _handlers():
-        signal.connect(handler, sender=model, dispatch_uid=_uid(signal, handler, model))
-
-
-def disconnect_signals() -> None:
-    """Only for measuring what the recounts cost (bench/daily_counts_write.py): the counts go stale meanwhile."""
-    for signal, handler, model in _handlers():
-        signal.disconnect(handler, sender=model, dispatch_uid=_uid(signal, handler, model))
+    register("dossier", Projection(dossier_and_step_buckets, refresh, _owner_id(Dossier, "dossier_id")))
+    register("feedback", Projection(feedback_buckets, refresh, _owner_id(Feedback, "feedback_id")))
 
 
 # Rebuilding from scratch (after bulk loads, or to check that the stored counts are exact).

@@ -47,9 +47,13 @@ def test_online_papers_digitised_result_downloaded_with_code_and_phone(page, sit
     page.get_by_role("button", name="Gửi hồ sơ").click()
     code = page.locator("#dossier-code").inner_text().strip()
 
-    # The desk receives it: the paper is already digitised, nothing to tick or scan.
+    # The desk finds it on its first tab (online dossiers waiting for the check) and receives it: the paper is
+    # already digitised, nothing to tick or scan.
     sign_in(page, site, "motcua.anphu")
-    page.goto(f"{site}/can-bo/ho-so/{code}/")
+    page.goto(f"{site}/can-bo/ho-so/")
+    expect(page.locator(".nav-tabs .nav-link.active")).to_contain_text("Chờ tiếp nhận trực tuyến")
+    page.get_by_role("link", name=code).click()
+    expect(page).to_have_url(re.compile(f"/can-bo/ho-so/{re.escape(code)}/$"))
     expect(page.locator("#papers")).to_contain_text("đã số hóa")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.locator("#status")).to_have_text("Đã tiếp nhận")

@@ -13,6 +13,7 @@ from apps.core.actors import SYSTEM, staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.numbering import next_number
+from apps.core.projections import projected
 from apps.core.text import normalize_multiline
 from apps.dossiers import tracking
 from apps.dossiers.models import Apology, Dossier
@@ -102,6 +103,7 @@ def apology_draft(*, dossier: Dossier, now: dt.datetime | None = None, reason: s
     return apology
 
 
+@projected("dossier", "apology")
 @transaction.atomic
 def apology_approve(
     *,

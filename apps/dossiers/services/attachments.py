@@ -9,11 +9,13 @@ from apps.core.actors import CITIZEN
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
 from apps.core.files import check_upload, check_upload_set, display_name
+from apps.core.projections import projected
 from apps.dossiers.models import Attachment, Dossier
 
 MAX_FILES_PER_UPLOAD = 10
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_attach(
     *, dossier: Dossier, files, purpose: str = Attachment.Purpose.SUBMISSION, actor=CITIZEN

@@ -20,6 +20,7 @@ from apps.core.actors import CITIZEN, is_staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.files import check_upload, check_upload_set, display_name
+from apps.core.projections import projected
 from apps.core.text import fold
 from apps.dossiers import tracking
 from apps.dossiers.models import Attachment, Dossier, DossierPaper
@@ -55,7 +56,7 @@ def _store(dossier: Dossier, paper: DossierPaper, uploaded, now: dt.datetime) ->
 
 
 def _touch(dossier: Dossier) -> None:
-    """The dossier's figures (digitised share) and public answer are recounted like after any change."""
+    """The dossier changed: its public answer is published again (its figures are recounted by @projected)."""
     tracking.republish(dossier)
     dossier.save(update_fields=["updated_at"])
 
@@ -166,6 +167,7 @@ def reuse_offers_for_person(procedure: Procedure, id_number: str) -> dict[int, l
     return _offers("".join((id_number or "").split()), papers, None)
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def paper_digitise(*, actor, dossier: Dossier, paper_id: int, file, now: dt.datetime | None = None) -> DossierPaper:
     """The desk scans or uploads one paper into its slot (at receipt or later while the dossier is open)."""
@@ -177,6 +179,7 @@ def paper_digitise(*, actor, dossier: Dossier, paper_id: int, file, now: dt.date
     return papers[0]
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def paper_reuse(*, actor, dossier: Dossier, paper_id: int, source_id: int, now: dt.datetime | None = None):
     """The desk attaches the person's earlier digitised copy of the same paper, by reference."""
@@ -194,6 +197,7 @@ def _provided(dossier: Dossier, provided_paper_ids, files: dict, reuse: dict) ->
     return sorted({*(provided_paper_ids or ()), *files, *reuse, *already.values_list("required_paper_id", flat=True)})
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_receive_walk_in_digitised(*, actor, files: dict | None = None, reuse: dict | None = None, **receipt):
     """`dossier_receive_walk_in` with the papers' slots: the dossier, its receipt and its digitised papers commit
@@ -209,6 +213,7 @@ def dossier_receive_walk_in_digitised(*, actor, files: dict | None = None, reuse
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_receive_digitised(
     *, actor, dossier: Dossier, provided_paper_ids=None, files: dict | None = None, reuse: dict | None = None,
@@ -234,6 +239,7 @@ def missing_online_papers(procedure: Procedure, files: dict) -> list:
     return [paper for paper in procedure.papers.all() if not paper.optional and paper.pk not in files]
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_submit_online_with_papers(*, procedure: Procedure, files: dict | None = None, now=None, **submission):
     """The online form: a file per paper slot (`files` maps a required paper's id to its file), digitised at

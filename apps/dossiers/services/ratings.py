@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from apps.core.actors import CITIZEN
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
+from apps.core.projections import projected
 from apps.core.text import normalize_multiline
 from apps.dossiers.models import Dossier, Rating
 from apps.dossiers.services.common import lock_dossier
@@ -13,6 +14,7 @@ from apps.dossiers.services.common import lock_dossier
 S = Dossier.Status
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def rating_submit(*, dossier: Dossier, overall: str, politeness: str, timeliness: str, comment: str = "") -> Rating:
     dossier = lock_dossier(dossier)

@@ -10,6 +10,7 @@ from apps.core.actors import CITIZEN, staff_user
 from apps.core.audit import record_event
 from apps.core.errors import DomainError
 from apps.core.numbering import next_number
+from apps.core.projections import projected
 from apps.core.text import normalize_multiline
 from apps.dossiers import tracking
 from apps.dossiers.documents import tracking_book_key
@@ -75,6 +76,7 @@ def new_dossier(procedure, filing_unit, desk, channel, applicant, now, **extra) 
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_submit_online(
     *,
@@ -173,6 +175,7 @@ def check_walk_in(actor, desk: Unit, procedure: Procedure, channel: str, compete
     return filing_unit
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_receive_walk_in(
     *,

@@ -11,6 +11,7 @@ from apps.core.actors import CITIZEN, is_staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.core.files import check_upload, display_name
+from apps.core.projections import projected
 from apps.dossiers import tracking
 from apps.dossiers.models import Attachment, Dossier
 from apps.dossiers.selectors import dossier_of_owner
@@ -42,6 +43,7 @@ def result_attach_allowed(actor, dossier: Dossier) -> bool:
     return True
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def result_attach(*, actor, dossier: Dossier, file) -> Attachment:
     """The handling unit (or the desk) stores the result as a PDF; the latest one is what the citizen downloads."""

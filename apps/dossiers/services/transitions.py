@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from apps.core.actors import CITIZEN, is_staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.projections import projected
 from apps.core.text import normalize_multiline
 from apps.dossiers import tracking
 from apps.dossiers.models import Dossier, Slip
@@ -69,6 +70,7 @@ def _close(dossier: Dossier, actor, now: dt.datetime, status: str, note: str) ->
 # --- at the desk, before the clock starts ----------------------------------------------------------------
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_receive(*, actor, dossier: Dossier, provided_paper_ids=None, now: dt.datetime | None = None) -> Dossier:
     """The desk accepts an online dossier after checking it: the clock starts now."""
@@ -79,6 +81,7 @@ def dossier_receive(*, actor, dossier: Dossier, provided_paper_ids=None, now: dt
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_request_completion(
     *, actor, dossier: Dossier, items: str, reason: str, now: dt.datetime | None = None
@@ -102,6 +105,7 @@ def dossier_request_completion(
     return slip
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_resubmit(*, dossier: Dossier, now: dt.datetime | None = None) -> Dossier:
     """The citizen has completed the papers: back to the desk's queue."""
@@ -119,6 +123,7 @@ def _paper_dossier_turned_away(actor, desk, procedure, applicant, provided_paper
     return dossier, mark_papers(dossier, provided_paper_ids or ())
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_desk_completion_request(
     *,
@@ -143,6 +148,7 @@ def dossier_desk_completion_request(
     return dossier_request_completion(actor=actor, dossier=dossier, items=items, reason=reason, now=now)
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_desk_refusal(
     *,
@@ -169,6 +175,7 @@ def dossier_desk_refusal(
 # --- processing ------------------------------------------------------------------------------------------
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_forward(
     *, actor, dossier: Dossier, note: str = "", assignee=None, now: dt.datetime | None = None
@@ -198,6 +205,7 @@ def dossier_forward(
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_request_supplement(
     *, actor, dossier: Dossier, items: str, reason: str, further_reason: str = "", now: dt.datetime | None = None
@@ -243,6 +251,7 @@ def _check_supplement_allowed(dossier: Dossier, actor, now: dt.datetime, further
         )
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_supplement_received(*, actor, dossier: Dossier, now: dt.datetime | None = None) -> Dossier:
     """The citizen answered: every clock moves on by the working time it stood still."""
@@ -265,6 +274,7 @@ def dossier_supplement_received(*, actor, dossier: Dossier, now: dt.datetime | N
 # --- the end ---------------------------------------------------------------------------------------------
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_return(*, actor, dossier: Dossier, delivery: str | None = None, now: dt.datetime | None = None) -> Dossier:
     """The result is handed to the citizen (at the desk, by post or online): the dossier closes."""
@@ -294,6 +304,7 @@ def dossier_return(*, actor, dossier: Dossier, delivery: str | None = None, now:
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_record_payment(*, actor, dossier: Dossier, online: bool = False) -> Dossier:
     """The fee is paid, at any step before the dossier closes: at the desk (a clerk records it) or online (only the
@@ -320,6 +331,7 @@ def dossier_record_payment(*, actor, dossier: Dossier, online: bool = False) -> 
     return dossier
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_refuse(*, actor, dossier: Dossier, reason: str, now: dt.datetime | None = None) -> Slip:
     """BM.03: outside competence or not eligible. Before receipt the desk refuses; later, the handling step."""
@@ -354,6 +366,7 @@ def _refusal_becomes_the_result(dossier: Dossier, actor, now: dt.datetime, reaso
     dossier.save()
 
 
+@projected("dossier", "dossier")
 @transaction.atomic
 def dossier_withdraw(*, actor, dossier: Dossier, reason: str, now: dt.datetime | None = None) -> Dossier:
     """The applicant takes the dossier back (at the desk, or online before receipt)."""

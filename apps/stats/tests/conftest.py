@@ -1,4 +1,5 @@
-"""A year and more of generated history, plus ratings and answered feedback written through the models' saves."""
+"""A year and more of generated history, plus ratings and answered feedback written with the models' own saves
+(not through the services), each inside `recounting` as any raw change must be."""
 
 import datetime as dt
 import random
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.core.projections import recounting
 from apps.dossiers.models import Dossier, Rating
 from apps.feedback.models import Category, FeedbackRating
 from apps.org.models import Unit
@@ -22,8 +24,9 @@ def history(demo):
     rng = random.Random(3)
     levels = ["very_satisfied", "satisfied", "not_satisfied"]
     for dossier in Dossier.objects.filter(status=Dossier.Status.RETURNED, rating__isnull=True)[:200]:
-        Rating.objects.create(dossier=dossier, overall=rng.choice(levels), politeness=rng.choice(levels),
-                              timeliness=rng.choice(levels))  # fmt: skip
+        with recounting("dossier", dossier.pk):
+            Rating.objects.create(dossier=dossier, overall=rng.choice(levels), politeness=rng.choice(levels),
+                                  timeliness=rng.choice(levels))  # fmt: skip
     units = list(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT)[:6])
     categories = list(Category.objects.all())
     for index in range(60):
@@ -33,10 +36,11 @@ def history(demo):
             now=timezone.make_aware(dt.datetime(2026, rng.randint(1, 11), rng.randint(1, 28), 9)),
         )  # fmt: skip
         if index % 4:
-            feedback.status, feedback.assigned_unit, feedback.answer = "answered", rng.choice(units), "Đã trả lời."
-            feedback.answered_at = feedback.received_at + dt.timedelta(days=rng.randint(1, 12))
-            feedback.answered_on_time, feedback.is_public = rng.random() < 0.8, rng.random() < 0.5
-            feedback.save()
-            if index % 3:
-                FeedbackRating.objects.create(feedback=feedback, level=rng.choice(levels))
+            with recounting("feedback", feedback.pk):
+                feedback.status, feedback.assigned_unit, feedback.answer = "answered", rng.choice(units), "Đã trả lời."
+                feedback.answered_at = feedback.received_at + dt.timedelta(days=rng.randint(1, 12))
+                feedback.answered_on_time, feedback.is_public = rng.random() < 0.8, rng.random() < 0.5
+                feedback.save()
+                if index % 3:
+                    FeedbackRating.objects.create(feedback=feedback, level=rng.choice(levels))
     return demo

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.core.projections import recounting
 from apps.dossiers import services as dossiers
-from apps.dossiers.models import Dossier, Rating
+from apps.dossiers.models import Dossier
 from apps.dossiers.tests.factories import APPLICANT, world
 from apps.feedback import services as feedback_services
 from apps.feedback.models import Feedback, FeedbackRating
@@ -57,8 +58,9 @@ def test_late_changes_are_counted_in_their_own_transaction(history):
     # A spring dossier paid online in the autumn, another given its electronic result late, a third rated months
     # after its return.
     unpaid = old_dossier(payment=Dossier.Payment.NOT_REQUIRED)
-    unpaid.payment, unpaid.status = Dossier.Payment.UNPAID, Dossier.Status.READY  # its fee still owed at the desk
-    unpaid.save(update_fields=["payment", "status"])
+    with recounting("dossier", unpaid.pk):  # a data fix: its fee still owed at the desk
+        unpaid.payment, unpaid.status = Dossier.Payment.UNPAID, Dossier.Status.READY
+        unpaid.save(update_fields=["payment", "status"])
     dossiers.dossier_record_payment(actor=None, dossier=unpaid, online=True)
     paper_less = old_dossier(attachments__isnull=True)
     dossiers.dossier_attach(dossier=paper_less, files=[SimpleUploadedFile("ket-qua.pdf", PDF)], purpose="result")
@@ -66,22 +68,28 @@ def test_late_changes_are_counted_in_their_own_transaction(history):
     assert after["paid_online"] == before["paid_online"] + 1
     assert after["results_digitised"] == before["results_digitised"] + 1
     returned = old_dossier(status=Dossier.Status.RETURNED, rating__isnull=True)
-    Rating.objects.create(dossier=returned, overall="satisfied", politeness="satisfied", timeliness="satisfied")
-    # A correction of the outcome, a dossier deleted with its rating and files, a procedure going fully online.
+    dossiers.rating_submit(dossier=returned, overall="satisfied", politeness="satisfied", timeliness="satisfied")
+    # Raw changes, each inside `recounting`: a correction of the outcome, a dossier deleted with its rating and
+    # files, a procedure going fully online.
     corrected = old_dossier(status=Dossier.Status.RETURNED, outcome="on_time")
-    corrected.outcome = "late"
-    corrected.save(update_fields=["outcome"])
-    old_dossier(rating__isnull=False).delete()
+    with recounting("dossier", corrected.pk):
+        corrected.outcome = "late"
+        corrected.save(update_fields=["outcome"])
+    deleted = old_dossier(rating__isnull=False)
+    with recounting("dossier", deleted.pk):
+        deleted.delete()
     procedure = Procedure.objects.filter(online_level=Procedure.OnlineLevel.PARTIAL).first()
     procedure.online_level = Procedure.OnlineLevel.FULL
     procedure.save()
     # An answer published late, and a rated feedback item moved to another unit (its rating moves with it).
     answered = Feedback.objects.filter(status="answered", is_public=False).order_by("pk").first()
-    answered.is_public = True
-    answered.save()
+    with recounting("feedback", answered.pk):
+        answered.is_public = True
+        answered.save()
     rated = FeedbackRating.objects.select_related("feedback").order_by("pk").first().feedback
-    rated.assigned_unit = commune
-    rated.save()
+    with recounting("feedback", rated.pk):
+        rated.assigned_unit = commune
+        rated.save()
 
     assert services.differences() == []
     assert_equal_to_plain_sql(province, commune)
@@ -115,8 +123,9 @@ def test_a_receipt_counts_on_its_local_day():
         actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT, provided_paper_ids=w.paper_ids(),
         now=timezone.make_aware(dt.datetime(2026, 4, 1, 9)),
     )  # fmt: skip
-    dossier.received_at = timezone.make_aware(dt.datetime(2026, 4, 1, 6, 30))
-    dossier.save(update_fields=["received_at"])
+    with recounting("dossier", dossier.pk):
+        dossier.received_at = timezone.make_aware(dt.datetime(2026, 4, 1, 6, 30))
+        dossier.save(update_fields=["received_at"])
     assert list(DossierDay.objects.filter(received__gt=0).values_list("day", flat=True)) == [dt.date(2026, 4, 1)]
     assert selectors.indicators(w.province, Period("month", 2026, 4))["counts"]["received"] == 1
     assert selectors.indicators(w.province, Period("month", 2026, 3))["counts"]["received"] == 0
@@ -141,14 +150,17 @@ def test_late_now_follows_the_clock_without_a_write(history):
     now = selectors.indicators(province, YEAR)["counts"]
     assert now["late_now"] == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
     first_due = Dossier.objects.filter(status=Dossier.Status.IN_PROGRESS).order_by("pk").first()
-    first_due.due_at = timezone.now() + dt.timedelta(days=3)  # a supplement pause moved its legal due time
-    first_due.save(update_fields=["due_at"])
+
+    def move_due_time(moment):
+        with recounting("dossier", first_due.pk):
+            first_due.due_at = moment
+            first_due.save(update_fields=["due_at"])
+
+    move_due_time(timezone.now() + dt.timedelta(days=3))  # a supplement pause moved its legal due time
     on_time = selectors.indicators(province, YEAR)["counts"]["late_now"]
-    first_due.due_at = timezone.now() - dt.timedelta(hours=1)  # due an hour ago (a rescheduled appointment or not)
-    first_due.save(update_fields=["due_at"])
+    move_due_time(timezone.now() - dt.timedelta(hours=1))  # due an hour ago (a rescheduled appointment or not)
     assert selectors.indicators(province, YEAR)["counts"]["late_now"] == on_time + 1
-    first_due.due_at = timezone.now() + dt.timedelta(days=3)
-    first_due.save(update_fields=["due_at"])
+    move_due_time(timezone.now() + dt.timedelta(days=3))
     # an hour after the due time (the live part of "today"), then forty days on (from the daily rows)
     with time_machine.travel(first_due.due_at + dt.timedelta(hours=1)):
         later = selectors.indicators(province, YEAR)["counts"]
@@ -162,3 +174,24 @@ def test_late_now_follows_the_clock_without_a_write(history):
             selectors.indicators(province, YEAR)["counts"]["late_now"]
             == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
         )
+
+
+def test_the_counts_follow_the_services_explicitly_not_the_models_saves():
+    """No signal stands behind `save()`: a raw write leaves the counts as they were (and `differences` says so)
+    until it is recounted; the same change through a service is counted in its own transaction."""
+
+    w = world()
+    dossier = dossiers.dossier_receive_walk_in(
+        actor=w.clerk, desk=w.desk, procedure=w.procedure, applicant=APPLICANT, provided_paper_ids=w.paper_ids(),
+        now=timezone.make_aware(dt.datetime(2026, 4, 1, 9)),
+    )  # fmt: skip
+    assert services.differences() == []
+    first_day, second_day = (timezone.make_aware(dt.datetime(2026, 4, day, 9)) for day in (1, 2))
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=second_day)  # raw: not counted
+    assert services.differences() != []
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=first_day)  # undone: the counts agree again
+    assert services.differences() == []
+    with recounting("dossier", dossier.pk):  # the same raw write, declared: counted in its transaction
+        Dossier.objects.filter(pk=dossier.pk).update(received_at=second_day)
+    assert services.differences() == []
+    assert DossierDay.objects.get(unit=w.commune, day=dt.date(2026, 4, 2)).received == 1

@@ -26,7 +26,14 @@ CITIZEN = NonStaffActor("cong-dan")
 
 
 def is_staff_user(actor) -> bool:
-    return actor is not None and not isinstance(actor, NonStaffActor)
+    """A signed-in user (not the system, the citizen, None or Django's anonymous user)."""
+    return bool(getattr(actor, "is_authenticated", False))
+
+
+def acts_without_account(actor) -> bool:
+    """The system or the citizen acting online: permission checks for staff do not apply to them (the services
+    that allow it say so). Django's anonymous user is not one of them: it is refused like any stranger."""
+    return actor is None or isinstance(actor, NonStaffActor)
 
 
 def staff_user(actor):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.calendar.selectors import calendar_for_unit
+from apps.core.actors import CITIZEN, SYSTEM, staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.core.files import check_upload, check_upload_set, display_name
@@ -194,13 +195,13 @@ def feedback_submit(
         procedure=procedure, dossier=dossier, about_unit=about_unit, address=normalize_text(address)[:500],
         latitude=latitude, longitude=longitude, open311_device_id=device_id[:100], open311_client=open311_client,
         open311_token=uuid.uuid4() if channel == Feedback.Channel.OPEN311 else None, received_at=now,
-        received_by=actor if actor is not None and actor.is_authenticated else None, receiving_unit=centre,
+        received_by=staff_user(actor), receiving_unit=centre,
         classify_due_at=_add_days(centre, now, FORWARD_WITHIN_DAYS),
         due_at=_add_days(centre, now, category.answer_days), **contact,
     )  # fmt: skip
     _attach(feedback, files)
     record_event(
-        "feedback.submit", actor=feedback.received_by, obj=feedback, unit=centre,
+        "feedback.submit", actor=feedback.received_by or CITIZEN, obj=feedback, unit=centre,
         changes={"channel": channel, "category": category.code},
     )  # fmt: skip
     _tell_citizen(
@@ -494,7 +495,9 @@ def feedback_reopen(*, feedback: Feedback, phone: str, reason: str, now=None) ->
     feedback.due_at = _add_days(feedback.assigned_unit, now, feedback.category.answer_days)
     feedback.reminded_at = feedback.escalated_at = None
     feedback.save()
-    record_event("feedback.reopen", obj=feedback, unit=feedback.assigned_unit, changes={"reason": reason})
+    record_event(
+        "feedback.reopen", actor=CITIZEN, obj=feedback, unit=feedback.assigned_unit, changes={"reason": reason}
+    )
     return feedback
 
 
@@ -528,7 +531,10 @@ def feedback_rate(
     if FeedbackRating.objects.filter(feedback=feedback).exists():
         raise ConflictError(_("Câu trả lời này đã được đánh giá."))
     rating = FeedbackRating.objects.create(feedback=feedback, level=level, comment=normalize_multiline(comment))
-    record_event("feedback.rate", obj=feedback, unit=feedback.assigned_unit, changes={"level": level, "proof": proof})
+    record_event(
+        "feedback.rate", actor=CITIZEN, obj=feedback, unit=feedback.assigned_unit,
+        changes={"level": level, "proof": proof},
+    )  # fmt: skip
     return rating
 
 
@@ -619,7 +625,7 @@ def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
                 "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
                 _("Sắp đến hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip
             Feedback.objects.filter(pk=feedback.pk).update(reminded_at=now)
-            record_event("feedback.remind", obj=feedback, unit=feedback.assigned_unit)
+            record_event("feedback.remind", actor=SYSTEM, obj=feedback, unit=feedback.assigned_unit)
             counts["reminded"] += 1
     for feedback_id in open_assigned.filter(escalated_at__isnull=True, due_at__lt=now).values_list("pk", flat=True):
         with transaction.atomic():
@@ -631,7 +637,7 @@ def remind_and_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
                     "code": feedback.code, "due": timezone.localtime(feedback.due_at).strftime("%H:%M %d/%m/%Y")},
                 _("Quá hạn: %(code)s") % {"code": feedback.code}, feedback)  # fmt: skip
             Feedback.objects.filter(pk=feedback.pk).update(escalated_at=now)
-            record_event("feedback.escalate", obj=feedback, unit=feedback.assigned_unit)
+            record_event("feedback.escalate", actor=SYSTEM, obj=feedback, unit=feedback.assigned_unit)
             counts["escalated"] += 1
     return counts
 

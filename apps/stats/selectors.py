@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.dossiers.models import Dossier
+from apps.dossiers.models import Apology, Dossier
 from apps.feedback.models import Feedback
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
@@ -502,19 +502,26 @@ def _dashboard_and_expiry(unit: Unit, period: Period, *, officers: bool) -> tupl
     next_due = next_deadline(unit)  # before counting: a deadline passing while we count expires the answer at once
     rows = counts_by_unit(unit, period)
     data = indicators(unit, period, rows)
-    series = monthly_series(unit, period)
-    biggest = max([row["received"] for row in series] + [1])
-    for index, row in enumerate(series):  # bar geometry for the server-drawn SVG chart (50 units high)
-        row["h"] = round(50 * row["received"] / biggest, 2)
-        row["x"], row["y"] = index * 10 + 2, round(55 - row["h"], 2)
     figures = {
-        "data": data, "series": series, "chart_width": len(series) * 10, "total": total_points(data["groups"]),
+        "data": data, "series": monthly_series(unit, period), "total": total_points(data["groups"]),
         "children": child_rows(unit, period, rows), "procedures": procedure_rows(unit, period),
+        "apologies": apology_figures(unit, period),
     }  # fmt: skip
     if officers:
         figures |= {"officers": officer_rows(unit, period), "served": officer_satisfaction(unit, period)}
     seconds = CACHE_SECONDS if next_due is None else min(CACHE_SECONDS, (next_due - timezone.now()).total_seconds())
     return figures, seconds
+
+
+def apology_figures(unit: Unit, period: Period) -> dict[str, int]:
+    """BM.04 apologies signed in the period by units of the subtree, and how many of them reached the citizen only
+    after the legal due time they apologise for (DOMAIN.md: at least a working day before it)."""
+    signed = Apology.objects.filter(
+        _in_subtree(unit.path, "unit"), approved_at__gte=period.start, approved_at__lt=period.end
+    )
+    return signed.aggregate(
+        signed=Count("pk"), signed_late=Count("pk", filter=Q(approved_at__gt=F("original_appointment_at")))
+    )
 
 
 def next_deadline(unit: Unit) -> dt.datetime | None:

@@ -182,5 +182,8 @@ def test_heads_sign_several_apologies_at_once_and_a_late_signature_is_flagged(w,
     assert (len(signed), refused) == (2, [])
     assert all(apology.signed_late() for apology in signed)  # signed after the due time they apologise for
     assert Dossier.objects.filter(rescheduled=True).count() == 2
+    from apps.stats.selectors import Period, apology_figures
+
+    assert apology_figures(w.province, Period("year", 2026)) == {"signed": 2, "signed_late": 2}  # in the figures
     signed_again, refused_again = services.apology_approve_many(actor=head, apologies=[first], now=after_due)
     assert signed_again == [] and "một lần" in refused_again[0]

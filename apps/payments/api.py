@@ -10,11 +10,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFoundError
 from apps.core.middleware import client_ip
+from apps.core.ratelimit import PublicThrottle
 from apps.core.schema import error_response
 from apps.payments import receipts, selectors, services
 from apps.payments.models import Payment
@@ -92,7 +92,7 @@ def _owner_dossier(request, code: str):
 class PublicPaymentView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicThrottle]
     throttle_scope = "public_lookup"
 
     @extend_schema(
@@ -119,7 +119,7 @@ class PublicPaymentView(APIView):
 class PublicReceiptView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicThrottle]
     throttle_scope = "public_lookup"
 
     @extend_schema(

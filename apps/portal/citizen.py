@@ -56,7 +56,8 @@ def _error_summary(form, agency_error: str | None, slot_errors: dict[int, str]) 
     items = [{"anchor": "agency", "message": agency_error}] if agency_error else []
     for name, field_errors in form.errors.items():
         if name in form.fields:
-            items += [{"anchor": form[name].id_for_label, "message": message} for message in field_errors]
+            label = str(form[name].label).rstrip(":")  # "Trường này là bắt buộc" alone would not say which
+            items += [{"anchor": form[name].id_for_label, "message": f"{label}: {message}"} for message in field_errors]
     items += [{"anchor": f"paper-{paper_id}", "message": message} for paper_id, message in slot_errors.items()]
     items += [{"anchor": "", "message": message} for message in form.non_field_errors()]
     return items
@@ -193,6 +194,7 @@ def track(request):
     return render(request, "portal/track.html", {
         "d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022"),
         "asked": tracking.asked_of(dossier) if dossier else [],
+        "has_result": dossier is not None and services.electronic_result(dossier) is not None,
         "rating_link": rating_url(dossier.code) if owner and dossier.status == Dossier.Status.RETURNED
         and not Rating.objects.filter(dossier=dossier).exists() else "",
         "language_next": _tracking_url(code if dossier else ""),

@@ -113,3 +113,22 @@ def test_late_dossier_apology_signed_by_the_head_and_the_citizen_sees_the_new_da
     expect(page.locator("#public-appointment")).to_have_text(new_date)
     expect(page.locator("#tracking")).to_contain_text("đã hẹn lại")
     assert Dossier.objects.get(pk=dossier.pk).apology.number.endswith("/PXL-VP")
+
+
+def test_the_desk_keeps_ticks_and_scans_when_the_applicants_id_brings_earlier_papers(page, site, tmp_path):
+    """Typing the ID number looks up the person's earlier digitised papers; it must not wipe what the clerk has
+    already ticked and scanned (only the offers of each slot are refreshed)."""
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    sign_in(page, site, "motcua.anphu")
+    page.goto(f"{site}/can-bo/ho-so/tiep-nhan/")
+    page.get_by_label("Thủ tục hành chính").select_option(value=PROCEDURE)
+    first_slot = page.locator(".paper-slot").first
+    expect(first_slot).to_be_visible()
+    first_slot.locator("input[type=checkbox]").check()
+    first_slot.locator("input[type=file]").set_input_files(str(scan))
+    with page.expect_response(re.compile("/can-bo/ho-so/tiep-nhan/")):
+        page.get_by_label("Số định danh cá nhân (12 số) / mã số thuế").fill("001080012345")
+        page.get_by_label("Số định danh cá nhân (12 số) / mã số thuế").blur()
+    expect(first_slot.locator("input[type=checkbox]")).to_be_checked()
+    assert first_slot.locator("input[type=file]").evaluate("input => input.files.length") == 1

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.actors import CITIZEN, SYSTEM
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
 from apps.core.numbering import next_number
@@ -76,6 +77,7 @@ def payment_start(
     )
     record_event(
         "payments.start",
+        actor=CITIZEN,
         obj=payment,
         unit=dossier.filing_unit,
         changes={"dossier": dossier.code, "amount_vnd": payment.amount_vnd, "provider": payment.provider},
@@ -125,6 +127,7 @@ def _apply_ipn(result: GatewayResult, now: dt.datetime) -> IpnAnswer:
         payment.save()
         record_event(
             "payments.failed",
+            actor=SYSTEM,
             obj=payment,
             unit=payment.dossier.filing_unit,
             changes={"status": payment.status, "response_code": payment.response_code},
@@ -138,7 +141,7 @@ def _mark_paid(payment: Payment, result: GatewayResult, now: dt.datetime) -> Non
     payment.paid_at = result.paid_at or now
     try:
         with transaction.atomic():
-            dossier_services.dossier_record_payment(actor=None, dossier=dossier, online=True)
+            dossier_services.dossier_record_payment(actor=SYSTEM, dossier=dossier, online=True)
     except ConflictError:
         # The money arrived but the dossier has no fee waiting any more (paid at the desk meanwhile, a second
         # attempt paid in another tab, or the dossier closed): keep the payment, receipt it, flag it for a refund.
@@ -146,6 +149,7 @@ def _mark_paid(payment: Payment, result: GatewayResult, now: dt.datetime) -> Non
     payment.save()
     record_event(
         "payments.paid",
+        actor=SYSTEM,
         obj=payment,
         unit=dossier.filing_unit,
         changes={
@@ -174,6 +178,7 @@ def receipt_issue(*, payment: Payment, now: dt.datetime | None = None) -> Receip
         )
         record_event(
             "payments.receipt",
+            actor=SYSTEM,
             obj=receipt,
             unit=unit,
             changes={"payment": payment.txn_ref, "number": receipt.number, "year": year},

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.dossiers",
     "apps.payments",
     "apps.feedback",
+    "apps.documents",
     "apps.stats",
     "apps.portal",
     "apps.demo",

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.calendar import api as calendar_api
 from apps.core.views import healthz
+from apps.documents import api as document_api
 from apps.dossiers import api as dossier_api
 from apps.feedback import api as feedback_api
 from apps.org import api as org_api
@@ -46,6 +47,9 @@ api_v1 = [
     path("feedback/", feedback_api.FeedbackQueueView.as_view(), name="feedback-list"),
     path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
     path("feedback/<str:code>/<slug:action>/", feedback_api.FeedbackActionView.as_view(), name="feedback-action"),
+    path("documents/outgoing/", document_api.OutgoingRegisterView.as_view(), name="document-outgoing"),
+    path("documents/outgoing/<int:pk>/release/", document_api.OutgoingReleaseView.as_view(), name="document-release"),
+    path("documents/incoming/", document_api.IncomingRegisterView.as_view(), name="document-incoming"),
     path("feedback-settings/<int:unit_id>/", feedback_api.FeedbackSettingsView.as_view(), name="feedback-settings"),
 ]
 
@@ -53,6 +57,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
+    path("can-bo/van-ban/", include("apps.documents.urls")),
     path("", include("apps.payments.urls")),
     path("", include("apps.feedback.urls")),
     path("", include("apps.stats.urls")),

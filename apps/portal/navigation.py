@@ -27,6 +27,7 @@ STAFF_MENU = (
     NavItem(_("Trễ hạn"), "dossiers:late", (Role.UNIT_LEADER,)),
     NavItem(_("Sổ theo dõi"), "dossiers:book", (Role.DESK_CLERK, Role.UNIT_LEADER)),
     NavItem(_("Phản ánh"), "feedback:queue"),
+    NavItem(_("Văn bản"), "documents:registers", (Role.CLERICAL_OFFICER,)),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
     NavItem(_("Đơn vị"), "portal:units"),

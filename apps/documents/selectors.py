@@ -1,0 +1,98 @@
+"""Reads on the registers, scoped to what the reader may see.
+
+Who keeps a register (Decree 30/2020, art. 6 and 19: the clerical office of the agency): a clerical officer keeps
+the registers of their own unit, of the units below it and of the unit their office serves (the office of a
+people's committee keeps the committee's registers); a unit leader directs the registers of their unit and the
+units below it. Anyone who sees a unit (apps.org scope) reads its registers, except secret documents (mật, tối
+mật, tuyệt mật), which only the register's keepers (its clerical officers and leaders) see."""
+
+from django.db.models import QuerySet
+
+from apps.documents.models import NOT_SECRET, IncomingDocument, OutgoingDocument
+from apps.org import selectors as org
+from apps.org.models import Role, Unit
+
+
+def _is_clerk_of(user, unit: Unit) -> bool:
+    if not org.user_has_role(user, Role.CLERICAL_OFFICER):
+        return False
+    if org.can_see_unit(user, unit):
+        return True
+    return org.active_memberships(user).filter(unit__parent=unit).exists()
+
+
+def can_keep_register(user, unit: Unit) -> bool:
+    """May draft, release and register documents in this unit's registers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or _is_clerk_of(user, unit) or org.is_leader_over(user, unit)
+
+
+def can_read_register(user, unit: Unit) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return can_keep_register(user, unit) or org.can_see_unit(user, unit)
+
+
+def can_see_secret(user, unit: Unit) -> bool:
+    """Secret documents: the register's clerical officers and the unit's leaders only."""
+    return can_keep_register(user, unit)
+
+
+def register_units(user) -> list[Unit]:
+    """The units whose registers the user reads, those they keep first (a clerk's committee before their office)."""
+    if user is None or not user.is_authenticated:
+        return []
+    memberships = list(org.active_memberships(user).select_related("unit__parent"))
+    units: list[Unit] = []
+    if org.user_has_role(user, Role.CLERICAL_OFFICER):
+        units += [m.unit.parent for m in memberships if m.unit.parent is not None]
+    units += [m.unit for m in memberships]
+    seen, ordered = set(), []
+    for unit in units:
+        if unit.pk not in seen and can_read_register(user, unit):
+            seen.add(unit.pk)
+            ordered.append(unit)
+    return ordered
+
+
+def outgoing_register(user, unit: Unit, year: int) -> QuerySet[OutgoingDocument]:
+    """Released outgoing documents of the unit and year in register order (the secret series after the other)."""
+    if not can_read_register(user, unit):
+        return OutgoingDocument.objects.none()
+    documents = OutgoingDocument.objects.filter(unit=unit, year=year, status=OutgoingDocument.Status.RELEASED)
+    if not can_see_secret(user, unit):
+        documents = documents.filter(NOT_SECRET)
+    return documents.select_related("drafting_unit", "unit").order_by("confidentiality", "number")
+
+
+def outgoing_drafts(user, unit: Unit) -> QuerySet[OutgoingDocument]:
+    if not can_read_register(user, unit):
+        return OutgoingDocument.objects.none()
+    documents = OutgoingDocument.objects.filter(unit=unit, status=OutgoingDocument.Status.DRAFT)
+    if not can_see_secret(user, unit):
+        documents = documents.filter(NOT_SECRET)
+    return documents.select_related("drafting_unit", "unit").order_by("-created_at", "-pk")
+
+
+def incoming_register(user, unit: Unit, year: int) -> QuerySet[IncomingDocument]:
+    if not can_read_register(user, unit):
+        return IncomingDocument.objects.none()
+    documents = IncomingDocument.objects.filter(unit=unit, year=year)
+    if not can_see_secret(user, unit):
+        documents = documents.filter(NOT_SECRET)
+    return documents.select_related("unit").order_by("number")
+
+
+def outgoing_document(user, pk: int) -> OutgoingDocument | None:
+    """One outgoing document if the user may see it (else None, as if it did not exist)."""
+    document = OutgoingDocument.objects.select_related("unit", "drafting_unit").filter(pk=pk).first()
+    if document is None or not can_read_register(user, document.unit):
+        return None
+    if document.is_secret and not can_see_secret(user, document.unit):
+        return None
+    return document
+
+
+def earlier_registrations(unit: Unit, duplicate_key: str) -> QuerySet[IncomingDocument]:
+    return IncomingDocument.objects.filter(unit=unit, duplicate_key=duplicate_key).order_by("received_at", "pk")

@@ -1,0 +1,65 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.documents import selectors, services
+from apps.documents.tests.factories import draft, register_incoming, world
+from apps.org.models import Role
+from apps.org.tests.factories import staff_in
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 3, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def released(w, **kwargs):
+    return services.outgoing_release(actor=w.clerk, document=draft(w, **kwargs), now=NOW)
+
+
+def test_registers_are_scoped_to_the_unit():
+    w = world()
+    document = released(w)
+    incoming, _ = register_incoming(w, now=NOW)
+    assert list(selectors.outgoing_register(w.clerk, w.commune, 2026)) == [document]
+    assert list(selectors.incoming_register(w.chairman, w.commune, 2026)) == [incoming]
+    assert not selectors.outgoing_register(w.other_clerk, w.commune, 2026).exists()
+    assert not selectors.incoming_register(w.other_clerk, w.commune, 2026).exists()
+    assert selectors.outgoing_document(w.other_clerk, document.pk) is None
+    assert not selectors.outgoing_register(w.clerk, w.commune, 2025).exists()  # another year's register
+
+
+def test_secret_documents_are_seen_by_the_clerk_and_the_leaders_only():
+    w = world()
+    plain = released(w)
+    secret = released(w, confidentiality="top_secret")
+    incoming_secret, _ = register_incoming(w, now=NOW, confidentiality="secret")
+    province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
+    for keeper in (w.clerk, w.chairman, province_leader):
+        assert set(selectors.outgoing_register(keeper, w.commune, 2026)) == {plain, secret}
+        assert selectors.outgoing_document(keeper, secret.pk) == secret
+        assert list(selectors.incoming_register(keeper, w.commune, 2026)) == [incoming_secret]
+    # a plain officer of the committee reads its registers but not the secret documents
+    assert list(selectors.outgoing_register(w.officer, w.commune, 2026)) == [plain]
+    assert selectors.outgoing_document(w.officer, secret.pk) is None
+    assert not selectors.incoming_register(w.officer, w.commune, 2026).exists()
+
+
+def test_a_clerk_keeps_the_register_of_the_committee_their_office_serves():
+    w = world()
+    assert [u.pk for u in selectors.register_units(w.clerk)][:2] == [w.commune.pk, w.office.pk]
+    assert selectors.can_keep_register(w.clerk, w.commune)
+    assert not selectors.can_keep_register(w.clerk, w.province)  # not the level above that
+    assert not selectors.can_keep_register(w.other_clerk, w.commune)
+    assert not selectors.can_keep_register(w.officer, w.commune)
+    assert selectors.register_units(w.officer) == [w.commune]
+
+
+def test_register_reads_take_a_fixed_number_of_queries(django_assert_max_num_queries):
+    w = world()
+    for _ in range(5):
+        released(w, drafting_unit=w.office)
+    with django_assert_max_num_queries(12):
+        rows = [
+            (d.symbol, d.drafting_unit.name, d.unit.name) for d in selectors.outgoing_register(w.clerk, w.commune, 2026)
+        ]
+    assert len(rows) == 5

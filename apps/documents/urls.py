@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.registers, name="registers"),
+    path("den/vao-so/", views.incoming_new, name="incoming-new"),
+    path("di/du-thao/", views.outgoing_new, name="outgoing-new"),
+    path("di/<int:pk>/ban-hanh/", views.outgoing_release, name="release"),
+]

@@ -1,0 +1,126 @@
+"""Register pages: the outgoing and incoming registers of a unit and year (with .xlsx), registering an incoming
+document (a duplicate is shown and needs confirming), drafting an outgoing one and releasing a draft."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError
+from apps.documents import exports, selectors, services
+from apps.documents.forms import DraftForm, IncomingForm
+from apps.org.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit(request) -> tuple[Unit, list[Unit]]:
+    """The register's unit: `don-vi` among the user's register units (the first by default)."""
+    units = selectors.register_units(request.user)
+    wanted = request.GET.get("don-vi") or request.POST.get("don-vi") or ""
+    if wanted:
+        unit = next((u for u in units if str(u.pk) == wanted), None)
+        if unit is None:
+            raise Http404
+        return unit, units
+    if not units:
+        raise Http404
+    return units[0], units
+
+
+def _year(request) -> int:
+    year = request.GET.get("nam", "")
+    return int(year) if year.isdigit() and 1900 <= int(year) <= 9999 else timezone.localdate().year
+
+
+def _register_url(unit: Unit, book: str, year: int | None = None) -> str:
+    year = year or timezone.localdate().year
+    return f"{reverse('documents:registers')}?don-vi={unit.pk}&so={book}&nam={year}"
+
+
+@login_required
+def registers(request):
+    unit, units = _unit(request)
+    year = _year(request)
+    book = "den" if request.GET.get("so") == "den" else "di"
+    if book == "di":
+        documents = selectors.outgoing_register(request.user, unit, year)
+    else:
+        documents = selectors.incoming_register(request.user, unit, year)
+    if request.GET.get("xuat") == "xlsx":
+        export = exports.outgoing_xlsx if book == "di" else exports.incoming_xlsx
+        response = HttpResponse(export(unit, year, documents), content_type=XLSX)
+        name = "so-van-ban-di" if book == "di" else "so-van-ban-den"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{year}.xlsx"'
+        return response
+    keeper = selectors.can_keep_register(request.user, unit)
+    return render(request, "documents/registers.html", {
+        "unit": unit, "units": units, "year": year, "book": book, "keeper": keeper,
+        "page": Paginator(documents, 50).get_page(request.GET.get("page")),
+        "drafts": selectors.outgoing_drafts(request.user, unit)[:50] if book == "di" else [],
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    })  # fmt: skip
+
+
+@login_required
+def incoming_new(request):
+    unit, _units = _unit(request)
+    if not selectors.can_keep_register(request.user, unit):
+        raise Http404
+    form = IncomingForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            document, _earlier = services.incoming_register(
+                actor=request.user, unit=unit, confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
+                **form.cleaned_data,
+            )  # fmt: skip
+        except services.DuplicateDocumentError as error:
+            duplicates = error.duplicates
+            messages.warning(request, error.message)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã vào sổ văn bản đến số %(number)02d.") % {"number": document.number})
+            return redirect(_register_url(unit, "den"))
+    return render(request, "documents/incoming_new.html", {"unit": unit, "form": form, "duplicates": duplicates})
+
+
+@login_required
+def outgoing_new(request):
+    unit, _units = _unit(request)
+    if not selectors.can_keep_register(request.user, unit):
+        raise Http404
+    divisions = list(unit.children.filter(is_active=True).order_by("sort_order", "name"))
+    form = DraftForm(request.POST or None, divisions=divisions)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["drafting_unit"] = next((d for d in divisions if d.pk == data["drafting_unit"]), None)
+        try:
+            services.outgoing_draft(actor=request.user, unit=unit, **data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã tạo dự thảo; số văn bản được cấp khi ban hành."))
+            return redirect(_register_url(unit, "di"))
+    return render(request, "documents/outgoing_new.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_POST
+def outgoing_release(request, pk: int):
+    document = selectors.outgoing_document(request.user, pk)
+    if document is None:
+        raise Http404
+    try:
+        document = services.outgoing_release(actor=request.user, document=document)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã ban hành văn bản số %(symbol)s.") % {"symbol": document.symbol})
+    return redirect(_register_url(document.unit, "di", document.year))

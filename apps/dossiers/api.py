@@ -45,22 +45,17 @@ class PublicDossierSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     outcome_label = serializers.CharField(source="get_outcome_display")
     steps = PublicStepSerializer(many=True)
-    supplement_items = serializers.SerializerMethodField()
     tracking_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Dossier
         fields = ["code", "procedure", "procedure_code", "agency", "channel", "status", "status_label",
                   "submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at",
-                  "rescheduled", "ready_at", "returned_at", "outcome", "outcome_label", "steps", "supplement_items",
+                  "rescheduled", "ready_at", "returned_at", "outcome", "outcome_label", "steps",
                   "tracking_url"]  # fmt: skip
 
     def get_tracking_url(self, dossier) -> str:
         return tracking_url(dossier.code)
-
-    def get_supplement_items(self, dossier) -> list[str]:
-        """What the citizen is asked to bring, while the dossier waits for it (no personal data)."""
-        return tracking.asked_of(dossier)
 
 
 class JSONOnly(BaseContentNegotiation):

@@ -48,10 +48,6 @@ _DATE_COLUMNS = {"submitted_at", "received_at", "due_at", "appointment_at", "ori
                  "returned_at", "started_at", "finished_at"}  # fmt: skip
 NAMES_CACHE_SECONDS = 300
 WAITING_FOR_CITIZEN = (Dossier.Status.NEEDS_COMPLETION, Dossier.Status.SUPPLEMENT_REQUESTED)
-_ASKED_SQL = (
-    "SELECT items FROM dossiers_slip WHERE dossier_id = %s AND kind = 'supplement' AND answered_at IS NULL "
-    "ORDER BY issued_at DESC LIMIT 1"
-)
 
 
 _names_memo: dict = {"at": 0.0, "names": None}
@@ -101,9 +97,6 @@ def public_tracking_data(code: str) -> dict | None:
         data = _record(DOSSIER_COLUMNS, row)
         cursor.execute(_STEPS_SQL, [data["id"]])
         steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
-        if data["status"] in WAITING_FOR_CITIZEN:
-            cursor.execute(_ASKED_SQL, [data["id"]])
-            data["asked"] = (cursor.fetchone() or ("",))[0]
     names = _names()
     if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
         names = _names(refresh=True)  # a unit or procedure created in the last minutes
@@ -120,14 +113,6 @@ def public_tracking_rows(dossier_ids) -> list[dict]:
         .values("dossier_id", *STEP_COLUMNS)
     ):
         steps[step.pop("dossier_id")].append(step)
-    asked = dict(
-        Slip.objects.filter(dossier_id__in=steps, kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True)
-        .order_by("dossier_id", "issued_at")
-        .values_list("dossier_id", "items")
-    )  # the latest open request of each dossier
-    for row in rows:
-        if row["status"] in WAITING_FOR_CITIZEN:
-            row["asked"] = asked.get(row["id"], "")
     names = _names(refresh=True)
     return [with_names(row, steps[row["id"]], names) | {"id": row["id"]} for row in rows]
 
@@ -169,13 +154,13 @@ def public_payload(data: dict) -> dict:
              "outcome_label": _label(Outcome, step["outcome"])}
             for step in data["steps"]
         ],
-        "supplement_items": asked_papers(data.get("asked", "")),
         "tracking_url": tracking_url(data["code"]),
     }  # fmt: skip
 
 
 def asked_of(dossier: Dossier) -> list[str]:
-    """The papers the dossier's open supplement request asks for (none unless it waits for the citizen)."""
+    """The papers the dossier's open supplement request asks for (none unless it waits for the citizen). Free text
+    an officer wrote, so it may name the applicant: shown to the owner only, never in the public answer."""
     if dossier.status not in WAITING_FOR_CITIZEN:
         return []
     slip = dossier.slips.filter(kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True).order_by("-issued_at").first()

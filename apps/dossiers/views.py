@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,14 +100,10 @@ def _desk_decision(request, decision: str, desk, procedure, form, competent):
         slip = services.dossier_desk_refusal(reason=form.cleaned_data["reason"], **common)
     else:
         files, reuse = _slots(request)  # the papers' slots: scans, and the person's earlier copies reused
-        with transaction.atomic():  # one action: received and handed on, or neither
-            dossier = services.dossier_receive_walk_in_digitised(
-                **common, files=files, reuse=reuse, competent_unit=competent, return_desk=return_desk
-            )
-            if request.POST.get("hand_over"):  # the desk's own step is done at receipt: on to the handling unit
-                dossier = services.dossier_forward(
-                    actor=request.user, dossier=dossier, note=_("Tiếp nhận, chuyển xử lý")
-                )
+        dossier = services.dossier_receive_walk_in_digitised(
+            **common, files=files, reuse=reuse, competent_unit=competent, return_desk=return_desk,
+            hand_over=bool(request.POST.get("hand_over")),
+        )  # fmt: skip
         messages.success(request, _receipt_message(dossier))
         return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?in=bm01")
     messages.success(request, _("Đã lập %(kind)s số %(number)s. Hãy in và giao cho người nộp.")

@@ -16,6 +16,7 @@ from apps.core.errors import NotFoundError
 from apps.core.middleware import client_ip
 from apps.core.ratelimit import PublicThrottle
 from apps.core.schema import error_response
+from apps.dossiers.selectors import dossier_of_owner
 from apps.payments import receipts, selectors, services
 from apps.payments.models import Payment
 
@@ -83,7 +84,7 @@ class PaymentStartedSerializer(serializers.ModelSerializer):
 def _owner_dossier(request, code: str):
     serializer = OwnerSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    dossier = selectors.owner_dossier(code, serializer.validated_data["phone"])
+    dossier = dossier_of_owner(code, serializer.validated_data["phone"])
     if dossier is None:
         raise NotFoundError(_("Mã hồ sơ và số điện thoại (hoặc số định danh) không khớp."))
     return dossier

@@ -11,12 +11,6 @@ UNPAID = Dossier.Payment.UNPAID
 NO_PAYMENT_STATUSES = (Dossier.Status.REFUSED, Dossier.Status.WITHDRAWN)
 
 
-def owner_dossier(code: str, secret: str) -> Dossier | None:
-    """The dossier of this code when `secret` is its applicant's phone or ID number; None otherwise (whichever was
-    wrong: the answer must not tell a stranger that a code exists)."""
-    return dossier_selectors.dossier_of_owner(code or "", secret or "")
-
-
 def can_pay_online(dossier: Dossier) -> bool:
     return dossier.payment == UNPAID and dossier.fee_vnd > 0 and dossier.status not in NO_PAYMENT_STATUSES
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.core.middleware import client_ip
 from apps.core.ratelimit import over_limit
+from apps.dossiers.selectors import dossier_of_owner
 from apps.payments import receipts, selectors, services
 from apps.payments.providers import VNPAY_RESPONSE_MESSAGES, get_provider, online_payment_enabled
 
@@ -34,7 +35,7 @@ def pay(request):
         if over_limit(request, "pay", LOOKUPS_PER_MINUTE):
             messages.error(request, _("Bạn thao tác quá nhiều lần, vui lòng thử lại sau một phút."))
         else:
-            dossier = selectors.owner_dossier(code, request.POST.get("sdt", ""))
+            dossier = dossier_of_owner(code, request.POST.get("sdt", ""))
             if dossier is None:
                 messages.error(request, _("Mã hồ sơ và số điện thoại (hoặc số định danh) không khớp."))
             else:
@@ -83,7 +84,7 @@ def receipt(request):
         payment = selectors.payment_for_txn(txn_ref)
         found = getattr(payment, "receipt", None) if payment else None
     else:
-        dossier = selectors.owner_dossier(request.POST.get("ma", ""), request.POST.get("sdt", ""))
+        dossier = dossier_of_owner(request.POST.get("ma", ""), request.POST.get("sdt", ""))
         found = selectors.latest_receipt(dossier) if dossier else None
     if found is None:
         messages.error(request, _("Không tìm thấy biên lai: mã hồ sơ, số điện thoại không khớp hoặc chưa thanh toán."))

@@ -193,8 +193,9 @@ def track(request):
                 messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
     return render(request, "portal/track.html", {
         "d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022"),
-        "asked": tracking.asked_of(dossier) if dossier else [],
-        "has_result": dossier is not None and services.electronic_result(dossier) is not None,
+        "asked": tracking.asked_of(dossier) if owner else [],
+        "has_result": dossier is not None and dossier.status in (Dossier.Status.READY, Dossier.Status.RETURNED)
+        and services.electronic_result(dossier) is not None,
         "rating_link": rating_url(dossier.code) if owner and dossier.status == Dossier.Status.RETURNED
         and not Rating.objects.filter(dossier=dossier).exists() else "",
         "language_next": _tracking_url(code if dossier else ""),

@@ -199,9 +199,12 @@ def _provided(dossier: Dossier, provided_paper_ids, files: dict, reuse: dict) ->
 
 @projected("dossier", "dossier")
 @transaction.atomic
-def dossier_receive_walk_in_digitised(*, actor, files: dict | None = None, reuse: dict | None = None, **receipt):
+def dossier_receive_walk_in_digitised(
+    *, actor, files: dict | None = None, reuse: dict | None = None, hand_over: bool = False, **receipt
+):
     """`dossier_receive_walk_in` with the papers' slots: the dossier, its receipt and its digitised papers commit
-    together or not at all."""
+    together or not at all; with `hand_over`, the desk's own first step is done at once and the dossier goes on to
+    the handling unit in the same transaction (receipt in one action)."""
     from apps.dossiers.services.receipt import dossier_receive_walk_in
 
     files, reuse = files or {}, reuse or {}
@@ -210,6 +213,10 @@ def dossier_receive_walk_in_digitised(*, actor, files: dict | None = None, reuse
     dossier = dossier_receive_walk_in(actor=actor, now=now, **receipt)
     if digitise(dossier, actor, now, files=files, reuse=reuse):
         _touch(dossier)
+    if hand_over:
+        from apps.dossiers.services.transitions import dossier_forward
+
+        dossier = dossier_forward(actor=actor, dossier=dossier, note=_("Tiếp nhận, chuyển xử lý"), now=now)
     return dossier
 
 

@@ -237,7 +237,9 @@ def test_with_redis_the_answer_is_cached_and_dropped_by_every_change(w, django_c
     assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
 
 
-def test_the_public_answer_says_which_papers_are_asked_for_and_the_legal_due_time(w):
+def test_the_public_answer_gives_the_legal_due_time_but_never_the_officers_free_text(w):
+    """The papers asked for are an officer's free text (it may name the applicant): the owner sees them on the
+    tracking page after giving the phone; the public answer does not carry them."""
     from apps.dossiers.tracking import public_tracking_data, public_tracking_rows, render_public_payload
 
     dossier = walk_in(w, at("25/11/2026", "09:00"))
@@ -249,10 +251,9 @@ def test_the_public_answer_says_which_papers_are_asked_for_and_the_legal_due_tim
         reason="Thiếu",
         now=at("25/11/2026", "11:00"),
     )
-    body = json.loads(render_public_payload(public_tracking_data(dossier.code)))
-    assert body["supplement_items"] == ["Bản sao giấy ly hôn", "Ảnh 4x6"]
-    assert body["due_at"] == "2026-11-30T17:00:00+07:00"
+    text = render_public_payload(public_tracking_data(dossier.code))
+    body = json.loads(text)
+    assert body["due_at"] == "2026-11-30T17:00:00+07:00" and body["status"] == "supplement_requested"
+    assert "ly hôn" not in text and "supplement_items" not in body
     bulk = json.loads(render_public_payload(public_tracking_rows([dossier.pk])[0]))
     assert bulk == body  # published in bulk or one by one, the same answer
-    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
-    assert json.loads(render_public_payload(public_tracking_data(dossier.code)))["supplement_items"] == []

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.calendar import api as calendar_api
 from apps.core.views import healthz
-from apps.documents import api as document_api
+from apps.documents import api_urls as document_api_urls
 from apps.dossiers import api as dossier_api
 from apps.feedback import api as feedback_api
 from apps.org import api as org_api
@@ -47,9 +47,7 @@ api_v1 = [
     path("feedback/", feedback_api.FeedbackQueueView.as_view(), name="feedback-list"),
     path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
     path("feedback/<str:code>/<slug:action>/", feedback_api.FeedbackActionView.as_view(), name="feedback-action"),
-    path("documents/outgoing/", document_api.OutgoingRegisterView.as_view(), name="document-outgoing"),
-    path("documents/outgoing/<int:pk>/release/", document_api.OutgoingReleaseView.as_view(), name="document-release"),
-    path("documents/incoming/", document_api.IncomingRegisterView.as_view(), name="document-incoming"),
+    *document_api_urls.urlpatterns,
     path("feedback-settings/<int:unit_id>/", feedback_api.FeedbackSettingsView.as_view(), name="feedback-settings"),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.documents import views
+from apps.documents.views import registers as views
 
 app_name = "documents"
 

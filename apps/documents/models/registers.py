@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Unit
 
+__all__ = [
+    "ABBREVIATIONS",
+    "NOT_SECRET",
+    "Confidentiality",
+    "DocType",
+    "IncomingDocument",
+    "OutgoingDocument",
+    "Urgency",
+]
+
 
 class DocType(models.TextChoices):
     """Decree 30/2020, Appendix III: types of administrative documents; ABBREVIATIONS gives the symbol part."""
@@ -76,7 +86,10 @@ NOT_SECRET = Q(confidentiality=Confidentiality.NORMAL)
 class OutgoingDocument(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
+        REVIEW = "review", _("Đang xin ý kiến")
+        SIGNED = "signed", _("Đã ký")
         RELEASED = "released", _("Đã ban hành")
+        SENT = "sent", _("Đã gửi")
 
     unit = models.ForeignKey(Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+")
     drafting_unit = models.ForeignKey(
@@ -99,6 +112,10 @@ class OutgoingDocument(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     released_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,7 +135,8 @@ class OutgoingDocument(models.Model):
                 name="doc_out_secret_number_unique",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft", number__isnull=True) | Q(status="released", number__isnull=False),
+                condition=Q(status__in=["draft", "review", "signed"], number__isnull=True)
+                | Q(status__in=["released", "sent"], number__isnull=False),
                 name="doc_out_number_at_release",
             ),
         ]  # fmt: skip
@@ -132,6 +150,20 @@ class OutgoingDocument(models.Model):
 
 
 class IncomingDocument(models.Model):
+    class Source(models.TextChoices):
+        PAPER = "paper", _("Bản giấy")
+        UPLOAD = "upload", _("Tệp tải lên")
+        EXCHANGE = "exchange", _("Liên thông điện tử")
+
+    class Handling(models.TextChoices):
+        """Where the document stands in its handling; the exchange status sent back to the sender follows it
+        (04 awaiting assignment, 05 assigned / in progress, 06 done)."""
+
+        AWAITING_DIRECTION = "awaiting_direction", _("Chờ lãnh đạo cho ý kiến")
+        ASSIGNED = "assigned", _("Đang xử lý")
+        DONE = "done", _("Đã xử lý xong")
+        RECALLED = "recalled", _("Đã bị thu hồi")
+
     unit = models.ForeignKey(Unit, verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số đến"))
@@ -149,6 +181,12 @@ class IncomingDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=20, choices=Source.choices, default=Source.PAPER)
+    handling_status = models.CharField(
+        _("tình trạng xử lý"), max_length=20, choices=Handling.choices, default=Handling.AWAITING_DIRECTION
+    )
+    # A recall order freezes the document: kept in the register, withdrawn from every queue, no longer changed.
+    recalled_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     # The folded issuer and number/symbol: the same document registered twice is found by one indexed match.
     duplicate_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
 

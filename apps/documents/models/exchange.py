@@ -1,0 +1,3 @@
+"""exchange"""
+
+__all__: list[str] = []

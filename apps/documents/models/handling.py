@@ -1,0 +1,3 @@
+"""handling"""
+
+__all__: list[str] = []

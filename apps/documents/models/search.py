@@ -1,0 +1,3 @@
+"""search"""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Reads on official documents, scoped to what the reader may see. The registers' selectors are re-exported here."""
+
+from apps.documents.selectors.registers import *  # noqa: F403

@@ -188,9 +188,18 @@ class DemoBuilder:
             code="H99.90",
         )
         self._calendar(centre, root)
+        self._department_clerks()
         load_catalogue()
         load_feedback_catalogue()
         return self.logins
+
+    def _department_clerks(self):
+        """Each department keeps its own registers (Decree 30/2020, art. 6); the committee's are kept by its office's
+        clerk (vanthu.vp). Made last, so the names given to the staff made before stay as they were."""
+        for _name, _symbol, code, slug in DEPARTMENTS:
+            if slug != "vp":
+                dept = Unit.objects.get(agency_code=code)
+                self.staff(f"vanthu.{slug}", [Role.CLERICAL_OFFICER], dept, "Văn thư", show=slug == "stp")
 
     def _commune(self, root, name, index, show):
         slug = _slug(name)

@@ -12,13 +12,20 @@ from apps.documents.models import NOT_SECRET, IncomingDocument, OutgoingDocument
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
+# The office of a people's committee ("Văn phòng UBND", "Văn phòng HĐND và UBND") carries this symbol; its clerks
+# keep the committee's registers. A department's clerks keep only their department's.
+COMMITTEE_OFFICE_SYMBOL = "VP"
+
 
 def _is_clerk_of(user, unit: Unit) -> bool:
     if not org.user_has_role(user, Role.CLERICAL_OFFICER):
         return False
     if org.can_see_unit(user, unit):
         return True
-    return org.active_memberships(user).filter(unit__parent=unit).exists()
+    return (
+        unit.kind == Unit.Kind.PEOPLES_COMMITTEE
+        and org.active_memberships(user).filter(unit__parent=unit, unit__symbol=COMMITTEE_OFFICE_SYMBOL).exists()
+    )
 
 
 def can_keep_register(user, unit: Unit) -> bool:
@@ -46,7 +53,13 @@ def register_units(user) -> list[Unit]:
     memberships = list(org.active_memberships(user).select_related("unit__parent"))
     units: list[Unit] = []
     if org.user_has_role(user, Role.CLERICAL_OFFICER):
-        units += [m.unit.parent for m in memberships if m.unit.parent is not None]
+        units += [
+            m.unit.parent
+            for m in memberships
+            if m.unit.parent is not None
+            and m.unit.parent.kind == Unit.Kind.PEOPLES_COMMITTEE
+            and m.unit.symbol == COMMITTEE_OFFICE_SYMBOL
+        ]
     units += [m.unit for m in memberships]
     seen, ordered = set(), []
     for unit in units:

@@ -54,6 +54,14 @@ def test_a_clerk_keeps_the_register_of_the_committee_their_office_serves():
     assert selectors.register_units(w.officer) == [w.commune]
 
 
+def test_a_division_clerk_keeps_only_their_division_not_the_committee_above():
+    w = world()
+    division_clerk = staff_in(w.culture, Role.CLERICAL_OFFICER, username="vanthu.vhxh")
+    assert selectors.can_keep_register(division_clerk, w.culture)
+    assert not selectors.can_keep_register(division_clerk, w.commune)  # only the committee's office keeps that
+    assert w.commune.pk not in [u.pk for u in selectors.register_units(division_clerk)]
+
+
 def test_register_reads_take_a_fixed_number_of_queries(django_assert_max_num_queries):
     w = world()
     for _ in range(5):

@@ -213,7 +213,7 @@ def follow_up_register(user, unit: Unit, year: int, *, now: dt.datetime | None =
         assignments = assignments.filter(document__confidentiality=Confidentiality.NORMAL)
     return (
         _with_state(assignments, now)
-        .select_related("document", "reply_outgoing")
+        .select_related("document", "document__unit", "reply_outgoing")
         .prefetch_related("parties__unit", "parties__user")
         .order_by("document__number")
     )

@@ -77,6 +77,10 @@ def holds(user, assignment: HandlingAssignment, roles) -> bool:
     return _signed_in(user) and assignment.parties.filter(_party_of(user), role__in=roles).exists()
 
 
+def is_unit_leader(user) -> bool:
+    return _signed_in(user) and org.user_has_role(user, Role.UNIT_LEADER)
+
+
 def can_direct(user, document: IncomingDocument) -> bool:
     """A leader over the receiving unit gives the direction (assign, reassign, reopen)."""
     return _signed_in(user) and (user.is_superuser or org.is_leader_over(user, document.unit))
@@ -144,7 +148,7 @@ def _live(assignments: QuerySet[HandlingAssignment]) -> QuerySet[HandlingAssignm
 
 def awaiting_direction(user) -> QuerySet[IncomingDocument]:
     """Documents of the units the user leads (and the units below them) waiting for direction, urgent first."""
-    if not _signed_in(user) or not org.user_has_role(user, Role.UNIT_LEADER):
+    if not is_unit_leader(user):
         return IncomingDocument.objects.none()
     led = Q()
     for path in org.active_memberships(user).values_list("unit__path", flat=True):

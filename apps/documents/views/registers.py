@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.documents import exports, selectors, services
 from apps.documents.forms import DraftForm, IncomingForm
+from apps.documents.views.nav import documents_nav
 from apps.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,12 +59,18 @@ def registers(request):
         name = "so-van-ban-di" if book == "di" else "so-van-ban-den"
         response["Content-Disposition"] = f'attachment; filename="{name}-{year}.xlsx"'
         return response
+    if request.GET.get("xuat") == "pdf":
+        export = exports.outgoing_pdf if book == "di" else exports.incoming_pdf
+        response = HttpResponse(export(unit, year, documents), content_type="application/pdf")
+        name = "so-van-ban-di" if book == "di" else "so-van-ban-den"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{year}.pdf"'
+        return response
     keeper = selectors.can_keep_register(request.user, unit)
     return render(request, "documents/registers.html", {
         "unit": unit, "units": units, "year": year, "book": book, "keeper": keeper,
         "page": Paginator(documents, 50).get_page(request.GET.get("page")),
         "drafts": selectors.outgoing_drafts(request.user, unit)[:50] if book == "di" else [],
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1), **documents_nav(request.user),
     })  # fmt: skip
 
 

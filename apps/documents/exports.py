@@ -44,10 +44,13 @@ def outgoing_rows(documents) -> list[list]:
     ]  # fmt: skip
 
 
-def incoming_rows(documents) -> list[list]:
+def incoming_rows(documents, assignees: dict | None = None) -> list[list]:
+    """`assignees`: document id → (assignee, when assigned), from selectors.handling.assignees_by_document."""
+    assignees = assignees or {}
     return [
         [_day(d.received_at), f"{d.number:02d}", d.issuer_name, d.number_symbol, d.issued_date.strftime("%d/%m/%Y"),
-         f"{d.get_doc_type_display()}: {d.summary}", "", "", "", " — ".join(p for p in (_marks(d), d.note) if p)]
+         f"{d.get_doc_type_display()}: {d.summary}", assignees.get(d.pk, ("", None))[0],
+         _day(assignees.get(d.pk, ("", None))[1]), "", " — ".join(p for p in (_marks(d), d.note) if p)]
         for d in documents
     ]  # fmt: skip
 
@@ -80,9 +83,9 @@ def outgoing_xlsx(unit, year: int, documents) -> bytes:
                          outgoing_rows(documents))  # fmt: skip
 
 
-def incoming_xlsx(unit, year: int, documents) -> bytes:
+def incoming_xlsx(unit, year: int, documents, assignees: dict | None = None) -> bytes:
     return register_xlsx(f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — {unit.name} — năm {year}", INCOMING_HEADERS,
-                         incoming_rows(documents))  # fmt: skip
+                         incoming_rows(documents, assignees))  # fmt: skip
 
 
 FOLLOW_UP_HEADERS = [
@@ -145,8 +148,8 @@ def outgoing_pdf(unit, year: int, documents) -> bytes:
                         "Chưa có văn bản đi nào được ban hành trong năm này.")  # fmt: skip
 
 
-def incoming_pdf(unit, year: int, documents) -> bytes:
-    return register_pdf(unit, year, INCOMING_TITLE, INCOMING_COLUMNS, incoming_rows(documents),
+def incoming_pdf(unit, year: int, documents, assignees: dict | None = None) -> bytes:
+    return register_pdf(unit, year, INCOMING_TITLE, INCOMING_COLUMNS, incoming_rows(documents, assignees),
                         "Chưa có văn bản đến nào được vào sổ trong năm này.")  # fmt: skip
 
 

@@ -51,10 +51,16 @@ class DraftForm(forms.Form):
 
 
 # Handling of incoming documents: a party is a unit ("u:<id>") or a person ("p:<id>") in one list of choices.
+def _person_label(person) -> str:
+    name = person.get_full_name() or person.get_username()
+    unit_name = getattr(person, "unit_name", "")
+    return f"{name} — {unit_name}" if unit_name else name
+
+
 def holder_choices(units, people) -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         (_("Đơn vị"), [(f"u:{unit.pk}", unit.name) for unit in units]),
-        (_("Cán bộ"), [(f"p:{person.pk}", person.get_full_name() or person.get_username()) for person in people]),
+        (_("Cán bộ"), [(f"p:{person.pk}", _person_label(person)) for person in people]),
     ]
 
 

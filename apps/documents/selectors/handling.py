@@ -233,8 +233,30 @@ def assignable_units(document: IncomingDocument) -> QuerySet[Unit]:
 
 
 def assignable_people(document: IncomingDocument) -> QuerySet[User]:
+    """Staff of the receiving unit and the units below it, each with the name of their unit (`unit_name`)."""
     members = org.memberships_active_on().filter(unit__path__startswith=document.unit.path)
-    return User.objects.filter(pk__in=members.values("user_id"), is_active=True).order_by("full_name", "username")
+    return (
+        User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+        .annotate(
+            unit_name=Subquery(members.filter(user=OuterRef("pk")).order_by("unit__path").values("unit__name")[:1])
+        )
+        .order_by("full_name", "username")
+    )
+
+
+def assignees_by_document(documents) -> dict[int, tuple[str, dt.datetime]]:
+    """For the incoming register's "assignee" and "date forwarded" columns: document id → (the lead parties of its
+    current assignment, when it was assigned). One query for any number of documents."""
+    rows = HandlingParty.objects.filter(
+        role=HandlingParty.Role.LEAD, assignment__superseded_at__isnull=True, assignment__document__in=documents
+    ).order_by("pk")
+    found: dict[int, tuple[list[str], dt.datetime]] = {}
+    for document_id, unit_name, full_name, username, assigned_at in rows.values_list(
+        "assignment__document_id", "unit__name", "user__full_name", "user__username", "assignment__assigned_at"
+    ):
+        names, _at = found.setdefault(document_id, ([], assigned_at))
+        names.append(unit_name or full_name or username)
+    return {pk: ("; ".join(names), assigned_at) for pk, (names, assigned_at) in found.items()}
 
 
 def reply_candidates(user, document: IncomingDocument) -> QuerySet[OutgoingDocument]:

@@ -137,6 +137,10 @@ def test_follow_up_register_page_and_xlsx(h):
     assert "12/QĐ-STP" in sheet["B3"].value and "Sở Tư pháp" in sheet["B3"].value
     register = page_of(clerk.get(f"/can-bo/van-ban/?don-vi={h.w.commune.pk}&so=den&nam=2026"))
     assert f'href="/can-bo/van-ban/den/{document.pk}/"' in register
+    assert f"<td>{h.w.culture.name}</td>" in register  # the incoming register's "assignee" column
+    incoming = load_workbook(io.BytesIO(clerk.get(
+        f"/can-bo/van-ban/?don-vi={h.w.commune.pk}&so=den&nam=2026&xuat=xlsx").content)).active  # fmt: skip
+    assert (incoming["G3"].value, incoming["H3"].value) == (h.w.culture.name, "24/04/2026")  # assignee, forwarded
     assert client_for(h.w.other_clerk).get(f"/can-bo/van-ban/theo-doi/?don-vi={h.w.commune.pk}").status_code == 404
 
 

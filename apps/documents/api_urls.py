@@ -2,10 +2,22 @@
 
 from django.urls import path
 
-from apps.documents.api import registers
+from apps.documents.api import handling, registers
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
     path("documents/outgoing/<int:pk>/release/", registers.OutgoingReleaseView.as_view(), name="document-release"),
     path("documents/incoming/", registers.IncomingRegisterView.as_view(), name="document-incoming"),
+    path("documents/incoming/<int:pk>/", handling.IncomingHandlingView.as_view(), name="document-incoming-detail"),
+    path("documents/incoming/<int:pk>/assign/", handling.AssignView.as_view(), name="document-assign"),
+    path("documents/incoming/<int:pk>/reassign/", handling.ReassignView.as_view(), name="document-reassign"),
+    path("documents/incoming/<int:pk>/forward/", handling.ForwardView.as_view(), name="document-forward"),
+    path("documents/incoming/<int:pk>/progress/", handling.ProgressView.as_view(), name="document-progress"),
+    path("documents/incoming/<int:pk>/reply/", handling.ReplyView.as_view(), name="document-reply"),
+    path("documents/incoming/<int:pk>/done/", handling.DoneView.as_view(), name="document-done"),
+    path("documents/incoming/<int:pk>/reopen/", handling.ReopenView.as_view(), name="document-reopen"),
+    path("documents/incoming/<int:pk>/deadline/", handling.DeadlineView.as_view(), name="document-deadline"),
+    path("documents/awaiting-direction/", handling.AwaitingDirectionView.as_view(), name="document-awaiting"),
+    path("documents/my-handling/", handling.MyHandlingView.as_view(), name="document-my-handling"),
+    path("documents/follow-up/", handling.FollowUpView.as_view(), name="document-follow-up"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from apps.documents.views import handling
 from apps.documents.views import registers as views
 
 app_name = "documents"
@@ -9,4 +10,9 @@ urlpatterns = [
     path("den/vao-so/", views.incoming_new, name="incoming-new"),
     path("di/du-thao/", views.outgoing_new, name="outgoing-new"),
     path("di/<int:pk>/ban-hanh/", views.outgoing_release, name="release"),
+    path("den/<int:pk>/", handling.incoming_detail, name="incoming"),
+    path("den/<int:pk>/tep/<int:file_pk>/", handling.incoming_file, name="incoming-file"),
+    path("cho-y-kien/", handling.awaiting_direction, name="awaiting-direction"),
+    path("xu-ly/", handling.my_handling, name="my-handling"),
+    path("theo-doi/", handling.follow_up, name="follow-up"),
 ]

@@ -28,6 +28,8 @@ STAFF_MENU = (
     NavItem(_("Sổ theo dõi"), "dossiers:book", (Role.DESK_CLERK, Role.UNIT_LEADER)),
     NavItem(_("Phản ánh"), "feedback:queue"),
     NavItem(_("Văn bản"), "documents:registers", (Role.CLERICAL_OFFICER,)),
+    NavItem(_("Chờ cho ý kiến"), "documents:awaiting-direction", (Role.UNIT_LEADER,)),
+    NavItem(_("Xử lý văn bản"), "documents:my-handling"),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
     NavItem(_("Đơn vị"), "portal:units"),

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.documents import exports, selectors, services
 from apps.documents.forms import DraftForm, IncomingForm
+from apps.documents.selectors import handling as handling_selectors
+from apps.documents.views.nav import documents_nav
 from apps.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +45,28 @@ def _register_url(unit: Unit, book: str, year: int | None = None) -> str:
     return f"{reverse('documents:registers')}?don-vi={unit.pk}&so={book}&nam={year}"
 
 
+def _register_export(unit: Unit, year: int, book: str, documents, kind: str) -> HttpResponse:
+    """The register as .xlsx or PDF; the incoming one with its assignees and dates forwarded."""
+    if book == "di":
+        export = exports.outgoing_xlsx if kind == "xlsx" else exports.outgoing_pdf
+        content = export(unit, year, documents)
+    else:
+        export = exports.incoming_xlsx if kind == "xlsx" else exports.incoming_pdf
+        content = export(unit, year, documents, handling_selectors.assignees_by_document(documents))
+    response = HttpResponse(content, content_type=XLSX if kind == "xlsx" else "application/pdf")
+    name = "so-van-ban-di" if book == "di" else "so-van-ban-den"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{year}.{kind}"'
+    return response
+
+
+def _show_assignees(documents) -> None:
+    """Each incoming document of the page gets `assignee` (the lead of its current assignment), one query."""
+    documents = list(documents)
+    assignees = handling_selectors.assignees_by_document([d.pk for d in documents])
+    for document in documents:
+        document.assignee = assignees.get(document.pk, ("", None))[0]
+
+
 @login_required
 def registers(request):
     unit, units = _unit(request)
@@ -52,18 +76,17 @@ def registers(request):
         documents = selectors.outgoing_register(request.user, unit, year)
     else:
         documents = selectors.incoming_register(request.user, unit, year)
-    if request.GET.get("xuat") == "xlsx":
-        export = exports.outgoing_xlsx if book == "di" else exports.incoming_xlsx
-        response = HttpResponse(export(unit, year, documents), content_type=XLSX)
-        name = "so-van-ban-di" if book == "di" else "so-van-ban-den"
-        response["Content-Disposition"] = f'attachment; filename="{name}-{year}.xlsx"'
-        return response
+    if request.GET.get("xuat") in ("xlsx", "pdf"):
+        return _register_export(unit, year, book, documents, request.GET["xuat"])
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    if book == "den":
+        _show_assignees(page.object_list)
     keeper = selectors.can_keep_register(request.user, unit)
     return render(request, "documents/registers.html", {
         "unit": unit, "units": units, "year": year, "book": book, "keeper": keeper,
-        "page": Paginator(documents, 50).get_page(request.GET.get("page")),
+        "page": page,
         "drafts": selectors.outgoing_drafts(request.user, unit)[:50] if book == "di" else [],
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1), **documents_nav(request.user),
     })  # fmt: skip
 
 

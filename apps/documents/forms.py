@@ -48,3 +48,13 @@ class DraftForm(forms.Form):
     def __init__(self, *args, divisions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["drafting_unit"].choices = [("", "—")] + [(unit.pk, unit.name) for unit in divisions]
+
+
+class ScanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp bản quét (PDF, JPEG hoặc PNG, tối đa 10 MB)"),
+        error_messages={"required": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG).")},
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "application/pdf,image/jpeg,image/png",
+                                               "data-max-size": 10 * 1024 * 1024,
+                                               "data-size-message": _("Tệp quá lớn (tối đa 10 MB).")}),
+    )  # fmt: skip

@@ -53,7 +53,8 @@ class DraftForm(forms.Form):
 class ScanUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp bản quét (PDF, JPEG hoặc PNG, tối đa 10 MB)"),
-        error_messages={"required": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG).")},
+        error_messages={"required": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG)."),
+                        "empty": _("Tệp bản quét rỗng."), "invalid": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG).")},
         widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "application/pdf,image/jpeg,image/png",
                                                "data-max-size": 10 * 1024 * 1024,
                                                "data-size-message": _("Tệp quá lớn (tối đa 10 MB).")}),

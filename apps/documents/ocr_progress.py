@@ -18,8 +18,15 @@ LATE_BAND = (85, 95)
 
 @contextmanager
 def reporting(callback: Callable[[str, int], None]):
-    """`callback(step, percent)` receives OCRmyPDF's progress while the block runs in this thread."""
-    _current.callback = callback
+    """`callback(step, percent)` receives OCRmyPDF's progress while the block runs in this thread; the percent never
+    goes back (the steps after OCR share one band, each starting again at its bottom)."""
+    highest = [0]
+
+    def forward(step: str, percent: int) -> None:
+        highest[0] = max(highest[0], percent)
+        callback(step, highest[0])
+
+    _current.callback = forward
     try:
         yield
     finally:

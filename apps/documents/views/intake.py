@@ -47,7 +47,7 @@ def _scan_url(scan: Scan) -> str:
 def scan_upload(request):
     """The upload form and the scans waiting to be registered, with their deadlines."""
     unit = _keeper_unit(request)
-    form = ScanUploadForm(request.POST or None, request.FILES or None)
+    form = ScanUploadForm(request.POST, request.FILES) if request.method == "POST" else ScanUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             scan = intake.upload_scan(actor=request.user, unit=unit, uploaded=form.cleaned_data["file"])

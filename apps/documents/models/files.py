@@ -105,6 +105,7 @@ class Scan(models.Model):
     confidentiality = models.CharField(
         _("độ mật"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.NORMAL
     )
+    started_at = models.DateTimeField(_("bắt đầu nhận dạng lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("nhận dạng xong lúc"), null=True, blank=True)
     incoming = models.OneToOneField(
         IncomingDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan",
@@ -114,7 +115,10 @@ class Scan(models.Model):
     class Meta:
         verbose_name = _("bản quét chờ vào sổ")
         verbose_name_plural = _("bản quét chờ vào sổ")
-        indexes = [models.Index(fields=["unit", "incoming"], name="doc_scan_waiting")]
+        indexes = [
+            models.Index(fields=["unit", "incoming"], name="doc_scan_waiting"),
+            models.Index(fields=["status", "uploaded_at"], name="doc_scan_status"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="doc_scan_progress_max")]
 
     def __str__(self) -> str:

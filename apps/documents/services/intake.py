@@ -20,12 +20,15 @@ from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
 from apps.core.files import check_upload, display_name
 from apps.documents.models import Confidentiality, DocumentFile, IncomingDocument, Scan, Urgency
-from apps.documents.services import registers, search
+from apps.documents.services import ocr, registers, search
 from apps.org.models import Unit
 
 logger = logging.getLogger("congvu.documents")
 
 ENQUEUE_PAUSE_SECONDS = 30
+# A queued scan older than this was never taken by a worker; a running one older than that lost its worker.
+QUEUED_TOO_LONG = dt.timedelta(minutes=2)
+RUNNING_TOO_LONG = dt.timedelta(minutes=30)
 _enqueue_paused_until = 0.0
 
 
@@ -42,6 +45,19 @@ def enqueue_ocr(scan_id: int, redo: bool = False) -> None:
     except Exception:
         _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
         logger.warning("queue unreachable: scan %s left to the sweep", scan_id, exc_info=True)
+
+
+def run_waiting_ocr(now: dt.datetime | None = None) -> int:
+    """The sweep (tasks.ocr_waiting_scans): OCR the scans left queued, and again those whose run died. Returns how
+    many were OCR'd."""
+    now = now or timezone.now()
+    Scan.objects.filter(
+        status=Scan.Status.RUNNING, started_at__lt=now - RUNNING_TOO_LONG, incoming__isnull=True
+    ).update(status=Scan.Status.QUEUED, progress=0)
+    waiting = Scan.objects.filter(
+        status=Scan.Status.QUEUED, uploaded_at__lt=now - QUEUED_TOO_LONG, incoming__isnull=True
+    ).order_by("uploaded_at", "pk")
+    return sum(ocr.run_scan_ocr(pk) is not None for pk in list(waiting.values_list("pk", flat=True)[:50]))
 
 
 @transaction.atomic

@@ -86,7 +86,8 @@ def _claim(scan_id: int, *, redo: bool) -> Scan | None:
         if scan is None or (scan.status != Scan.Status.QUEUED and not redo):
             return None
         scan.status, scan.progress, scan.step, scan.error = Scan.Status.RUNNING, 1, _("Đang chuẩn bị"), ""
-        scan.save(update_fields=["status", "progress", "step", "error"])
+        scan.started_at = timezone.now()
+        scan.save(update_fields=["status", "progress", "step", "error", "started_at"])
         return scan
 
 

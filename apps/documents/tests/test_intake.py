@@ -194,3 +194,18 @@ def test_api_upload_status_proposal_register(django_capture_on_commit_callbacks)
     assert bad.status_code == 400 and "không đúng định dạng" in bad.json()["message"]
     schema = Client().get("/api/schema/").content.decode()
     assert "/api/v1/documents/scans/{id}/register/" in schema
+
+
+def test_the_sweep_ocrs_scans_the_queue_never_took_and_those_whose_worker_died():
+    w = world()
+    with time_machine.travel(at("27/11/2026", "10:00"), tick=False):
+        lost, fresh = (intake.upload_scan(actor=w.clerk, unit=w.commune, uploaded=pdf_file()) for _ in range(2))
+        died = intake.upload_scan(actor=w.clerk, unit=w.commune, uploaded=pdf_file())
+        Scan.objects.filter(pk=died.pk).update(status="running", started_at=at("27/11/2026", "10:00"))
+    Scan.objects.filter(pk=fresh.pk).update(uploaded_at=at("27/11/2026", "10:29"))
+    # 10:30: the lost one (queued 30 minutes); the fresh one may still be in the queue, the run is not 30 min old
+    assert intake.run_waiting_ocr(now=at("27/11/2026", "10:30")) == 1
+    assert Scan.objects.get(pk=lost.pk).status == "done"
+    # 10:32: the run started at 10:00 died (over 30 minutes); the fresh one has waited over 2 minutes
+    assert intake.run_waiting_ocr(now=at("27/11/2026", "10:32")) == 2
+    assert set(Scan.objects.values_list("status", flat=True)) == {"done"}

@@ -27,7 +27,7 @@ _MOTTO = re.compile(
     re.IGNORECASE,
 )
 _RULES = re.compile(r"[_‾¯]{2,}|-{3,}")
-_NUMBER = re.compile(r"\bS[ốô]\s*(:?)\s*(\d{1,5})\s*/\s*([0-9A-Za-zĐđ]+(?:\s?[-/.]\s?[0-9A-Za-zĐđ]+)*)")
+_NUMBER = re.compile(r"\bS[ốôo]\s*(:?)\s*(\d{1,5})\s*/\s*([0-9A-Za-zĐđ]+(?:\s?[-/.]\s?[0-9A-Za-zĐđ]+)*)")
 _DATE = re.compile(r"(?:^|,\s*|\s)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _ABOUT = re.compile(r"^\s*V/[vV]\s*[:.]?\s*")
 _BODY_START = re.compile(
@@ -179,7 +179,7 @@ def find_issuer(lines: list[str]) -> dict | None:
     for line in lines[:HEADER_LINES]:
         if _NUMBER.search(line) or _DATE.search(line) or _type_of_title(line):
             break
-        if not _is_capitals(line):
+        if not _is_capitals(line) or _is_mark(line):
             continue
         starts_organ = any(line.startswith(word + " ") or line == word for word in _ORGAN_WORDS)
         if starts_organ or not organs:
@@ -191,6 +191,11 @@ def find_issuer(lines: list[str]) -> dict | None:
     issuer = organs[-1]
     name = _organ_name(" ".join(issuer))
     return _field(name, 0.8 if len(organs) > 1 or issuer[0].startswith(_ORGAN_WORDS) else 0.5, "\n".join(issuer))
+
+
+def _is_mark(line: str) -> bool:
+    """A stamp alone on its line ("KHẨN", "MẬT"), not part of a body's name."""
+    return any(re.fullmatch(pattern, line.strip()) for _value, pattern in (*_URGENCY_MARKS, *_SECRET_MARKS))
 
 
 def _find_mark(lines: list[str], marks) -> dict | None:

@@ -130,3 +130,17 @@ def test_words_that_are_not_marks():
 def test_nothing_readable_proposes_nothing():
     assert propose("") == {}
     assert propose("   \n\n ~~ \n") == {}
+
+
+def test_stamps_above_or_inside_the_header_are_not_part_of_the_issuer():
+    # as Tesseract read a stamped letter of a department (the stamps at the top left)
+    read = (
+        "KHẨN\nMẬT\nUBND TỈNH AN GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 125/STP-VP An Giang, ngày 09 tháng 02 năm 2026\nV/v hướng dẫn đăng ký khai sinh\n"
+        "cho trẻ em sinh ra ở nước ngoài\nKính gửi: Ủy ban nhân dân các xã, phường.\n"
+    )
+    found = values(read)
+    assert (found["issuer_name"], found["urgency"], found["confidentiality"]) == ("Sở Tư pháp", "urgent", "secret")
+    between = "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nHỎA TỐC\nSố: 07/UBND-VP\nAn Phú, ngày 01 tháng 12 năm 2026\n"
+    assert values(between)["issuer_name"] == "Ủy ban nhân dân xã An Phú"
+    assert values(between)["urgency"] == "flash"

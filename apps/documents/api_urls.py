@@ -11,4 +11,5 @@ urlpatterns = [
     path("documents/scans/", intake.ScanListView.as_view(), name="document-scans"),
     path("documents/scans/<int:pk>/", intake.ScanDetailView.as_view(), name="document-scan"),
     path("documents/scans/<int:pk>/register/", intake.ScanRegisterView.as_view(), name="document-scan-register"),
+    path("documents/scans/<int:pk>/discard/", intake.ScanDiscardView.as_view(), name="document-scan-discard"),
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("den/ban-quet/<int:pk>/tien-do/", intake.scan_progress, name="scan-progress"),
     path("den/ban-quet/<int:pk>/nhan-dang-lai/", intake.scan_retry, name="scan-retry"),
     path("den/ban-quet/<int:pk>/tep/", intake.scan_file, name="scan-file"),
+    path("den/ban-quet/<int:pk>/bo/", intake.scan_discard, name="scan-discard"),
     path("di/du-thao/", views.outgoing_new, name="outgoing-new"),
     path("di/<int:pk>/ban-hanh/", views.outgoing_release, name="release"),
 ]

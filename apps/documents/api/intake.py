@@ -44,7 +44,8 @@ class ScanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Scan
         fields = ["id", "unit", "name", "content_type", "size", "sha256", "uploaded_at", "status", "progress", "step",
-                  "error", "proposal", "urgency", "confidentiality", "deadline", "incoming"]  # fmt: skip
+                  "error", "proposal", "urgency", "confidentiality", "deadline", "incoming",
+                  "discarded_at"]  # fmt: skip
 
     def get_deadline(self, scan: Scan) -> str:
         return intake_selectors.registration_deadline(scan).isoformat()
@@ -122,3 +123,12 @@ class ScanRegisterView(APIView):
             body["duplicates"] = IncomingSerializer(error.duplicates, many=True).data
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(IncomingSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class ScanDiscardView(APIView):
+    @extend_schema(
+        request=None, responses=ScanSerializer, summary="Bỏ bản quét tải nhầm hoặc trùng (lưu lại, không vào sổ)"
+    )
+    def post(self, request, pk: int):
+        scan = intake.discard_scan(actor=request.user, scan=_scan(request, pk))
+        return Response(ScanSerializer(scan).data)

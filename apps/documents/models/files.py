@@ -107,6 +107,11 @@ class Scan(models.Model):
     )
     started_at = models.DateTimeField(_("bắt đầu nhận dạng lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("nhận dạng xong lúc"), null=True, blank=True)
+    # A wrong or duplicate upload is set aside (kept, with who and when), never registered.
+    discarded_at = models.DateTimeField(_("bỏ lúc"), null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     incoming = models.OneToOneField(
         IncomingDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan",
         verbose_name=_("văn bản đến"),

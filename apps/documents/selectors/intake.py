@@ -14,10 +14,11 @@ from apps.org.models import Unit
 
 
 def waiting_scans(user, unit: Unit) -> QuerySet[Scan]:
-    """The unit's scans not yet registered, the oldest first."""
+    """The unit's scans not yet registered nor set aside, the oldest first."""
     if not can_keep_register(user, unit):
         return Scan.objects.none()
-    return Scan.objects.filter(unit=unit, incoming__isnull=True).select_related("unit").order_by("uploaded_at", "pk")
+    waiting = Scan.objects.filter(unit=unit, incoming__isnull=True, discarded_at__isnull=True)
+    return waiting.select_related("unit").order_by("uploaded_at", "pk")
 
 
 def scan_for(user, pk: int) -> Scan | None:

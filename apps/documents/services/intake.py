@@ -51,12 +51,12 @@ def run_waiting_ocr(now: dt.datetime | None = None) -> int:
     """The sweep (tasks.ocr_waiting_scans): OCR the scans left queued, and again those whose run died. Returns how
     many were OCR'd."""
     now = now or timezone.now()
-    Scan.objects.filter(
-        status=Scan.Status.RUNNING, started_at__lt=now - RUNNING_TOO_LONG, incoming__isnull=True
-    ).update(status=Scan.Status.QUEUED, progress=0)
-    waiting = Scan.objects.filter(
-        status=Scan.Status.QUEUED, uploaded_at__lt=now - QUEUED_TOO_LONG, incoming__isnull=True
-    ).order_by("uploaded_at", "pk")
+    open_scans = Scan.objects.filter(incoming__isnull=True, discarded_at__isnull=True)
+    open_scans.filter(status=Scan.Status.RUNNING, started_at__lt=now - RUNNING_TOO_LONG).update(
+        status=Scan.Status.QUEUED, progress=0
+    )
+    waiting = open_scans.filter(status=Scan.Status.QUEUED, uploaded_at__lt=now - QUEUED_TOO_LONG)
+    waiting = waiting.order_by("uploaded_at", "pk")
     return sum(ocr.run_scan_ocr(pk) is not None for pk in list(waiting.values_list("pk", flat=True)[:50]))
 
 
@@ -85,19 +85,39 @@ def upload_scan(*, actor, unit: Unit, uploaded, now: dt.datetime | None = None) 
     return scan
 
 
+def _open_scan(actor, scan: Scan) -> Scan:
+    """The scan locked, its keeper checked, still waiting (neither registered nor set aside)."""
+    scan = Scan.objects.select_for_update(of=("self",)).select_related("unit", "incoming").get(pk=scan.pk)
+    registers.require_keeper(actor, scan.unit)
+    if scan.incoming_id is not None:
+        raise ConflictError(
+            _("Bản quét này đã được vào sổ với số đến %(number)02d.") % {"number": scan.incoming.number}
+        )
+    if scan.discarded_at is not None:
+        raise ConflictError(_("Bản quét này đã bị bỏ."))
+    return scan
+
+
 @transaction.atomic
 def retry_ocr(*, actor, scan: Scan, redo: bool = False) -> Scan:
     """OCR again: after a failure, or (redo) reading the text again from the images of a PDF with a poor layer."""
-    scan = Scan.objects.select_for_update().select_related("unit").get(pk=scan.pk)
-    registers.require_keeper(actor, scan.unit)
-    if scan.incoming_id is not None:
-        raise ConflictError(_("Bản quét này đã được vào sổ."))
+    scan = _open_scan(actor, scan)
     if scan.status in (Scan.Status.QUEUED, Scan.Status.RUNNING):
         raise ConflictError(_("Bản quét đang được nhận dạng; hãy chờ kết quả."))
     scan.status, scan.progress, scan.error, scan.step = Scan.Status.QUEUED, 0, "", _("Đang chờ đến lượt nhận dạng")
     scan.save(update_fields=["status", "progress", "error", "step"])
     record_event("documents.scan.retry", actor=actor, obj=scan, unit=scan.unit, changes={"redo": redo})
     transaction.on_commit(partial(enqueue_ocr, scan.pk, redo))
+    return scan
+
+
+@transaction.atomic
+def discard_scan(*, actor, scan: Scan, now: dt.datetime | None = None) -> Scan:
+    """Set a wrong or duplicate upload aside: kept, no longer waiting to be registered."""
+    scan = _open_scan(actor, scan)
+    scan.discarded_at, scan.discarded_by = now or timezone.now(), staff_user(actor)
+    scan.save(update_fields=["discarded_at", "discarded_by"])
+    record_event("documents.scan.discard", actor=actor, obj=scan, unit=scan.unit, changes={"name": scan.name})
     return scan
 
 
@@ -120,12 +140,7 @@ def register_scan(
     """Register the scan as an incoming document with the values the clerk confirmed (duplicate warning as in
     services.incoming_register); its OCR'd PDF (else the file as uploaded) becomes the document's main file, with
     the text found, and the document goes into the search index."""
-    scan = Scan.objects.select_for_update().select_related("unit").get(pk=scan.pk)
-    registers.require_keeper(actor, scan.unit)
-    if scan.incoming_id is not None:
-        raise ConflictError(
-            _("Bản quét này đã được vào sổ với số đến %(number)02d.") % {"number": scan.incoming.number}
-        )
+    scan = _open_scan(actor, scan)
     document, duplicates = registers.incoming_register(
         actor=actor, unit=scan.unit, issuer_name=issuer_name, number_symbol=number_symbol, issued_date=issued_date,
         doc_type=doc_type, summary=summary, urgency=urgency, confidentiality=confidentiality, note=note, now=now,

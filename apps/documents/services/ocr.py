@@ -82,7 +82,8 @@ def _save_progress(scan_id: int, step: str, percent: int) -> None:
 def _claim(scan_id: int, *, redo: bool) -> Scan | None:
     """Mark the scan running, once: a job run twice (a retried enqueue) finds it taken and does nothing."""
     with transaction.atomic():
-        scan = Scan.objects.select_for_update().filter(pk=scan_id, incoming__isnull=True).first()
+        scan = Scan.objects.select_for_update().filter(pk=scan_id, incoming__isnull=True, discarded_at__isnull=True)
+        scan = scan.first()
         if scan is None or (scan.status != Scan.Status.QUEUED and not redo):
             return None
         scan.status, scan.progress, scan.step, scan.error = Scan.Status.RUNNING, 1, _("Đang chuẩn bị"), ""

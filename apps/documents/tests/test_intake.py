@@ -2,6 +2,8 @@
 who may see a scan, bad files refused, and the registration deadline (Decree 30/2020: the same day, at the latest the
 next working day; urgent ones at once)."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -192,8 +194,14 @@ def test_api_upload_status_proposal_register(django_capture_on_commit_callbacks)
     bad = api.post("/api/v1/documents/scans/", {"unit": w.commune.pk, "file": pdf_file(b"abc", "x.pdf")},
                    format="multipart")  # fmt: skip
     assert bad.status_code == 400 and "không đúng định dạng" in bad.json()["message"]
+    again = api.post(f"/api/v1/documents/scans/{pk}/register/", PROPOSED, format="json")
+    assert again.status_code == 409 and "đã được vào sổ với số đến 01" in again.json()["message"]
+    wrong = intake.upload_scan(actor=w.clerk, unit=w.commune, uploaded=pdf_file())
+    discarded = api.post(f"/api/v1/documents/scans/{wrong.pk}/discard/")
+    assert discarded.status_code == 200 and discarded.json()["discarded_at"] is not None
+    assert api.get(f"/api/v1/documents/scans/?unit={w.commune.pk}").json()["results"] == []
     schema = Client().get("/api/schema/").content.decode()
-    assert "/api/v1/documents/scans/{id}/register/" in schema
+    assert "/api/v1/documents/scans/{id}/register/" in schema and "/api/v1/documents/scans/{id}/discard/" in schema
 
 
 def test_the_sweep_ocrs_scans_the_queue_never_took_and_those_whose_worker_died():
@@ -209,3 +217,20 @@ def test_the_sweep_ocrs_scans_the_queue_never_took_and_those_whose_worker_died()
     # 10:32: the run started at 10:00 died (over 30 minutes); the fresh one has waited over 2 minutes
     assert intake.run_waiting_ocr(now=at("27/11/2026", "10:32")) == 2
     assert set(Scan.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_a_wrong_upload_is_set_aside_and_no_longer_waits():
+    w = world()
+    clerk = client_for(w.clerk)
+    scan = intake.upload_scan(actor=w.clerk, unit=w.commune, uploaded=pdf_file())
+    ocr.run_scan_ocr(scan.pk)
+    assert client_for(w.other_clerk).post(f"{UPLOAD}{scan.pk}/bo/").status_code == 404
+    done = clerk.post(f"{UPLOAD}{scan.pk}/bo/", follow=True).content.decode()
+    assert "Đã bỏ bản quét van-ban-den.pdf." in done and "Không có bản quét nào chờ vào sổ." in done
+    scan.refresh_from_db()
+    assert scan.discarded_at is not None and scan.discarded_by == w.clerk
+    assert clerk.post(f"{UPLOAD}{scan.pk}/", form_from(PROPOSED), follow=True).status_code == 200
+    assert not IncomingDocument.objects.exists()  # a scan set aside is never registered
+    with pytest.raises(intake.ConflictError):
+        intake.register_scan(actor=w.clerk, scan=scan, **{**PROPOSED, "issued_date": dt.date(2026, 3, 5)})
+    assert AuditEvent.objects.filter(action="documents.scan.discard").count() == 1

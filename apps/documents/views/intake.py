@@ -43,6 +43,10 @@ def _scan_url(scan: Scan) -> str:
     return reverse("documents:scan", args=[scan.pk])
 
 
+def _upload_url(scan: Scan) -> str:
+    return f"{reverse('documents:scan-upload')}?don-vi={scan.unit_id}"
+
+
 @login_required
 def scan_upload(request):
     """The upload form and the scans waiting to be registered, with their deadlines."""
@@ -67,6 +71,9 @@ def scan_detail(request, pk: int):
         done = _("Bản quét này đã được vào sổ với số đến %(number)02d.") % {"number": scan.incoming.number}
         messages.info(request, done)
         return redirect(_register_url(scan.unit, "den", scan.incoming.year))
+    if scan.discarded_at is not None:
+        messages.info(request, _("Bản quét này đã bị bỏ."))
+        return redirect(_upload_url(scan))
     if scan.status != Scan.Status.DONE:
         return render(request, "documents/intake_progress.html", {"scan": scan, "poll": POLL_SECONDS})
     proposal = scan.proposal or {}
@@ -99,6 +106,19 @@ def scan_progress(request, pk: int):
     if request.htmx and scan.status in (Scan.Status.DONE, Scan.Status.FAILED):
         return HttpResponseClientRefresh()
     return render(request, "documents/_intake_progress.html", {"scan": scan, "poll": POLL_SECONDS})
+
+
+@login_required
+@require_POST
+def scan_discard(request, pk: int):
+    scan = _scan_or_404(request, pk)
+    try:
+        intake.discard_scan(actor=request.user, scan=scan)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã bỏ bản quét %(name)s.") % {"name": scan.name})
+    return redirect(_upload_url(scan))
 
 
 @login_required

@@ -1,11 +1,13 @@
 """OCR of scans made in the test: a Vietnamese official document rendered to an image, OCR'd with OCRmyPDF and
 Tesseract's `vie` model, its words found with their diacritics and the registration proposed from them."""
 
+import io
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfReader
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from apps.documents.models import Scan
 from apps.documents.services import intake, ocr
@@ -92,3 +94,27 @@ def test_the_job_runs_once():
     scan = upload(w, text_pdf(DECISION_LINES), "van-ban.pdf")
     assert ocr.run_scan_ocr(scan.pk) is not None
     assert ocr.run_scan_ocr(scan.pk) is None  # a second delivery of the same job finds it done
+
+
+def scanned_pdf_after_a_typed_page() -> bytes:
+    """Two pages: one typed (a text layer), one scanned (an image only), as a scanner's PDF appended to a letter."""
+    scanned = io.BytesIO()
+    Image.open(io.BytesIO(scanned_png())).save(scanned, format="PDF", resolution=300)
+    writer = PdfWriter()
+    for source in (io.BytesIO(text_pdf(["Phiếu chuyển văn bản, trang có sẵn chữ"])), scanned):
+        for page in PdfReader(source).pages:
+            writer.add_page(page)
+    merged = io.BytesIO()
+    writer.write(merged)
+    return merged.getvalue()
+
+
+@pytest.mark.slow
+def test_in_a_pdf_only_the_pages_without_text_are_ocrd():
+    w = world()
+    scan = ocr.run_scan_ocr(upload(w, scanned_pdf_after_a_typed_page(), "phieu-chuyen.pdf").pk)
+    assert scan.status == Scan.Status.DONE and scan.step == "Đã nhận dạng xong"
+    with scan.ocr_file.open("rb") as stored:
+        typed, scanned = (page.extract_text() for page in PdfReader(stored).pages)
+    assert typed.strip() == "Phiếu chuyển văn bản, trang có sẵn chữ"  # kept, not OCR'd again
+    assert "QUYẾT ĐỊNH" in scanned and "công bố danh mục thủ tục hành chính" in scanned

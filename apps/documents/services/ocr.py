@@ -79,12 +79,12 @@ def _save_progress(scan_id: int, step: str, percent: int) -> None:
     Scan.objects.filter(pk=scan_id).update(progress=max(0, min(percent, 99)), step=step[:100])
 
 
-def _claim(scan_id: int, *, redo: bool) -> Scan | None:
-    """Mark the scan running, once: a job run twice (a retried enqueue) finds it taken and does nothing."""
+def _claim(scan_id: int) -> Scan | None:
+    """Mark the queued scan running, once: a job run twice (a retried enqueue, the sweep) finds it taken."""
     with transaction.atomic():
         scan = Scan.objects.select_for_update().filter(pk=scan_id, incoming__isnull=True, discarded_at__isnull=True)
         scan = scan.first()
-        if scan is None or (scan.status != Scan.Status.QUEUED and not redo):
+        if scan is None or scan.status != Scan.Status.QUEUED:
             return None
         scan.status, scan.progress, scan.step, scan.error = Scan.Status.RUNNING, 1, _("Đang chuẩn bị"), ""
         scan.started_at = timezone.now()
@@ -133,7 +133,7 @@ def _failure_message(error: Exception) -> str:
 def run_scan_ocr(scan_id: int, *, redo: bool = False) -> Scan | None:
     """The job: OCR the scan, store the OCR'd PDF, its text and the proposal; progress saved as it goes. Returns the
     scan, or None when it was not waiting for OCR (already done by another run, registered, gone)."""
-    scan = _claim(scan_id, redo=redo)
+    scan = _claim(scan_id)
     if scan is None:
         return None
     started = time.monotonic()

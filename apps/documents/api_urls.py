@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.documents.api import handling, registers
+from apps.documents.api import handling, intake, registers
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
@@ -20,4 +20,8 @@ urlpatterns = [
     path("documents/awaiting-direction/", handling.AwaitingDirectionView.as_view(), name="document-awaiting"),
     path("documents/my-handling/", handling.MyHandlingView.as_view(), name="document-my-handling"),
     path("documents/follow-up/", handling.FollowUpView.as_view(), name="document-follow-up"),
+    path("documents/scans/", intake.ScanListView.as_view(), name="document-scans"),
+    path("documents/scans/<int:pk>/", intake.ScanDetailView.as_view(), name="document-scan"),
+    path("documents/scans/<int:pk>/register/", intake.ScanRegisterView.as_view(), name="document-scan-register"),
+    path("documents/scans/<int:pk>/discard/", intake.ScanDiscardView.as_view(), name="document-scan-discard"),
 ]

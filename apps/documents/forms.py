@@ -180,3 +180,14 @@ class NoteForm(forms.Form):
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("Lý do mở lại"), max_length=2000, widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
                            error_messages={"required": _("Hãy ghi lý do mở lại.")})  # fmt: skip
+
+
+class ScanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp bản quét (PDF, JPEG hoặc PNG, tối đa 10 MB)"),
+        error_messages={"required": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG)."),
+                        "empty": _("Tệp bản quét rỗng."), "invalid": _("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG).")},
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "application/pdf,image/jpeg,image/png",
+                                               "data-max-size": 10 * 1024 * 1024,
+                                               "data-size-message": _("Tệp quá lớn (tối đa 10 MB).")}),
+    )  # fmt: skip

@@ -12,20 +12,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import ocrmypdf
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ocrmypdf import exceptions as ocr_errors
 from PIL import Image
 from pypdf import PdfReader
 
 from apps.core.actors import SYSTEM
 from apps.core.audit import record_event
 from apps.documents.models import Confidentiality, Scan, Urgency
-from apps.documents.ocr_progress import reporting
 from apps.documents.services.proposal import propose
 
 logger = logging.getLogger("congvu.documents")
@@ -60,6 +57,8 @@ def make_searchable(source: Path, target: Path, *, is_pdf: bool, redo: bool = Fa
         if texts and all(texts):
             shutil.copyfile(source, target)
             return False
+    import ocrmypdf  # 0.45 s to import: only the worker's OCR job pays it, not every process that loads the app
+
     options = {"language": [LANGUAGE], "output_type": "pdf", "optimize": 0, "progress_bar": True,
                "plugins": ["apps.documents.ocr_progress"]}  # fmt: skip
     if is_pdf:
@@ -68,7 +67,7 @@ def make_searchable(source: Path, target: Path, *, is_pdf: bool, redo: bool = Fa
         options["image_dpi"] = DEFAULT_DPI
     try:
         ocrmypdf.ocr(source, target, **options)
-    except ocr_errors.DigitalSignatureError:
+    except ocrmypdf.exceptions.DigitalSignatureError:
         # A signed file is never altered (the signature would break): it is kept with the text it has.
         shutil.copyfile(source, target)
         return False
@@ -123,6 +122,8 @@ def _store_failure(scan_id: int, message: str) -> None:
 
 
 def _failure_message(error: Exception) -> str:
+    from ocrmypdf import exceptions as ocr_errors
+
     if isinstance(error, ocr_errors.EncryptedPdfError):
         return _("Tệp PDF được đặt mật khẩu nên không đọc được; hãy tải lên bản không đặt mật khẩu.")
     if isinstance(error, ocr_errors.InputFileError | ocr_errors.UnsupportedImageFormatError):
@@ -145,6 +146,8 @@ def run_scan_ocr(scan_id: int, *, redo: bool = False) -> Scan | None:
 
         def progress(step: str, percent: int) -> None:
             _save_progress(scan_id, _(STEP_LABELS.get(step, LAST_STEP)), percent)
+
+        from apps.documents.ocr_progress import reporting
 
         with reporting(progress):
             ocr_ran = make_searchable(source, target, is_pdf=scan.content_type == "application/pdf", redo=redo)

@@ -60,7 +60,7 @@ def test_a_pdf_with_a_text_layer_is_not_ocrd_again(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("OCR ran on a PDF that has text")
 
-    monkeypatch.setattr(ocr.ocrmypdf, "ocr", refuse)
+    monkeypatch.setattr("ocrmypdf.ocr", refuse)
     w = world()
     content = text_pdf(DECISION_LINES)
     scan = ocr.run_scan_ocr(upload(w, content, "van-ban.pdf").pk)

@@ -95,6 +95,9 @@ class OutgoingReviewer(models.Model):
         verbose_name_plural = _("người cho ý kiến")
         constraints = [models.UniqueConstraint(fields=["document", "reviewer"], name="doc_review_once")]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.document_id}"
+
 
 class OutgoingComment(models.Model):
     """A comment on one version of an outgoing draft."""
@@ -109,3 +112,6 @@ class OutgoingComment(models.Model):
         verbose_name = _("ý kiến góp ý")
         verbose_name_plural = _("ý kiến góp ý")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:80]

@@ -20,7 +20,6 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.numbering import next_number
 from apps.core.text import fold, normalize_multiline, normalize_text
 from apps.documents import selectors
-from apps.documents.services import outgoing as outgoing_workflow
 from apps.documents.models import (
     ABBREVIATIONS,
     Confidentiality,
@@ -29,6 +28,7 @@ from apps.documents.models import (
     OutgoingDocument,
     Urgency,
 )
+from apps.documents.services import outgoing as outgoing_workflow
 from apps.org import selectors as org
 from apps.org.models import Unit
 

@@ -12,11 +12,13 @@ earlier signature still covers its own revision; pyHanko's difference analysis t
 is allowed (a new signature field with its appearance and signature is "form filling")."""
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,10 +94,12 @@ def fingerprint(certificate: x509.Certificate) -> str:
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
+    # RFC 5280's upper bound for CN and O is 64 characters; `cryptography` counts UTF-8 bytes instead, which a
+    # Vietnamese unit name ("Ủy ban nhân dân phường Đông Thành", 32 characters) passes in characters but not in bytes.
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64], _validate=False),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64], _validate=False),
     ])  # fmt: skip
 
 
@@ -110,8 +114,21 @@ def _years_after(moment: dt.datetime, years: int) -> dt.datetime:
     return moment + dt.timedelta(days=365 * years + years // 4)
 
 
+@contextlib.contextmanager
+def _lenient_names():
+    """See _name: names within RFC 5280's 64 characters are kept even when their UTF-8 runs past 64 bytes."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Attribute's length must be", category=UserWarning)
+        yield
+
+
 def make_authority_certificate(name: str, organisation: str, *, valid_from: dt.datetime, years: int = AUTHORITY_YEARS):
     """A self-signed root (EC P-256) that may only issue end-entity certificates (path length 0)."""
+    with _lenient_names():
+        return _make_authority_certificate(name, organisation, valid_from, years)
+
+
+def _make_authority_certificate(name: str, organisation: str, valid_from: dt.datetime, years: int):
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _name(name, organisation)
     certificate = (
@@ -130,6 +147,11 @@ def make_signing_certificate(
     authority_key, authority: x509.Certificate, common_name: str, organisation: str, *, valid_from: dt.datetime
 ):
     """An end-entity certificate for signing documents: digitalSignature + nonRepudiation, CN = signer, O = unit."""
+    with _lenient_names():
+        return _make_signing_certificate(authority_key, authority, common_name, organisation, valid_from)
+
+
+def _make_signing_certificate(authority_key, authority, common_name: str, organisation: str, valid_from):
     key = ec.generate_private_key(ec.SECP256R1())
     certificate = (
         x509.CertificateBuilder().subject_name(_name(common_name, organisation)).issuer_name(authority.subject)
@@ -281,7 +303,7 @@ def _signer(certificate: SigningCertificate):
 
 
 def _stamp_font() -> str | None:
-    candidates = [getattr(settings, "DOCUMENT_STAMP_FONT", "")] + list(STAMP_FONTS)
+    candidates = [getattr(settings, "DOCUMENT_STAMP_FONT", ""), *STAMP_FONTS]
     return next((path for path in candidates if path and Path(path).is_file()), None)
 
 
@@ -304,7 +326,7 @@ def _stamp_style():
 def _stamp_box(writer) -> tuple[float, float, float, float]:
     """A strip at the top left of the first page, above Decree 30's number line (the top margin is 20–25 mm)."""
     page = writer.root["/Pages"]["/Kids"][0].get_object()
-    left, bottom, right, top = (float(value) for value in page.get("/MediaBox", [0, 0, 595.28, 841.89]))
+    left, _bottom, right, top = (float(value) for value in page.get("/MediaBox", [0, 0, 595.28, 841.89]))
     return left + 36, top - 52, min(right - 36, left + 360), top - 22
 
 
@@ -514,3 +536,39 @@ def verify_document_file(document_file) -> SignatureReport:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _leaders_in_post():
+    from apps.org.models import User
+
+    in_post = org.memberships_active_on().values("user_id")
+    return User.objects.filter(is_active=True, groups__name=Role.UNIT_LEADER, pk__in=in_post).distinct().order_by("pk")
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    authority: CertificateAuthority
+    leaders: int  # certificates made now
+    units: int
+
+
+@transaction.atomic
+def certificates_issue_missing(
+    *, actor, authority_name: str, organisation: str, valid_from: dt.datetime | None = None
+) -> IssueSummary:
+    """The installation's authority (made if missing) and a certificate for every leader in post (O = their unit)
+    and for every people's committee and department (the agencies' own). Idempotent: existing ones are kept."""
+    _require_administrator(actor)
+    authority = authority_ensure(actor=actor, name=authority_name, organisation=organisation, valid_from=valid_from)
+    leaders = units = 0
+    for user in _leaders_in_post():
+        if active_certificate_of_user(user) is None:
+            membership = org.active_memberships(user).select_related("unit").order_by("-is_primary", "pk").first()
+            certificate_issue_for_user(actor=actor, user=user, unit=membership.unit, valid_from=valid_from)
+            leaders += 1
+    agencies = Unit.objects.filter(is_active=True, kind__in=[Unit.Kind.PEOPLES_COMMITTEE, Unit.Kind.DEPARTMENT])
+    holding = SigningCertificate.objects.filter(unit__isnull=False, revoked_at__isnull=True).values("unit_id")
+    for unit in agencies.exclude(pk__in=holding).order_by("path"):
+        certificate_issue_for_unit(actor=actor, unit=unit, valid_from=valid_from)
+        units += 1
+    return IssueSummary(authority, leaders, units)

@@ -11,14 +11,13 @@ keepers), plus the reviewers a keeper named on it. Who does what:
 from django.db.models import Prefetch, QuerySet
 
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
-from apps.documents.selectors.registers import can_keep_register, can_read_register, can_see_secret
+from apps.documents.selectors.registers import can_keep_register
 from apps.documents.selectors.registers import outgoing_document as register_document
 from apps.org import selectors as org
 from apps.org.models import Role, Unit, User
 
 S = OutgoingDocument.Status
 OPEN = (S.DRAFT, S.REVIEW)
-IN_PROGRESS = (S.DRAFT, S.REVIEW, S.SIGNED)
 
 
 def is_reviewer(user, document: OutgoingDocument) -> bool:
@@ -98,16 +97,6 @@ def reviewer_candidates(document: OutgoingDocument) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
-
-
-def outgoing_in_progress(user, unit: Unit) -> QuerySet[OutgoingDocument]:
-    """Drafts, documents under review and signed ones waiting for release, newest first."""
-    if not can_read_register(user, unit):
-        return OutgoingDocument.objects.none()
-    documents = OutgoingDocument.objects.filter(unit=unit, status__in=IN_PROGRESS)
-    if not can_see_secret(user, unit):
-        documents = documents.filter(confidentiality="normal")
-    return documents.select_related("drafting_unit", "unit").order_by("-created_at", "-pk")
 
 
 def outgoing_file(user, pk: int) -> DocumentFile | None:

@@ -23,7 +23,7 @@ from apps.core.files import check_upload, display_name
 from apps.core.text import normalize_multiline
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
 from apps.documents.selectors import outgoing as sel
-from apps.documents.services import signing
+from apps.documents.services import registers, signing
 
 S = OutgoingDocument.Status
 PDF = "application/pdf"
@@ -89,6 +89,15 @@ def outgoing_attach_version(*, actor, document: OutgoingDocument, uploaded, note
         changes={"version": stored.version, "file": stored.pk, "sha256": stored.sha256},
     )  # fmt: skip
     return stored
+
+
+@transaction.atomic
+def outgoing_draft_with_file(*, actor, unit, uploaded=None, now=None, **fields) -> OutgoingDocument:
+    """A draft (registers.outgoing_draft) and, when given, its first version, together or not at all."""
+    document = registers.outgoing_draft(actor=actor, unit=unit, now=now, **fields)
+    if uploaded is not None:
+        outgoing_attach_version(actor=actor, document=document, uploaded=uploaded, now=now)
+    return document
 
 
 @transaction.atomic

@@ -216,3 +216,120 @@ def test_the_demo_province_has_an_authority_and_certificates_for_leaders_and_age
     summary = signing.certificates_issue_missing(actor=None, authority_name="x", organisation="y")
     assert (summary.leaders, summary.units) == (0, 0)
     assert len(signing.trusted_roots()) == 1
+
+
+# -- pages and API ---------------------------------------------------------------------------------------------------
+
+
+def page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+COMPOSE = {"doc_type": "quyet_dinh", "summary": "Về việc kiện toàn tổ công tác", "drafting_unit": "",
+           "signer_position": "Chủ tịch", "signer_name": "", "recipients": "Như trên", "urgency": "normal",
+           "confidentiality": "normal"}  # fmt: skip
+
+
+def test_pages_draft_review_sign_release_and_show_the_signature_check(s):
+    w = s.w
+    clerk = page_client(w.clerk)
+    bad = clerk.post(f"/can-bo/van-ban/di/soan-thao/?don-vi={w.commune.pk}",
+                     {**COMPOSE, "file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")})  # fmt: skip
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "không đúng định dạng" in text and "Về việc kiện toàn tổ công tác" in text
+    assert not OutgoingDocument.objects.exists()  # the draft and its file together or not at all
+    made = clerk.post(f"/can-bo/van-ban/di/soan-thao/?don-vi={w.commune.pk}", {**COMPOSE, "file": pdf_upload()})
+    document = OutgoingDocument.objects.get()
+    assert made.status_code == 302 and made["Location"] == f"/can-bo/van-ban/di/{document.pk}/"
+    page = clerk.get(made["Location"]).content.decode()
+    assert "Phiên bản 1 — Dự thảo" in page and "Tải lên phiên bản mới" in page and "Ký số</button>" not in page
+    # the register lists it, linked to its page
+    assert f"/can-bo/van-ban/di/{document.pk}/" in clerk.get(f"/can-bo/van-ban/?don-vi={w.commune.pk}").content.decode()
+    asked = clerk.post(f"/can-bo/van-ban/di/{document.pk}/xin-y-kien/", {"reviewers": [s.reviewer.pk]})
+    assert asked.status_code == 302
+    reviewer = page_client(s.reviewer)
+    version = document.files.get()
+    said = reviewer.post(f"/can-bo/van-ban/di/{document.pk}/gop-y/", {"body": "Sửa điều 2.", "file": version.pk})
+    assert said.status_code == 302
+    empty = reviewer.post(f"/can-bo/van-ban/di/{document.pk}/gop-y/", {"body": "  ", "file": version.pk})
+    assert empty.status_code == 400 and "Hãy ghi ý kiến." in empty.content.decode()
+    chairman = page_client(w.chairman)
+    page = chairman.get(f"/can-bo/van-ban/di/{document.pk}/").content.decode()
+    assert "Sửa điều 2." in page and "Ký số</button>" in page
+    with time_machine.travel(MOMENT, tick=False):
+        assert chairman.post(f"/can-bo/van-ban/di/{document.pk}/ky-so/").status_code == 302
+        page = clerk.get(f"/can-bo/van-ban/di/{document.pk}/").content.decode()
+        assert 'data-verdict="valid"' in page and "Nguyễn Văn An" in page and "09:30:00 05/03/2026" in page
+        assert clerk.post(f"/can-bo/van-ban/di/{document.pk}/ban-hanh/").status_code == 302
+        page = clerk.get(f"/can-bo/van-ban/di/{document.pk}/").content.decode()
+    assert "01/QĐ-UBND" in page and 'data-verdict="valid"' in page and page.count("data-signature=") == 2
+    released = document.files.get(stage="released")
+    download = clerk.get(f"/can-bo/van-ban/tep/{released.pk}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # another commune's clerk sees neither the page nor the file
+    stranger = page_client(w.other_clerk)
+    assert stranger.get(f"/can-bo/van-ban/di/{document.pk}/").status_code == 404
+    assert stranger.get(f"/can-bo/van-ban/tep/{released.pk}/").status_code == 404
+    assert stranger.post(f"/can-bo/van-ban/di/{document.pk}/ky-so/").status_code == 404
+
+
+def test_api_workflow_and_verification(s):
+    w = s.w
+    clerk = api_client(w.clerk)
+    document = draft(w)
+    url = f"/api/v1/documents/outgoing/{document.pk}/"
+    uploaded = clerk.post(f"{url}versions/", {"file": pdf_upload(), "note": "Bản đầu"}, format="multipart")
+    assert uploaded.status_code == 201 and uploaded.json()["version"] == 1
+    assert clerk.post(f"{url}review/", {"reviewers": [w.officer.pk]}, format="json").status_code == 200
+    assert clerk.post(f"{url}review/", {"reviewers": [999999]}, format="json").status_code == 400
+    comment = api_client(w.officer).post(f"{url}comments/", {"body": "Đồng ý"}, format="json")
+    assert comment.status_code == 201
+    refused = clerk.post(f"{url}sign/")
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    with time_machine.travel(MOMENT, tick=False):
+        signed = api_client(w.chairman).post(f"{url}sign/")
+        assert signed.status_code == 200
+        body = signed.json()
+        assert body["document"]["status"] == "signed" and body["signatures"]["verdict"] == "valid"
+        assert body["signatures"]["signatures"][0]["signer_name"] == "Nguyễn Văn An"
+        assert clerk.post(f"{url}release/").status_code == 200
+        detail = clerk.get(url).json()
+    assert [v["stage"] for v in detail["versions"]] == ["released", "signed", "draft"]
+    assert detail["versions"][2]["comments"][0]["body"] == "Đồng ý"
+    assert detail["allowed"] == {"edit": False, "comment": False, "sign": False, "release": False}
+    assert len(detail["signatures"]["signatures"]) == 2 and detail["signatures"]["verdict"] == "valid"
+    file_url = detail["versions"][0]["download"]
+    data = b"".join(clerk.get(file_url).streaming_content)
+    with time_machine.travel(MOMENT, tick=False):
+        good = clerk.post("/api/v1/documents/signatures/verify/",
+                          {"file": SimpleUploadedFile("a.pdf", data)}, format="multipart")  # fmt: skip
+        altered = bytearray(data)
+        altered[altered.index(b"stream") + 40] ^= 0x01
+        bad = clerk.post("/api/v1/documents/signatures/verify/",
+                         {"file": SimpleUploadedFile("a.pdf", bytes(altered))}, format="multipart")  # fmt: skip
+    assert good.json()["verdict"] == "valid" and bad.json()["verdict"] == "invalid"
+    assert api_client(w.other_clerk).get(url).status_code == 404
+    assert api_client(w.other_clerk).get(file_url).status_code == 404
+
+
+def test_the_workflow_is_in_the_openapi_schema():
+    from django.test import Client
+
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    for path in ("/api/v1/documents/outgoing/{id}/sign/", "/api/v1/documents/outgoing/{id}/versions/",
+                 "/api/v1/documents/outgoing/{id}/review/", "/api/v1/documents/outgoing/{id}/comments/",
+                 "/api/v1/documents/signatures/verify/", "/api/v1/documents/files/{id}/"):  # fmt: skip
+        assert path in schema

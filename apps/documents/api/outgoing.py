@@ -7,6 +7,7 @@ from dataclasses import asdict
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,6 +20,7 @@ from apps.documents.models import DocumentFile
 from apps.documents.selectors import outgoing as selectors
 from apps.documents.services import outgoing as services
 from apps.documents.services import signing
+from apps.documents.services.outgoing import DOCX, PDF
 from apps.org.models import User
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
@@ -212,7 +214,10 @@ class OutgoingSignView(APIView):
 
 
 class DocumentFileView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Tải tệp của văn bản đi")
+    @extend_schema(
+        responses={(200, PDF): OpenApiTypes.BINARY, (200, DOCX): OpenApiTypes.BINARY},
+        summary="Tải tệp của văn bản đi (PDF, hoặc DOCX với dự thảo)",
+    )
     def get(self, request, pk: int):
         stored = selectors.outgoing_file(request.user, pk)
         if stored is None:

@@ -172,3 +172,31 @@ def test_unsigned_and_unreadable_files():
     assert signing.verify_pdf(decision_pdf(), trust_roots=[]).verdict == "unsigned"
     report = signing.verify_pdf(b"not a pdf at all", trust_roots=[])
     assert report.verdict == "unreadable" and not report.signatures and report.error
+
+
+def test_issue_certificates_command_is_idempotent_and_trusts_a_peer(tmp_path):
+    from django.core.management import call_command
+
+    from apps.org.models import Role
+    from apps.org.tests.factories import staff_in
+
+    w = world()
+    staff_in(w.culture, Role.UNIT_LEADER, username="truongphong")
+    root_file = tmp_path / "root.pem"
+    call_command("issue_certificates", export_root=str(root_file), stdout=io.StringIO())
+    # two leaders in post (the chairman, the head of division); committees and departments: the province, two
+    # communes, and the three divisions (all created as departments by the factory)
+    leaders = SigningCertificate.objects.filter(user__isnull=False).count()
+    agencies = SigningCertificate.objects.filter(unit__isnull=False).count()
+    assert leaders == 2 and agencies == 6
+    assert root_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    out = io.StringIO()
+    call_command("issue_certificates", stdout=out)
+    assert "cấp mới 0 chứng thư lãnh đạo, 0 chứng thư cơ quan" in out.getvalue()
+    assert SigningCertificate.objects.count() == leaders + agencies
+    peer_root, _ = foreign_certificate()
+    peer_file = tmp_path / "peer.pem"
+    peer_file.write_text(signing._pem(peer_root))
+    call_command("issue_certificates", trust=str(peer_file), name="CA tỉnh Khác", stdout=io.StringIO())
+    assert CertificateAuthority.objects.filter(kind="peer", is_trusted=True).count() == 1
+    assert len(signing.trusted_roots()) == 2

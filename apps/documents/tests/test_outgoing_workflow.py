@@ -27,11 +27,6 @@ MOMENT = at("05/03/2026", "09:30")
 S = OutgoingDocument.Status
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def pdf_upload(title="QUYẾT ĐỊNH", name="du-thao.pdf") -> SimpleUploadedFile:
     html = f"<p>ỦY BAN NHÂN DÂN XÃ AN PHÚ</p><p>Số: /QĐ-UBND</p><h1>{title}</h1><p>Về việc kiện toàn tổ công tác</p>"
     return SimpleUploadedFile(name, HTML(string=html).write_pdf(), content_type="application/pdf")

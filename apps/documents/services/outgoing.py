@@ -20,6 +20,8 @@ from apps.core.actors import staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.files import check_upload, display_name
+from apps.core.models import Notification
+from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
 from apps.documents.selectors import outgoing as sel
@@ -132,11 +134,22 @@ def outgoing_submit_for_review(*, actor, document: OutgoingDocument, reviewers, 
         )
         if created:
             added.append(row)
+            _ask_reviewer(user, document)
     record_event(
         "documents.outgoing.review", actor=actor, obj=document, unit=document.unit,
         changes={"status": document.status, "reviewers": [row.reviewer_id for row in added]},
     )  # fmt: skip
     return added
+
+
+def _ask_reviewer(user, document: OutgoingDocument) -> None:
+    subject = _("Xin ý kiến về dự thảo văn bản")
+    text = _("%(unit)s xin ý kiến của đồng chí về dự thảo %(type)s: %(summary)s") % {
+        "unit": document.unit.name,
+        "type": document.get_doc_type_display().lower(),
+        "summary": document.summary[:200],
+    }
+    notify(Notification.Channel.EMAIL, user.email, text, subject=subject, obj=document)
 
 
 @transaction.atomic

@@ -64,9 +64,16 @@ def test_the_whole_workflow_keeps_versions_and_signatures(s):
     with time_machine.travel(MOMENT, tick=False):
         document = draft(w)
         v1 = outgoing.outgoing_attach_version(actor=w.clerk, document=document, uploaded=pdf_upload())
+        s.reviewer.email = "chuyenvien.vhxh@anphu.gov.vn"
+        s.reviewer.save()
         outgoing.outgoing_submit_for_review(actor=w.clerk, document=document, reviewers=[s.reviewer, w.officer])
         document.refresh_from_db()
         assert document.status == S.REVIEW
+        # the named reviewer is told by e-mail (the outbox)
+        from apps.core.models import Notification
+
+        (asked,) = Notification.objects.filter(recipient="chuyenvien.vhxh@anphu.gov.vn")
+        assert "xin ý kiến" in asked.body and "Về việc kiện toàn tổ công tác" in asked.body
         # a named reviewer from a division sees the draft (the register is not theirs) and comments on version 1
         assert selectors.outgoing_document(s.reviewer, document.pk) is None
         assert outgoing_selectors.outgoing_document(s.reviewer, document.pk) == document

@@ -261,6 +261,31 @@ def active_certificate_of_unit(unit: Unit) -> SigningCertificate | None:
 
 
 @transaction.atomic
+def certificate_revoke(*, actor, certificate: SigningCertificate, now: dt.datetime | None = None):
+    """Revoke a certificate (a leader left office, a key is thought exposed): it signs nothing more and the
+    signatures it made show as not trusted (PAdES B-B has no trusted time to tell they were made before)."""
+    _require_administrator(actor)
+    certificate = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is None:
+        certificate.revoked_at = now or timezone.now()
+        certificate.save(update_fields=["revoked_at"])
+        record_event("documents.signing.revoke", actor=actor, obj=certificate, unit=certificate.unit,
+                     changes={"serial": certificate.serial})  # fmt: skip
+    return certificate
+
+
+def revoked_certificates() -> frozenset[tuple[str, str]]:
+    """(issuer, serial) of every certificate our authority issued and revoked: the trust store's revocation list.
+    (Our certificates name no CRL distribution point, so pyHanko's offline check would not look one up.)"""
+    authority = own_authority()
+    if authority is None:
+        return frozenset()
+    issuer = load_certificate(authority.certificate_pem).subject.rfc4514_string()
+    revoked = SigningCertificate.objects.filter(authority=authority, revoked_at__isnull=False)
+    return frozenset((issuer, serial) for serial in revoked.values_list("serial", flat=True))
+
+
+@transaction.atomic
 def certificate_issue_for_user(*, actor, user, unit: Unit, valid_from: dt.datetime | None = None):
     """A leader's certificate (CN = full name, O = their unit); the active one is returned if there is one."""
     _require_administrator(actor)
@@ -449,21 +474,24 @@ def _name_part(name, key: str) -> str:
 def _validation_context(roots: list[x509.Certificate]):
     from pyhanko_certvalidator import ValidationContext
 
-    # Offline: no revocation information is fetched (our authority publishes none yet); a chain is trusted when it
-    # ends at a root of the trust store.
+    # Offline: nothing is fetched; a chain is trusted when it ends at a root of the trust store. Revocation by our
+    # own authority is checked apart (revoked_certificates).
     return ValidationContext(
         trust_roots=[_asn1_certificate(root) for root in roots], allow_fetching=False, revocation_mode="soft-fail"
     )
 
 
-def _check_one(embedded, roots: list[x509.Certificate]) -> SignatureCheck:
+def _check_one(embedded, context, revoked: frozenset[tuple[str, str]]) -> SignatureCheck:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     problems = []
-    status = validate_pdf_signature(embedded, _validation_context(roots))
+    status = validate_pdf_signature(embedded, context)
     certificate = status.signing_cert
+    serial = format(certificate.serial_number, "x")
+    is_revoked = (x509.load_der_x509_certificate(certificate.dump()).issuer.rfc4514_string(), serial) in revoked
+    trusted = bool(status.trusted) and not is_revoked
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     level = status.modification_level
     permitted = whole or (
@@ -473,17 +501,19 @@ def _check_one(embedded, roots: list[x509.Certificate]) -> SignatureCheck:
         problems.append(_("Nội dung đã ký bị thay đổi."))
     elif not status.valid:
         problems.append(_("Chữ ký không khớp với chứng thư."))
-    if not status.trusted:
+    if is_revoked or status.revoked:
+        problems.append(_("Chứng thư của người ký đã bị thu hồi."))
+    elif not trusted:
         problems.append(_("Chứng thư không thuộc tổ chức chứng thực được tin cậy."))
     if not permitted:
         problems.append(_("Văn bản bị sửa đổi sau khi ký theo cách không được phép."))
     claimed = status.signer_reported_dt or embedded.self_reported_timestamp
     return SignatureCheck(
         field_name=embedded.field_name, signer_name=_subject_part(certificate, "common_name"),
-        unit=_subject_part(certificate, "organization_name"), serial=format(certificate.serial_number, "x"),
+        unit=_subject_part(certificate, "organization_name"), serial=serial,
         issuer=_name_part(certificate.issuer, "common_name"),
         signing_time=claimed, intact=bool(status.intact), valid=bool(status.intact and status.valid),
-        trusted=bool(status.trusted), covers_whole_document=whole, modified_after=not whole,
+        trusted=trusted, covers_whole_document=whole, modified_after=not whole,
         modification_permitted=bool(permitted), modification_level=level.name if level is not None else "UNKNOWN",
         problems=tuple(problems),
     )  # fmt: skip
@@ -499,13 +529,21 @@ def _overall(checks: list[SignatureCheck]) -> str:
     return Verdict.VALID
 
 
-def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None) -> SignatureReport:
-    """Check every signature of a PDF: intact, valid, trusted (chains to `trust_roots`, by default the
-    installation's trust store, `trusted_roots()`), who signed, when, and whether the document was changed after,
-    with an overall verdict. Reads nothing but the bytes and the trust store; never raises on a bad file."""
+def verify_pdf(
+    data: bytes,
+    trust_roots: list[x509.Certificate] | None = None,
+    revoked: frozenset[tuple[str, str]] | None = None,
+) -> SignatureReport:
+    """Check every signature of a PDF: intact, valid, trusted (chains to `trust_roots` and not `revoked`), who
+    signed, when, and whether the document was changed after, with an overall verdict. By default the trust store
+    is the installation's (`trusted_roots()`, `revoked_certificates()`). Reads nothing but the bytes and the trust
+    store; never raises on a bad file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     roots = trusted_roots() if trust_roots is None else list(trust_roots)
+    if revoked is None:
+        revoked = revoked_certificates() if trust_roots is None else frozenset()
+    context = _validation_context(roots)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -514,7 +552,7 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None) -
     checks = []
     for signature in embedded:
         try:
-            checks.append(_check_one(signature, roots))
+            checks.append(_check_one(signature, context, revoked))
         except Exception as error:  # a malformed signature is an invalid one, not a server error
             logger.warning("signature %s could not be checked", signature.field_name, exc_info=True)
             checks.append(SignatureCheck(

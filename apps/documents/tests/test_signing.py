@@ -168,6 +168,21 @@ def test_an_earlier_signature_stays_valid_after_a_stamped_signature_but_not_afte
     assert check.intact and check.modified_after and not check.modification_permitted
 
 
+def test_a_revoked_certificates_signatures_are_not_trusted(authority):
+    w = world()
+    certificate = leader_certificate(w)
+    with time_machine.travel(MOMENT, tick=False):
+        signed = signing.sign_pdf(decision_pdf(), certificate)
+        assert signing.verify_pdf(signed).verdict == "valid"
+    with time_machine.travel(MOMENT + dt.timedelta(days=1), tick=False):
+        signing.certificate_revoke(actor=None, certificate=certificate)
+        report = signing.verify_pdf(signed)
+    (check,) = report.signatures
+    assert report.verdict == "untrusted" and check.valid and not check.trusted
+    assert "Chứng thư của người ký đã bị thu hồi." in check.problems
+    assert signing.active_certificate_of_user(w.chairman) is None
+
+
 def test_unsigned_and_unreadable_files():
     assert signing.verify_pdf(decision_pdf(), trust_roots=[]).verdict == "unsigned"
     report = signing.verify_pdf(b"not a pdf at all", trust_roots=[])

@@ -10,6 +10,8 @@ Allowed moves (the statuses of OutgoingDocument):
 A new version (upload) is allowed while draft or under review and never replaces an earlier one."""
 
 import datetime as dt
+import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,9 +27,12 @@ from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
 from apps.documents.selectors import outgoing as sel
-from apps.documents.services import registers, signing
+from apps.documents.services import registers, search, signing
 
+logger = logging.getLogger(__name__)
 S = OutgoingDocument.Status
+MAX_TEXT_PAGES = 200
+MAX_TEXT_CHARS = 500_000
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DRAFT_TYPES = {PDF: "PDF", DOCX: "DOCX"}
@@ -63,11 +68,25 @@ def _require_editor(actor, document: OutgoingDocument) -> None:
         raise PermissionDeniedError(_("Chỉ văn thư, lãnh đạo đơn vị hoặc người soạn được sửa dự thảo này."))
 
 
-def _store(document: OutgoingDocument, *, actor, stage: str, name: str, content_type: str, data: bytes, now, note=""):
+def pdf_text(data: bytes) -> str:
+    """The text layer of a born-digital PDF (for search); empty when there is none or the file cannot be read."""
+    from pypdf import PdfReader
+
+    try:
+        pages = PdfReader(io.BytesIO(data)).pages
+        return "\n".join((page.extract_text() or "") for page in pages[:MAX_TEXT_PAGES])[:MAX_TEXT_CHARS]
+    except Exception:  # a PDF pypdf cannot read is still stored; it only has no text for search
+        logger.info("no text layer read from an outgoing draft", exc_info=True)
+        return ""
+
+
+def _store(
+    document: OutgoingDocument, *, actor, stage: str, name: str, content_type: str, data: bytes, now, note="", text=""
+):
     stored = DocumentFile(
         outgoing=document, kind=DocumentFile.Kind.MAIN, stage=stage, version=sel.next_version(document), name=name,
         content_type=content_type, size=len(data), sha256=signing.sha256_hex(data), note=note, uploaded_at=now,
-        uploaded_by=staff_user(actor),
+        uploaded_by=staff_user(actor), text=text,
     )  # fmt: skip
     stored.file.save(name, ContentFile(data), save=False)
     stored.save()
@@ -82,14 +101,17 @@ def outgoing_attach_version(*, actor, document: OutgoingDocument, uploaded, note
     _require_editor(actor, document)
     checked = check_upload(uploaded, allowed=DRAFT_TYPES)
     uploaded.seek(0)
+    data = uploaded.read()
     stored = _store(
         document, actor=actor, stage=DocumentFile.Stage.DRAFT, name=display_name(uploaded.name),
-        content_type=checked.content_type, data=uploaded.read(), now=now, note=normalize_multiline(note),
+        content_type=checked.content_type, data=data, now=now, note=normalize_multiline(note),
+        text=pdf_text(data) if checked.content_type == PDF else "",
     )  # fmt: skip
     record_event(
         "documents.outgoing.version", actor=actor, obj=document, unit=document.unit,
         changes={"version": stored.version, "file": stored.pk, "sha256": stored.sha256},
     )  # fmt: skip
+    search.index_outgoing(document)
     return stored
 
 
@@ -205,7 +227,7 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
         )  # fmt: skip
     stored = _store(
         document, actor=actor, stage=DocumentFile.Stage.SIGNED, name=_signed_name(draft.name), content_type=PDF,
-        data=signed, now=now,
+        data=signed, now=now, text=draft.text,
     )  # fmt: skip
     document.status, document.signed_at, document.signed_by = S.SIGNED, now, staff_user(actor)
     if not document.signer_name:
@@ -216,6 +238,7 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
         changes={"version": stored.version, "from_version": draft.version, "certificate": certificate.serial,
                  "sha256": stored.sha256},
     )  # fmt: skip
+    search.index_outgoing(document)
     return stored
 
 
@@ -249,8 +272,9 @@ def release_file(*, actor, document: OutgoingDocument, now: dt.datetime) -> Docu
         )  # fmt: skip
     name = f"{document.symbol.replace('/', '-')}.pdf"
     stored = _store(
-        document, actor=actor, stage=DocumentFile.Stage.RELEASED, name=name, content_type=PDF, data=released, now=now
-    )
+        document, actor=actor, stage=DocumentFile.Stage.RELEASED, name=name, content_type=PDF, data=released, now=now,
+        text=signed.text,
+    )  # fmt: skip
     record_event(
         "documents.outgoing.seal", actor=actor, obj=document, unit=document.unit,
         changes={"version": stored.version, "certificate": certificate.serial, "sha256": stored.sha256},

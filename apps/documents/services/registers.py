@@ -29,6 +29,7 @@ from apps.documents.models import (
     Urgency,
 )
 from apps.documents.services import outgoing as outgoing_workflow
+from apps.documents.services import search
 from apps.org import selectors as org
 from apps.org.models import Unit
 
@@ -155,6 +156,7 @@ def outgoing_release(*, actor, document: OutgoingDocument, now: dt.datetime | No
     )  # fmt: skip
     if signed:
         outgoing_workflow.release_file(actor=actor, document=document, now=now)
+    search.index_outgoing(document)
     return document
 
 

@@ -91,6 +91,8 @@ def test_the_whole_workflow_keeps_versions_and_signatures(s):
     assert [c.body for c in files[3].comments.all()] == ["Đề nghị bổ sung căn cứ pháp lý."]
     assert [c.body for c in files[2].comments.all()] == ["Thống nhất."]
     assert v1.sha256 != v2.sha256 and DocumentFile.objects.get(pk=v1.pk).sha256 == v1.sha256  # never overwritten
+    # the text layer is kept for search, on every version (the signed and released files carry the draft's)
+    assert all("kiện toàn tổ công tác" in f.text for f in files)
     assert signing.verify_document_file(signed).verdict == "valid"
     with time_machine.travel(MOMENT + dt.timedelta(minutes=5), tick=False):
         report = signing.verify_document_file(files[0])

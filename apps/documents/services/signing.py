@@ -390,12 +390,19 @@ def sign_pdf(
         field_name=name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         name=certificate.common_name, reason=reason or None, location=location or None,
     )  # fmt: skip
-    if stamp:
-        spec = fields.SigFieldSpec(name, on_page=0, box=_stamp_box(writer))
-        pdf_signer = PdfSigner(metadata, _signer(certificate), stamp_style=_stamp_style(), new_field_spec=spec)
-        output = pdf_signer.sign_pdf(writer, appearance_text_params={"stamp": stamp})
-    else:
-        output = PdfSigner(metadata, _signer(certificate)).sign_pdf(writer)
+    signer = _signer(certificate)  # outside the try: a key that cannot be read says so in its own words
+    try:
+        if stamp:
+            spec = fields.SigFieldSpec(name, on_page=0, box=_stamp_box(writer))
+            pdf_signer = PdfSigner(metadata, signer, stamp_style=_stamp_style(), new_field_spec=spec)
+            output = pdf_signer.sign_pdf(writer, appearance_text_params={"stamp": stamp})
+        else:
+            output = PdfSigner(metadata, signer).sign_pdf(writer)
+    except Exception as error:  # encrypted or damaged PDFs: pyHanko raises many kinds; the user needs one message
+        logger.warning("could not sign a PDF", exc_info=True)
+        raise DomainError(
+            _("Tệp PDF này không ký được (có mật khẩu, bị khóa sửa hoặc bị hỏng); hãy xuất lại tệp PDF."), field="file"
+        ) from error
     return output.getvalue()
 
 

@@ -215,3 +215,14 @@ def test_issue_certificates_command_is_idempotent_and_trusts_a_peer(tmp_path):
     call_command("issue_certificates", trust=str(peer_file), name="CA tỉnh Khác", stdout=io.StringIO())
     assert CertificateAuthority.objects.filter(kind="peer", is_trusted=True).count() == 1
     assert len(signing.trusted_roots()) == 2
+
+
+def test_a_pdf_that_cannot_be_signed_says_so(authority):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(decision_pdf())))
+    writer.encrypt(user_password="", owner_password="chu-so-huu")
+    locked = io.BytesIO()
+    writer.write(locked)
+    with pytest.raises(DomainError, match="không ký được"):
+        signing.sign_pdf(locked.getvalue(), leader_certificate(world()))

@@ -101,22 +101,6 @@ def report_data(report: signing.SignatureReport) -> dict:
     }  # fmt: skip
 
 
-def allowed_actions(user, document) -> dict:
-    return {
-        "edit": selectors.can_edit_draft(user, document),
-        "comment": selectors.can_comment(user, document),
-        "sign": selectors.can_sign(user, document),
-        "release": selectors.can_release(user, document),
-    }
-
-
-def signed_file(document) -> DocumentFile | None:
-    """The file whose signatures are shown: the released one, else the signed one."""
-    return selectors.latest_file(document, DocumentFile.Stage.RELEASED) or selectors.latest_file(
-        document, DocumentFile.Stage.SIGNED
-    )
-
-
 def _document(request, pk: int):
     document = selectors.outgoing_document(request.user, pk)
     if document is None:
@@ -125,12 +109,12 @@ def _document(request, pk: int):
 
 
 def detail_response(request, document) -> Response:
-    checked = signed_file(document)
+    checked = selectors.signed_file(document)
     return Response({
         "document": OutgoingSerializer(document).data,
         "versions": VersionSerializer(selectors.outgoing_versions(document), many=True).data,
         "reviewers": ReviewerSerializer(selectors.outgoing_reviewers(document), many=True).data,
-        "allowed": allowed_actions(request.user, document),
+        "allowed": selectors.allowed_actions(request.user, document),
         "signatures": report_data(signing.verify_document_file(checked)) if checked else None,
     })  # fmt: skip
 

@@ -61,6 +61,20 @@ def can_release(user, document: OutgoingDocument) -> bool:
     return document.status == S.SIGNED or (document.status == S.DRAFT and not document.files.exists())
 
 
+def allowed_actions(user, document: OutgoingDocument) -> dict[str, bool]:
+    return {
+        "edit": can_edit_draft(user, document),
+        "comment": can_comment(user, document),
+        "sign": can_sign(user, document),
+        "release": can_release(user, document),
+    }
+
+
+def signed_file(document: OutgoingDocument) -> DocumentFile | None:
+    """The file whose signatures are shown: the released one, else the signed one."""
+    return latest_file(document, DocumentFile.Stage.RELEASED) or latest_file(document, DocumentFile.Stage.SIGNED)
+
+
 def latest_file(document: OutgoingDocument, stage: str | None = None) -> DocumentFile | None:
     files = DocumentFile.objects.filter(outgoing=document, kind=DocumentFile.Kind.MAIN)
     if stage:

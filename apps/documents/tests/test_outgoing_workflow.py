@@ -337,3 +337,23 @@ def test_the_workflow_is_in_the_openapi_schema():
                  "/api/v1/documents/outgoing/{id}/review/", "/api/v1/documents/outgoing/{id}/comments/",
                  "/api/v1/documents/signatures/verify/", "/api/v1/documents/files/{id}/"):  # fmt: skip
         assert path in schema
+
+
+def test_the_document_page_reads_a_fixed_number_of_queries_whatever_the_versions(s):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = s.w
+    document = draft(w)
+    outgoing.outgoing_attach_version(actor=w.clerk, document=document, uploaded=pdf_upload())
+    outgoing.outgoing_comment(actor=w.clerk, document=document, body="Một")
+    clerk = page_client(w.clerk)
+    clerk.get(f"/can-bo/van-ban/di/{document.pk}/")  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        assert clerk.get(f"/can-bo/van-ban/di/{document.pk}/").status_code == 200
+    for number in range(3):
+        outgoing.outgoing_attach_version(actor=w.clerk, document=document, uploaded=pdf_upload(f"Bản {number}"))
+        outgoing.outgoing_comment(actor=w.chairman, document=document, body=f"Ý kiến {number}")
+    with CaptureQueriesContext(connection) as four:
+        assert clerk.get(f"/can-bo/van-ban/di/{document.pk}/").status_code == 200
+    assert len(four) == len(one)

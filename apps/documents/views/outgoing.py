@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.documents.api.outgoing import allowed_actions, signed_file
 from apps.documents.forms import DraftForm
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import can_keep_register
@@ -77,9 +76,9 @@ def _document_or_404(request, pk: int):
 
 def _page(request, document, **forms_given):
     versions = selectors.outgoing_versions(document)
-    allowed = allowed_actions(request.user, document)
+    allowed = selectors.allowed_actions(request.user, document)
     candidates = list(selectors.reviewer_candidates(document)) if allowed["edit"] else []
-    checked = signed_file(document)
+    checked = selectors.signed_file(document)
     context = {
         "document": document, "versions": versions, "reviewers": selectors.outgoing_reviewers(document),
         "allowed": allowed, "checked_file": checked,

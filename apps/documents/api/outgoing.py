@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import DomainError
+from apps.core.schema import error_response
 from apps.documents.api.registers import OutgoingSerializer
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import outgoing as selectors
@@ -24,6 +25,7 @@ from apps.documents.services.outgoing import DOCX, PDF
 from apps.org.models import User
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
+UNSUPPORTED = error_response("Định dạng dữ liệu không được hỗ trợ (cần multipart/form-data)")
 
 
 class SignatureCheckSerializer(serializers.Serializer):
@@ -133,7 +135,8 @@ class VersionUploadSerializer(serializers.Serializer):
 class OutgoingVersionView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": VersionUploadSerializer}, responses={201: VersionSerializer},
+    @extend_schema(request={"multipart/form-data": VersionUploadSerializer},
+                   responses={201: VersionSerializer, 415: UNSUPPORTED},
                    summary="Tải lên phiên bản dự thảo mới (các phiên bản trước được giữ)")  # fmt: skip
     def post(self, request, pk: int):
         document = _document(request, pk)
@@ -218,7 +221,8 @@ class VerifyUploadSerializer(serializers.Serializer):
 class VerifyPdfView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": VerifyUploadSerializer}, responses=SignatureReportSerializer,
+    @extend_schema(request={"multipart/form-data": VerifyUploadSerializer},
+                   responses={200: SignatureReportSerializer, 415: UNSUPPORTED},
                    summary="Kiểm tra chữ ký số của một tệp PDF (hợp lệ, người ký, thời điểm, toàn vẹn)")  # fmt: skip
     def post(self, request):
         serializer = VerifyUploadSerializer(data=request.data)

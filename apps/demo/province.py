@@ -14,6 +14,7 @@ from apps.calendar import services as calendar_services
 from apps.core.text import fold
 from apps.demo.catalogue import load_catalogue
 from apps.demo.feedback_catalogue import load_feedback_catalogue
+from apps.demo.signing import load_signing
 from apps.org import services as org_services
 from apps.org.models import Role, Unit, User
 
@@ -189,6 +190,7 @@ class DemoBuilder:
         )
         self._calendar(centre, root)
         self._department_clerks()
+        load_signing(root, self.since)
         load_catalogue()
         load_feedback_catalogue()
         return self.logins

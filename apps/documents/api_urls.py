@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.documents.api import handling, intake, registers
+from apps.documents.api import handling, intake, outgoing, registers
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
@@ -24,4 +24,11 @@ urlpatterns = [
     path("documents/scans/<int:pk>/", intake.ScanDetailView.as_view(), name="document-scan"),
     path("documents/scans/<int:pk>/register/", intake.ScanRegisterView.as_view(), name="document-scan-register"),
     path("documents/scans/<int:pk>/discard/", intake.ScanDiscardView.as_view(), name="document-scan-discard"),
+    path("documents/outgoing/<int:pk>/", outgoing.OutgoingDetailView.as_view(), name="document-outgoing-detail"),
+    path("documents/outgoing/<int:pk>/versions/", outgoing.OutgoingVersionView.as_view(), name="document-version"),
+    path("documents/outgoing/<int:pk>/review/", outgoing.OutgoingReviewView.as_view(), name="document-review"),
+    path("documents/outgoing/<int:pk>/comments/", outgoing.OutgoingCommentView.as_view(), name="document-comment"),
+    path("documents/outgoing/<int:pk>/sign/", outgoing.OutgoingSignView.as_view(), name="document-sign"),
+    path("documents/files/<int:pk>/", outgoing.DocumentFileView.as_view(), name="document-file"),
+    path("documents/signatures/verify/", outgoing.VerifyPdfView.as_view(), name="document-verify"),
 ]

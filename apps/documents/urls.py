@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.documents.views import handling, intake
+from apps.documents.views import handling, intake, outgoing
 from apps.documents.views import registers as views
 
 app_name = "documents"
@@ -21,4 +21,11 @@ urlpatterns = [
     path("cho-y-kien/", handling.awaiting_direction, name="awaiting-direction"),
     path("xu-ly/", handling.my_handling, name="my-handling"),
     path("theo-doi/", handling.follow_up, name="follow-up"),
+    path("di/soan-thao/", outgoing.outgoing_compose, name="outgoing-compose"),
+    path("di/<int:pk>/", outgoing.outgoing_detail, name="outgoing-detail"),
+    path("di/<int:pk>/phien-ban/", outgoing.outgoing_upload, name="outgoing-upload"),
+    path("di/<int:pk>/xin-y-kien/", outgoing.outgoing_review, name="outgoing-review"),
+    path("di/<int:pk>/gop-y/", outgoing.outgoing_comment, name="outgoing-comment"),
+    path("di/<int:pk>/ky-so/", outgoing.outgoing_sign, name="outgoing-sign"),
+    path("tep/<int:pk>/", outgoing.outgoing_file, name="outgoing-file"),
 ]

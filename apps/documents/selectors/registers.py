@@ -6,9 +6,9 @@ people's committee keeps the committee's registers); a unit leader directs the r
 units below it. Anyone who sees a unit (apps.org scope) reads its registers, except secret documents (mật, tối
 mật, tuyệt mật), which only the register's keepers (its clerical officers and leaders) see."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from apps.documents.models import NOT_SECRET, IncomingDocument, OutgoingDocument
+from apps.documents.models import NOT_SECRET, DocumentFile, IncomingDocument, OutgoingDocument
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -80,12 +80,17 @@ def outgoing_register(user, unit: Unit, year: int) -> QuerySet[OutgoingDocument]
 
 
 def outgoing_drafts(user, unit: Unit) -> QuerySet[OutgoingDocument]:
+    """Documents not yet released: drafts, under review, signed; `has_files` tells a paper draft (no file)."""
     if not can_read_register(user, unit):
         return OutgoingDocument.objects.none()
-    documents = OutgoingDocument.objects.filter(unit=unit, status=OutgoingDocument.Status.DRAFT)
+    S = OutgoingDocument.Status
+    documents = OutgoingDocument.objects.filter(unit=unit, status__in=[S.DRAFT, S.REVIEW, S.SIGNED])
     if not can_see_secret(user, unit):
         documents = documents.filter(NOT_SECRET)
-    return documents.select_related("drafting_unit", "unit").order_by("-created_at", "-pk")
+    has_files = Exists(DocumentFile.objects.filter(outgoing=OuterRef("pk")))
+    return (
+        documents.select_related("drafting_unit", "unit").annotate(has_files=has_files).order_by("-created_at", "-pk")
+    )
 
 
 def incoming_register(user, unit: Unit, year: int) -> QuerySet[IncomingDocument]:

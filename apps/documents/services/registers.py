@@ -28,6 +28,8 @@ from apps.documents.models import (
     OutgoingDocument,
     Urgency,
 )
+from apps.documents.services import outgoing as outgoing_workflow
+from apps.documents.services import search
 from apps.org import selectors as org
 from apps.org.models import Unit
 
@@ -126,7 +128,9 @@ def outgoing_draft(
 
 @transaction.atomic
 def outgoing_release(*, actor, document: OutgoingDocument, now: dt.datetime | None = None) -> OutgoingDocument:
-    """Give the draft its number of the year (its own series if secret) and its symbol; released once."""
+    """Give the document its number of the year (its own series if secret) and its symbol; released once.
+    A signed document also gets its released file (number stamp + the agency's signature, services.outgoing); a
+    draft is released only if it has no file (a paper document signed by hand: numbered only)."""
     now = now or timezone.now()
     document = (
         OutgoingDocument.objects.select_for_update(of=("self",))
@@ -134,8 +138,11 @@ def outgoing_release(*, actor, document: OutgoingDocument, now: dt.datetime | No
         .get(pk=document.pk)
     )
     require_keeper(actor, document.unit)
-    if document.status != OutgoingDocument.Status.DRAFT:
+    if document.status in (OutgoingDocument.Status.RELEASED, OutgoingDocument.Status.SENT):
         raise ConflictError(_("Văn bản đã được ban hành với số %(symbol)s.") % {"symbol": document.symbol})
+    signed = document.status == OutgoingDocument.Status.SIGNED
+    if not signed and (document.status != OutgoingDocument.Status.DRAFT or document.files.exists()):
+        raise ConflictError(_("Văn bản phải được lãnh đạo ký số trước khi ban hành."))
     year = timezone.localtime(now).year
     number = next_number(series_key(document.unit, year, document.confidentiality))
     document.year, document.number = year, number
@@ -147,6 +154,9 @@ def outgoing_release(*, actor, document: OutgoingDocument, now: dt.datetime | No
         "documents.outgoing.release", actor=actor, obj=document, unit=document.unit,
         changes={"number": number, "year": year, "symbol": document.symbol},
     )  # fmt: skip
+    if signed:
+        outgoing_workflow.release_file(actor=actor, document=document, now=now)
+    search.index_outgoing(document)
     return document
 
 

@@ -1,6 +1,7 @@
 """The handling pages and API: the incoming document page with its forms, the file preview, the queues with their
 counts, the follow-up register (.xlsx); strangers get 404 and typed values survive an error."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -171,3 +172,26 @@ def test_api_handling_end_to_end(h):
     for path in ("/api/v1/documents/incoming/{id}/assign/", "/api/v1/documents/awaiting-direction/",
                  "/api/v1/documents/follow-up/"):  # fmt: skip
         assert path in schema
+
+
+def test_the_incoming_page_shows_the_received_pdfs_signature_check(h):
+    from apps.documents.services import signing
+    from apps.documents.tests.test_signing import MOMENT, decision_pdf, leader_certificate
+
+    signing.authority_ensure(actor=None, name="CA tỉnh Thử", organisation="Ủy ban nhân dân tỉnh Thử",
+                             valid_from=MOMENT - dt.timedelta(days=30))  # fmt: skip
+    with time_machine.travel(MOMENT, tick=False):
+        signed = signing.sign_pdf(decision_pdf(), leader_certificate(h.w))
+    altered = bytearray(signed)
+    altered[altered.index(b"stream") + 40] ^= 0x01  # a byte of the signed content changed after signing
+    document = h.incoming()
+    for name, data in (("da-ky.pdf", signed), ("bi-sua.pdf", bytes(altered))):
+        DocumentFile.objects.create(
+            incoming=document, kind=DocumentFile.Kind.MAIN, stage=DocumentFile.Stage.RECEIVED, name=name,
+            content_type="application/pdf", size=len(data), sha256="0" * 64, uploaded_at=MOMENT,
+            file=SimpleUploadedFile(name, data, content_type="application/pdf"),
+        )  # fmt: skip
+    shown = page_of(client_for(h.w.chairman).get(f"/can-bo/van-ban/den/{document.pk}/"))
+    assert shown.count('data-verdict="valid"') == 1  # the intact one, signed by a certificate of this CA
+    assert 'data-verdict="invalid"' in shown  # the altered one
+    assert "Nguyễn Văn An" in shown  # the signer named on the certificate

@@ -22,6 +22,7 @@ from apps.documents.models import HandlingParty, IncomingDocument
 from apps.documents.selectors import handling as selectors
 from apps.documents.selectors import registers
 from apps.documents.services import handling as services
+from apps.documents.services import signing
 from apps.documents.views.nav import documents_nav
 from apps.documents.views.registers import XLSX, _unit, _year
 
@@ -95,6 +96,15 @@ def _add_error(form, error: DomainError) -> None:
     form.add_error(field if field in form.fields else None, error.message)
 
 
+def _with_signature_checks(files) -> list:
+    """Every received PDF's signatures verified against this installation's trust store, shown beside the file."""
+    files = list(files)
+    for file in files:
+        if file.content_type == "application/pdf":
+            file.signature = signing.verify_document_file(file)
+    return files
+
+
 @login_required
 def incoming_detail(request, pk: int):
     document = selectors.incoming_document(request.user, pk)
@@ -126,7 +136,7 @@ def incoming_detail(request, pk: int):
     return render(request, "documents/incoming_detail.html", {
         "document": document, "assignment": assignment, "role": role,
         "parties": selectors.parties(assignment) if assignment else [],
-        "files": selectors.document_files(document), "timeline": selectors.timeline(document),
+        "files": _with_signature_checks(selectors.document_files(document)), "timeline": selectors.timeline(document),
         "forms": forms, "bound": bound, "deadline_preview": deadline_preview,
         "keeper": registers.can_keep_register(request.user, document.unit),
         "late": assignment is not None and assignment.done_at is None and assignment.due_at < timezone.now(),

@@ -171,6 +171,7 @@ def incoming_register(
     note: str = "",
     now: dt.datetime | None = None,
     confirm_duplicate: bool = False,
+    source: str = IncomingDocument.Source.PAPER,
 ) -> tuple[IncomingDocument, list[IncomingDocument]]:
     """Register an incoming document with the next number of the year. Returns it with the earlier registrations
     of the same number/symbol from the same issuer; when there are some and the clerk has not confirmed, raises
@@ -197,6 +198,7 @@ def incoming_register(
         summary=summary, urgency=_choice(urgency, Urgency, "urgency"),
         confidentiality=_choice(confidentiality, Confidentiality, "confidentiality"), received_at=now,
         registered_by=staff_user(actor), note=normalize_multiline(note), duplicate_key=key,
+        source=_choice(source, IncomingDocument.Source, "source"),
     )  # fmt: skip
     record_event(
         "documents.incoming.register", actor=actor, obj=document, unit=unit,

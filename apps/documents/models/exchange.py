@@ -100,6 +100,9 @@ class DispatchStatus(models.Model):
             models.UniqueConstraint(fields=["dispatch", "code", "reported_at"], name="doc_dispatch_status_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.reported_at:%Y-%m-%d %H:%M}"
+
 
 class OutboxMessage(models.Model):
     """A signed message waiting to be delivered (document or status), to a peer or to a unit of this installation
@@ -135,6 +138,9 @@ class OutboxMessage(models.Model):
         verbose_name = _("gói tin chờ gửi")
         verbose_name_plural = _("gói tin chờ gửi")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="doc_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id} → {self.recipient_organ}"
 
 
 class InboxDocument(models.Model):
@@ -211,9 +217,15 @@ class ExchangeLogEntry(models.Model):
         verbose_name_plural = _("nhật ký liên thông")
         ordering = ["seq"]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.direction} {self.document_id}"
+
 
 class ExchangeLogHead(models.Model):
     """The chain's last seq and hash, one row locked while appending (entries get consecutive seqs)."""
 
     seq = models.PositiveBigIntegerField(default=0)
     chain_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

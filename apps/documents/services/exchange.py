@@ -277,7 +277,9 @@ def enqueue_delivery(message_id: int) -> None:
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> dt.timedelta:
     """Exponential back-off with jitter, capped: base·2^(n-1) seconds after the n-th failure, at most the cap,
     then a random point in its upper half (peers coming back are not hit by every sender at the same second)."""
-    ceiling = min(settings.EXCHANGE_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30), settings.EXCHANGE_RETRY_CAP_SECONDS)
+    ceiling = min(
+        settings.EXCHANGE_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30), settings.EXCHANGE_RETRY_CAP_SECONDS
+    )
     return dt.timedelta(seconds=ceiling * (rng or random).uniform(0.5, 1.0))
 
 
@@ -327,7 +329,10 @@ def _attempt(message: OutboxMessage) -> bool:
     except Exception as error:  # the peer down or failing: retried, never lost
         retry_at = timezone.now() + retry_delay(attempts)
         OutboxMessage.objects.filter(pk=message.pk).update(
-            state=OutboxMessage.State.RETRYING, attempts=attempts, last_error=str(error)[:1000], next_attempt_at=retry_at
+            state=OutboxMessage.State.RETRYING,
+            attempts=attempts,
+            last_error=str(error)[:1000],
+            next_attempt_at=retry_at,
         )
         logger.warning("exchange message %s to %s failed (attempt %s): %s", message.pk, message.recipient_organ,
                        attempts, error)  # fmt: skip
@@ -349,7 +354,7 @@ def deliver_due(batch: int = 100) -> int:
     delivered."""
     delivered = 0
     seen: set[int] = set()
-    while claimed := [m for m in _claim(OutboxMessage.objects.exclude(pk__in=seen), batch)]:
+    while claimed := _claim(OutboxMessage.objects.exclude(pk__in=seen), batch):
         seen.update(m.pk for m in claimed)
         delivered += sum(_attempt(m) for m in claimed)
     return delivered
@@ -480,7 +485,8 @@ def recall_outgoing(*, actor, document: OutgoingDocument, reason: str, business_
     record_event(
         "documents.exchange.recall" if business_type == edxml.RECALL else "documents.exchange.update",
         actor=actor, obj=document, unit=document.unit,
-        changes={"business_type": business_type, "reason": reason, "recipients": [d.recipient_organ for d in dispatches]},
+        changes={"business_type": business_type, "reason": reason,
+                 "recipients": [d.recipient_organ for d in dispatches]},
     )  # fmt: skip
     return dispatches
 
@@ -493,6 +499,8 @@ class Receipt:
     accepted: bool
     outcome: str  # received, duplicate, status, recalled, update_applied, update_waiting, update_refused, unknown…
     detail: str = ""
+    # the statuses to answer, sent after the message is logged (the log reads in order: in, then its answer)
+    replies: tuple = ()
 
 
 def _certificate_of(installation: str) -> tuple[bytes | str, ExchangePeer | None]:
@@ -534,7 +542,9 @@ def receive_envelope(message: bytes, *, now: dt.datetime | None = None) -> Recei
         certificate, peer = _certificate_of(installation)
         parsed = edxml.parse(edxml.verify(message, cert_pem=certificate))
     except edxml.EnvelopeError as error:
-        raise ExchangeRefused(_("Gói tin không hợp lệ hoặc chữ ký số không đúng: %(error)s") % {"error": error}) from error
+        raise ExchangeRefused(
+            _("Gói tin không hợp lệ hoặc chữ ký số không đúng: %(error)s") % {"error": error}
+        ) from error
     if parsed.trace_organ != installation:
         raise ExchangeRefused(_("Gói tin không hợp lệ."))
     with transaction.atomic():
@@ -548,6 +558,8 @@ def receive_envelope(message: bytes, *, now: dt.datetime | None = None) -> Recei
         log_message(direction="in", kind=kind, envelope=message, document_id=parsed.document_id,
                     sender=parsed.sender.organ_id, recipient=parsed.recipient.organ_id, business_type=business_type,
                     status_code=status_code, outcome=receipt.outcome)  # fmt: skip
+        for item, code, description in receipt.replies:
+            _reply(item, code, description=description, now=now)
     return receipt
 
 
@@ -577,7 +589,9 @@ def _receive_status(status: edxml.StatusMessage, now: dt.datetime) -> Receipt:
 def _receive_document(envelope: edxml.DocumentEnvelope, peer, message: bytes, now: dt.datetime) -> Receipt:
     unit = Unit.objects.filter(agency_code=envelope.recipient.organ_id, is_active=True).first()
     if unit is None:
-        raise ExchangeRefused(_("Không có cơ quan nhận %(organ)s ở hệ thống này.") % {"organ": envelope.recipient.organ_id})
+        raise ExchangeRefused(
+            _("Không có cơ quan nhận %(organ)s ở hệ thống này.") % {"organ": envelope.recipient.organ_id}
+        )
     if envelope.business_type == edxml.NEW:
         return _receive_new(envelope, unit, peer, message, now)
     item = InboxDocument.objects.select_for_update().filter(document_id=envelope.document_id, unit=unit).first()
@@ -606,10 +620,9 @@ def _receive_new(envelope, unit: Unit, peer, message: bytes, now) -> Receipt:
             )  # fmt: skip
     except IntegrityError:
         return Receipt(True, "duplicate")
-    _reply(item, "01", now=now)
     record_event("documents.exchange.receive", actor=SYSTEM, obj=item, unit=unit,
                  changes={"document_id": item.document_id, "from": item.sender_organ})  # fmt: skip
-    return Receipt(True, "received")
+    return Receipt(True, "received", replies=((item, "01", ""),))
 
 
 def _receive_recall(envelope, item: InboxDocument | None, now) -> Receipt:
@@ -623,25 +636,22 @@ def _receive_recall(envelope, item: InboxDocument | None, now) -> Receipt:
         )
     item.state, item.decided_at, item.pending_change = InboxDocument.State.RECALLED, now, None
     item.save(update_fields=["state", "decided_at", "pending_change"])
-    _reply(item, "13", description=envelope.business_reason or edxml.STATUS_CODES["13"], now=now)
     record_event("documents.exchange.recalled", actor=SYSTEM, obj=item, unit=item.unit,
                  changes={"document_id": item.document_id, "incoming": item.incoming_id,
                           "reason": envelope.business_reason})  # fmt: skip
-    return Receipt(True, "recalled")
+    return Receipt(True, "recalled", replies=((item, "13", envelope.business_reason),))
 
 
 def _receive_change(envelope, item: InboxDocument | None, message: bytes, now) -> Receipt:
     if item is None or item.state in (InboxDocument.State.RECALLED, InboxDocument.State.REJECTED):
-        if item is not None:
-            _reply(item, "16", description=_("Văn bản đã bị thu hồi hoặc từ chối."), now=now)
-        return Receipt(True, "update_refused")
+        replies = ((item, "16", _("Văn bản đã bị thu hồi hoặc từ chối.")),) if item is not None else ()
+        return Receipt(True, "update_refused", replies=replies)
     if item.state == InboxDocument.State.ARRIVED:
         for name, value in _inbox_fields(envelope).items():
             setattr(item, name, value)
         item.envelope = message
         item.save()
-        _reply(item, "15", description=envelope.business_reason, now=now)
-        return Receipt(True, "update_applied")
+        return Receipt(True, "update_applied", replies=((item, "15", envelope.business_reason),))
     item.pending_change = message
     item.save(update_fields=["pending_change"])
     return Receipt(True, "update_waiting")
@@ -706,7 +716,11 @@ def accept_inbox(*, actor, item: InboxDocument, confirm_duplicate: bool = False,
     _attach(incoming, envelope, actor=actor, version=1, now=now)
     index_incoming(incoming)
     item.state, item.incoming, item.decided_at, item.decided_by = (
-        InboxDocument.State.ACCEPTED, incoming, now, staff_user(actor))
+        InboxDocument.State.ACCEPTED,
+        incoming,
+        now,
+        staff_user(actor),
+    )
     item.save(update_fields=["state", "incoming", "decided_at", "decided_by"])
     staff = _staff_name(actor)
     _reply(item, "03", staff_name=staff, description=_("Đã vào sổ văn bản đến số %(number)02d.")
@@ -729,7 +743,11 @@ def reject_inbox(*, actor, item: InboxDocument, reason: str, now: dt.datetime | 
     if item.state != InboxDocument.State.ARRIVED:
         raise ConflictError(_("Văn bản này đã được xử lý (%(state)s).") % {"state": item.get_state_display()})
     item.state, item.reject_reason, item.decided_at, item.decided_by = (
-        InboxDocument.State.REJECTED, reason, now, staff_user(actor))
+        InboxDocument.State.REJECTED,
+        reason,
+        now,
+        staff_user(actor),
+    )
     item.save(update_fields=["state", "reject_reason", "decided_at", "decided_by"])
     _reply(item, "02", description=reason, staff_name=_staff_name(actor), now=now)
     record_event("documents.exchange.reject", actor=actor, obj=item, unit=item.unit,
@@ -783,7 +801,9 @@ def report_handling(document: IncomingDocument, *, actor) -> None:
     if item is None:
         return
     already = OutboxMessage.objects.filter(
-        kind=OutboxMessage.Kind.STATUS, document_id=item.document_id, sender_organ=item.unit.agency_code,
+        kind=OutboxMessage.Kind.STATUS,
+        document_id=item.document_id,
+        sender_organ=item.unit.agency_code,
         status_code=code,
     )
     if already.exists():

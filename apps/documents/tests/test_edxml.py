@@ -23,7 +23,7 @@ def other_keys():
 
 
 def envelope(**changes) -> edxml.DocumentEnvelope:
-    values = dict(
+    values = dict(  # noqa: C408
         sender=edxml.Organ("H88.21", "Ủy ban nhân dân xã An Phú"),
         recipient=edxml.Organ("H77.01", "Sở Tư pháp tỉnh Khác"),
         document_id="H88.21,2026/03/05,05/QĐ-UBND", code_number="05", code_notation="QĐ-UBND",
@@ -66,9 +66,10 @@ def test_signed_envelope_round_trips(keys):
     signature = root.find("ds:Signature", NS)
     assert signature is not None
     assert signature.find("ds:SignedInfo/ds:SignatureMethod", NS).get("Algorithm").endswith("rsa-sha256")
-    assert root.find("ds:Signature/ds:SignedInfo/ds:Reference/ds:Transforms/ds:Transform", NS).get(
-        "Algorithm"
-    ) == "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+    assert (
+        root.find("ds:Signature/ds:SignedInfo/ds:Reference/ds:Transforms/ds:Transform", NS).get("Algorithm")
+        == "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+    )
     parsed = edxml.parse(edxml.verify(signed, cert_pem=cert))
     assert parsed == envelope()
 

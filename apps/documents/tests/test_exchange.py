@@ -243,8 +243,10 @@ def test_secret_and_unreleased_documents_are_not_sent(w):
 
 
 def add_peer(peer_keys, url="http://peer.invalid"):
-    return exchange.peer_save(actor=None, identifier=PEER, name="Tỉnh Khác", base_url=url,
-                              certificate_pem=peer_keys[1].decode(), organs={"H77.01": "Sở Tư pháp tỉnh Khác"})  # fmt: skip
+    return exchange.peer_save(
+        actor=None, identifier=PEER, name="Tỉnh Khác", base_url=url, certificate_pem=peer_keys[1].decode(),
+        organs={"H77.01": "Sở Tư pháp tỉnh Khác"},
+    )  # fmt: skip
 
 
 def from_peer(peer_keys, *, sender="H77.01", to="H88.21", trace=PEER, document_id="H77.01,2026/03/02,12/QĐ-STP"):
@@ -387,3 +389,36 @@ def test_the_log_check_finds_an_edited_envelope(w, django_db_blocker):
     entry.envelope = forged
     entry.save(force_insert=True)
     assert exchange.verify_log().seq == 2
+
+
+# ---- pages -----------------------------------------------------------------------------------------------------
+
+
+def test_pages_send_accept_reject_and_show_statuses(w, client):
+    document = released(w)
+    client.force_login(w.clerk)
+    form = client.get(f"/can-bo/van-ban/di/{document.pk}/gui-lien-thong/")
+    assert form.status_code == 200 and "H88.22" in form.content.decode()
+    empty = client.post(f"/can-bo/van-ban/di/{document.pk}/gui-lien-thong/", {})
+    assert "Hãy chọn ít nhất một nơi nhận." in empty.content.decode()
+    sent = client.post(f"/can-bo/van-ban/di/{document.pk}/gui-lien-thong/", {"recipients": ["H88.22"]})
+    assert sent.status_code == 302
+    exchange.deliver_due()
+    client.force_login(w.other_clerk)
+    inbox = client.get(f"/can-bo/van-ban/lien-thong/nhan/?don-vi={w.other_commune.pk}")
+    assert document.symbol in inbox.content.decode()
+    item = InboxDocument.objects.get()
+    kept = client.post(f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tu-choi/", {"reason": ""})
+    assert "Hãy ghi lý do từ chối." in kept.content.decode()
+    assert client.post(f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tiep-nhan/").status_code == 302
+    exchange.deliver_due()
+    client.force_login(w.clerk)
+    outbox = client.get(f"/can-bo/van-ban/lien-thong/da-gui/?don-vi={w.commune.pk}").content.decode()
+    assert "Đã tiếp nhận" in outbox and "Đã vào sổ" in outbox and "Chờ phân công" in outbox
+    assert "Đã chuyển" in outbox
+    register = client.get(f"/can-bo/van-ban/?don-vi={w.commune.pk}&so=di").content.decode()
+    assert document.symbol in register  # a sent document stays in the outgoing register
+    # the inbox is its keepers' only
+    client.force_login(w.clerk)
+    assert client.get(f"/can-bo/van-ban/lien-thong/nhan/?don-vi={w.other_commune.pk}").status_code == 404
+    assert client.post(f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tiep-nhan/").status_code == 404

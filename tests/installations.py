@@ -146,9 +146,9 @@ class Installation:
             if self.server.poll() is not None:
                 raise RuntimeError(f"{self.name}: server exited: {(self.root / 'server.log').read_text()[-2000:]}")
             try:
-                requests.get(f"{self.url}/api/v1/documents/exchange/receive/", timeout=1)
+                requests.get(f"{self.url}/api/v1/documents/exchange/receive/", timeout=10)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError(f"{self.name}: server did not start")
 

@@ -289,7 +289,8 @@ def _claim(queryset, limit: int) -> list[OutboxMessage]:
         claimed = list(
             queryset.filter(state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.RETRYING],
                             next_attempt_at__lte=now)
-            .select_for_update(skip_locked=True).select_related("peer").order_by("next_attempt_at", "pk")[:limit]
+            .select_for_update(skip_locked=True, of=("self",)).select_related("peer")
+            .order_by("next_attempt_at", "pk")[:limit]
         )  # fmt: skip
         OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(next_attempt_at=now + CLAIM_LEASE)
     return claimed

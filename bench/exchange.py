@@ -15,6 +15,7 @@ Huey runs inline, so that B posts the 01 back right after committing the receipt
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -122,9 +123,9 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "") if "postgres" in os.environ.get("DATABASE_URL", "") else ""
     root = Path(tempfile.mkdtemp(prefix="congvu-bench-exchange-"))
     a = Installation("Sở Tư pháp tỉnh A", "000.00.00.HA1", "HA1.01", root / "a", database_url=database_url,
-                     suffix="bench_a")  # fmt: skip
+                     suffix="bench_a", EXCHANGE_TIMEOUT_SECONDS="30")  # fmt: skip
     b = Installation("Sở Tư pháp tỉnh B", "000.00.00.HB1", "HB1.01", root / "b", database_url=database_url,
-                     suffix="bench_b", HUEY_IMMEDIATE="true")  # fmt: skip
+                     suffix="bench_b", HUEY_IMMEDIATE="true", EXCHANGE_TIMEOUT_SECONDS="30")  # fmt: skip
     baseline = Installation("baseline", "-", "-", root / "baseline")
     try:
         for installation in (a, b):
@@ -136,6 +137,10 @@ def main() -> None:
         a.start(*gunicorn(a, "congvu.wsgi:application", args.workers))
         b.start(*gunicorn(b, "congvu.wsgi:application", args.workers))
         baseline.start(*gunicorn(baseline, "bench.exchange:minimal_app", args.workers))
+        for server in (a, b, baseline):  # every worker loaded before the clock starts
+            urls = [f"{server.url}/api/v1/documents/exchange/receive/"] * (args.workers * 8)
+            with ThreadPoolExecutor(args.workers * 2) as pool:
+                list(pool.map(lambda url: requests.get(url, timeout=30), urls))
         os.environ.update(a.env)
         import django
 
@@ -159,6 +164,7 @@ def main() -> None:
     finally:
         for installation in (a, b, baseline):
             installation.destroy()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ around a signed one cannot smuggle fields in."""
 
 import base64
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -255,11 +256,18 @@ def certificate_fingerprint(cert_pem: bytes | str) -> str:
     return x509.load_pem_x509_certificate(cert_pem).fingerprint(hashes.SHA256()).hex()
 
 
+@functools.lru_cache(maxsize=8)
+def _private_key(key_pem: bytes):
+    """Loaded once per key: loading checks the RSA key's consistency, ~0.1 s, far more than a signature."""
+    return serialization.load_pem_private_key(key_pem, password=None)
+
+
 def sign(message: bytes, *, key_pem: bytes, cert_pem: bytes) -> bytes:
     """The message with an enveloped XML signature (RSA-SHA256, SHA-256 digests) and the signer's certificate."""
     root = _parse(message)
     signer = XMLSigner(signature_algorithm="rsa-sha256", digest_algorithm="sha256")
-    signed = signer.sign(root, key=key_pem, cert=cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem)
+    cert = cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
+    signed = signer.sign(root, key=_private_key(key_pem), cert=cert)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 

@@ -2,6 +2,8 @@
 session), and the staff API: send a released document, recall or update it, the outbox per recipient with its
 statuses and delivery attempts, the inbox with accept (03, 04) and reject (02)."""
 
+import logging
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,8 @@ from apps.documents.selectors import exchange as exchange_selectors
 from apps.documents.services import exchange, registers
 from apps.documents.services.edxml import MAX_ENVELOPE_BYTES
 from apps.org.models import Unit
+
+logger = logging.getLogger("congvu.exchange")
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -45,6 +49,7 @@ class ReceiveView(APIView):
         try:
             receipt = exchange.receive_envelope(request._request.body)
         except exchange.ExchangeRefused as refused:
+            logger.warning("exchange message refused from %s: %s", request.META.get("REMOTE_ADDR"), refused.message)
             return Response(error_body(refused.code, refused.message), status=status.HTTP_400_BAD_REQUEST)
         return Response({"outcome": receipt.outcome})
 

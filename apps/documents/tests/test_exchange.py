@@ -422,3 +422,24 @@ def test_pages_send_accept_reject_and_show_statuses(w, client):
     client.force_login(w.clerk)
     assert client.get(f"/can-bo/van-ban/lien-thong/nhan/?don-vi={w.other_commune.pk}").status_code == 404
     assert client.post(f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tiep-nhan/").status_code == 404
+
+
+# ---- commands --------------------------------------------------------------------------------------------------
+
+
+def test_identity_is_made_once_and_peers_are_added_by_command(w, tmp_path, peer_keys):
+    out = StringIO()
+    call_command("exchange_identity", stdout=out)
+    assert HOME in out.getvalue() and "BEGIN CERTIFICATE" in out.getvalue()
+    before = exchange.own_certificate()
+    with pytest.raises(CommandError):
+        call_command("exchange_identity", "--agency-id", "000.00.00.H11")  # the key is never replaced
+    assert exchange.own_certificate() == before
+    cert = tmp_path / "peer.pem"
+    cert.write_bytes(peer_keys[1])
+    call_command("exchange_peer", PEER, "--name", "Tỉnh Khác", "--url", "https://khac.example/", "--cert", str(cert),
+                 "--organ", "H77.01=Sở Tư pháp tỉnh Khác", stdout=StringIO())  # fmt: skip
+    assert exchange.route("H77.01").peer.base_url == "https://khac.example"
+    cert.write_text("not a certificate")
+    with pytest.raises(CommandError):
+        call_command("exchange_peer", PEER, "--name", "x", "--url", "https://x.example", "--cert", str(cert))

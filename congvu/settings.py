@@ -278,6 +278,14 @@ def _audit_keys() -> dict[str, str]:
 AUDIT_KEYS = _audit_keys()
 AUDIT_KEY_ID = list(AUDIT_KEYS)[-1]  # new events are keyed with the last key; older ones verify with theirs
 AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
+# The exchange between agencies (edXML): this installation's agency id and its key pair (made by
+# `manage.py exchange_identity`, kept outside the database); retries of undelivered messages back off from
+# EXCHANGE_RETRY_BASE_SECONDS, doubling, up to EXCHANGE_RETRY_CAP_SECONDS.
+EXCHANGE_DIR = Path(os.environ.get("EXCHANGE_DIR", VAR_DIR / "exchange"))
+EXCHANGE_AGENCY_ID = os.environ.get("EXCHANGE_AGENCY_ID", "")
+EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "30"))
+EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "3600"))
+EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_TIMEOUT_SECONDS", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

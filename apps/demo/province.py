@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.calendar import services as calendar_services
 from apps.core.text import fold
 from apps.demo.catalogue import load_catalogue
+from apps.demo.exchange import ensure_demo_identity
 from apps.demo.feedback_catalogue import load_feedback_catalogue
 from apps.demo.signing import load_signing
 from apps.org import services as org_services
@@ -279,4 +280,6 @@ class DemoBuilder:
 
 def load_demo(since: dt.date | None = None) -> list[Login]:
     """Build (or complete) the demo province; staff created now are in post from `since` (or 1 July 2025)."""
-    return DemoBuilder(since).build()
+    logins = DemoBuilder(since).build()
+    ensure_demo_identity(f"Ủy ban nhân dân tỉnh {PROVINCE}")
+    return logins

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.documents.api import handling, intake, outgoing, registers
+from apps.documents.api import exchange, handling, intake, outgoing, registers
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
@@ -31,4 +31,12 @@ urlpatterns = [
     path("documents/outgoing/<int:pk>/sign/", outgoing.OutgoingSignView.as_view(), name="document-sign"),
     path("documents/files/<int:pk>/", outgoing.DocumentFileView.as_view(), name="document-file"),
     path("documents/signatures/verify/", outgoing.VerifyPdfView.as_view(), name="document-verify"),
+    path("documents/outgoing/<int:pk>/send/", exchange.SendView.as_view(), name="document-send"),
+    path("documents/outgoing/<int:pk>/recall/", exchange.RecallView.as_view(), name="document-recall"),
+    path("documents/exchange/receive/", exchange.ReceiveView.as_view(), name="exchange-receive"),
+    path("documents/exchange/outbox/", exchange.OutboxView.as_view(), name="exchange-outbox"),
+    path("documents/exchange/inbox/", exchange.InboxView.as_view(), name="exchange-inbox"),
+    path("documents/exchange/inbox/<int:pk>/accept/", exchange.AcceptView.as_view(), name="exchange-accept"),
+    path("documents/exchange/inbox/<int:pk>/reject/", exchange.RejectView.as_view(), name="exchange-reject"),
+    path("documents/exchange/inbox/<int:pk>/change/", exchange.ChangeDecisionView.as_view(), name="exchange-change"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.documents.views import handling, intake, outgoing
+from apps.documents.views import exchange, handling, intake, outgoing
 from apps.documents.views import registers as views
 
 app_name = "documents"
@@ -28,4 +28,11 @@ urlpatterns = [
     path("di/<int:pk>/gop-y/", outgoing.outgoing_comment, name="outgoing-comment"),
     path("di/<int:pk>/ky-so/", outgoing.outgoing_sign, name="outgoing-sign"),
     path("tep/<int:pk>/", outgoing.outgoing_file, name="outgoing-file"),
+    path("di/<int:pk>/gui-lien-thong/", exchange.send, name="exchange-send"),
+    path("di/<int:pk>/thu-hoi/", exchange.recall, name="exchange-recall"),
+    path("lien-thong/da-gui/", exchange.outbox, name="exchange-outbox"),
+    path("lien-thong/nhan/", exchange.inbox, name="exchange-inbox"),
+    path("lien-thong/nhan/<int:pk>/tiep-nhan/", exchange.accept, name="exchange-accept"),
+    path("lien-thong/nhan/<int:pk>/tu-choi/", exchange.reject, name="exchange-reject"),
+    path("lien-thong/nhan/<int:pk>/cap-nhat/", exchange.decide_change, name="exchange-change"),
 ]

@@ -70,10 +70,13 @@ def register_units(user) -> list[Unit]:
 
 
 def outgoing_register(user, unit: Unit, year: int) -> QuerySet[OutgoingDocument]:
-    """Released outgoing documents of the unit and year in register order (the secret series after the other)."""
+    """Released (and sent) outgoing documents of the unit and year in register order (the secret series
+    after the other)."""
     if not can_read_register(user, unit):
         return OutgoingDocument.objects.none()
-    documents = OutgoingDocument.objects.filter(unit=unit, year=year, status=OutgoingDocument.Status.RELEASED)
+    documents = OutgoingDocument.objects.filter(
+        unit=unit, year=year, status__in=[OutgoingDocument.Status.RELEASED, OutgoingDocument.Status.SENT]
+    )
     if not can_see_secret(user, unit):
         documents = documents.filter(NOT_SECRET)
     return documents.select_related("drafting_unit", "unit").order_by("confidentiality", "number")

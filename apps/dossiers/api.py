@@ -246,6 +246,7 @@ class DossierDetailSerializer(DossierListSerializer):
         return [action.name for action in services.allowed_actions(dossier, user)]
 
 
+MAX_ID = 2**63 - 1
 QUEUE_PARAMS = [
     OpenApiParameter("scope", str, enum=list(selectors.QUEUE_SCOPES), description="mine | unit | due_soon | late"),
     OpenApiParameter("q", str, description="Mã hồ sơ hoặc tên người nộp, không cần dấu"),
@@ -263,12 +264,15 @@ class DossierQueueView(generics.ListAPIView):
         scope = params.get("scope", "unit")
         if scope not in selectors.QUEUE_SCOPES:
             raise serializers.ValidationError({"scope": [_("Phạm vi không hợp lệ.")]})
-        procedure = params.get("procedure")
+        procedure = params.get("procedure") or None
+        # an id the database's 64-bit keys cannot hold is refused here, not by the database as a server error
+        if procedure is not None and not (procedure.isdigit() and int(procedure) <= MAX_ID):
+            raise serializers.ValidationError({"procedure": [_("Mã thủ tục không hợp lệ.")]})
         return selectors.work_queue(
             self.request.user,
             scope=scope,
             query=params.get("q", ""),
-            procedure_id=int(procedure) if procedure and procedure.isdigit() else None,
+            procedure_id=int(procedure) if procedure is not None else None,
         )
 
 

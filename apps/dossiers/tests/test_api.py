@@ -257,3 +257,14 @@ def test_the_public_answer_gives_the_legal_due_time_but_never_the_officers_free_
     assert "ly hôn" not in text and "supplement_items" not in body
     bulk = json.loads(render_public_payload(public_tracking_rows([dossier.pk])[0]))
     assert bulk == body  # published in bulk or one by one, the same answer
+
+
+@pytest.mark.parametrize("procedure", ["10000000000000000000", "abc", "-1"])
+def test_the_queue_refuses_a_procedure_that_is_not_an_id(procedure):
+    """Found by the schema fuzzer: 10^19 overflowed the database's 64-bit key and answered 500."""
+    w = world()
+    client = APIClient()
+    client.force_authenticate(w.clerk)
+    response = client.get("/api/v1/dossiers/", {"procedure": procedure})
+    assert response.status_code == 400
+    assert response.json()["errors"]["procedure"] == ["Mã thủ tục không hợp lệ."]

@@ -248,9 +248,10 @@ def _signed_name(name: str) -> str:
 
 
 def stamp_text(document: OutgoingDocument) -> str:
-    """The number line stamped at release: "Số: 05/QĐ-UBND — ngày 05/03/2026"."""
+    """The number line stamped at release: "Số: 05/QĐ-UBND — ngày 05/03/2026". Part of the legal document, so always
+    in Vietnamese whatever language the clerk reads the site in (Decree 30/2020: documents are in Vietnamese)."""
     day = timezone.localtime(document.released_at).date()
-    return _("Số: %(symbol)s — ngày %(day)s") % {"symbol": document.symbol, "day": day.strftime("%d/%m/%Y")}
+    return f"Số: {document.symbol} — ngày {day:%d/%m/%Y}"
 
 
 def release_file(*, actor, document: OutgoingDocument, now: dt.datetime) -> DocumentFile:

@@ -22,6 +22,7 @@ from apps.documents.models import (
     OutgoingDocument,
     Urgency,
 )
+from apps.documents.selectors import registers
 from apps.documents.selectors.registers import can_read_register, can_see_secret
 from apps.org import selectors as org
 from apps.org.models import Role, Unit, User
@@ -83,7 +84,7 @@ def is_unit_leader(user) -> bool:
 
 def can_direct(user, document: IncomingDocument) -> bool:
     """A leader over the receiving unit gives the direction (assign, reassign, reopen)."""
-    return _signed_in(user) and (user.is_superuser or org.is_leader_over(user, document.unit))
+    return _signed_in(user) and (user.is_superuser or registers.leads_within_agency(user, document.unit))
 
 
 def _is_current_party(user, document: IncomingDocument) -> bool:
@@ -147,16 +148,14 @@ def _live(assignments: QuerySet[HandlingAssignment]) -> QuerySet[HandlingAssignm
 
 
 def awaiting_direction(user) -> QuerySet[IncomingDocument]:
-    """Documents of the units the user leads (and the units below them) waiting for direction, urgent first."""
+    """Documents of the units the user leads (and the units below them within the agency) waiting for direction,
+    urgent first."""
     if not is_unit_leader(user):
         return IncomingDocument.objects.none()
-    led = Q()
-    for path in org.active_memberships(user).values_list("unit__path", flat=True):
-        led |= Q(unit__path__startswith=path)
-    if not led:
-        return IncomingDocument.objects.none()
     return (
-        IncomingDocument.objects.filter(led, handling_status=Handling.AWAITING_DIRECTION, recalled_at__isnull=True)
+        IncomingDocument.objects.filter(
+            registers.led_units_q(user), handling_status=Handling.AWAITING_DIRECTION, recalled_at__isnull=True
+        )
         .select_related("unit")
         .annotate(urgency_rank=URGENT_FIRST)
         .order_by("urgency_rank", "received_at", "pk")

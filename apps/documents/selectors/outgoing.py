@@ -11,7 +11,7 @@ keepers), plus the reviewers a keeper named on it. Who does what:
 from django.db.models import Prefetch, QuerySet
 
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
-from apps.documents.selectors.registers import can_keep_register
+from apps.documents.selectors.registers import can_keep_register, leads_within_agency
 from apps.documents.selectors.registers import outgoing_document as register_document
 from apps.org import selectors as org
 from apps.org.models import Role, Unit, User
@@ -48,7 +48,7 @@ def can_comment(user, document: OutgoingDocument) -> bool:
 
 
 def is_signing_leader(user, document: OutgoingDocument) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and org.is_leader_over(user, document.unit)
+    return user is not None and getattr(user, "is_authenticated", False) and leads_within_agency(user, document.unit)
 
 
 def can_sign(user, document: OutgoingDocument) -> bool:

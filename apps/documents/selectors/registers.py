@@ -3,10 +3,11 @@
 Who keeps a register (Decree 30/2020, art. 6 and 19: the clerical office of the agency): a clerical officer keeps
 the registers of their own unit, of the units below it and of the unit their office serves (the office of a
 people's committee keeps the committee's registers); a unit leader directs the registers of their unit and the
-units below it. Anyone who sees a unit (apps.org scope) reads its registers, except secret documents (mật, tối
-mật, tuyệt mật), which only the register's keepers (its clerical officers and leaders) see."""
+units below it within the same agency (leads_within_agency). Anyone who sees a unit (apps.org scope) reads its
+registers, except secret documents (mật, tối mật, tuyệt mật), which only the register's keepers (its clerical
+officers and leaders) see."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.documents.models import NOT_SECRET, DocumentFile, IncomingDocument, OutgoingDocument
 from apps.org import selectors as org
@@ -28,11 +29,53 @@ def _is_clerk_of(user, unit: Unit) -> bool:
     )
 
 
+def agency_path_ids(unit: Unit) -> list[int]:
+    """The unit and the units above it up to its agency: the nearest of them (itself included) with an agency code,
+    i.e. its own seal, registers and exchange identity (a people's committee, a department, the service centre)."""
+    codes = dict(Unit.objects.filter(pk__in=unit.ancestor_ids).values_list("pk", "agency_code"))
+    path = []
+    for pk in reversed(unit.ancestor_ids):
+        path.append(pk)
+        if codes.get(pk):
+            break
+    return path
+
+
+def leads_within_agency(user, unit: Unit) -> bool:
+    """A leader of the unit or of a unit above it within the same agency. Leadership does not cross into another
+    agency: the provincial chairman neither signs, keeps nor directs a department's or a commune's documents, each
+    of which is an agency with its own leaders and clerks (Decree 30/2020, art. 13-14 and 24)."""
+    if user is None or not user.is_authenticated or not org.user_has_role(user, Role.UNIT_LEADER):
+        return False
+    return org.active_memberships(user).filter(unit_id__in=agency_path_ids(unit)).exists()
+
+
+def led_units_q(user, field: str = "unit") -> Q:
+    """The units a leader leads within their agencies, as a filter on `field`: below each unit they lead, except the
+    agencies of their own further down (and what is under those). Q(pk__in=[]) when they lead none."""
+    led = list(org.active_memberships(user).values_list("unit__path", "unit_id"))
+    if not led or not org.user_has_role(user, Role.UNIT_LEADER):
+        return Q(pk__in=[])
+    inside, beneath = Q(), Q()
+    for path, _pk in led:
+        inside |= Q(**{f"{field}__path__startswith": path})
+        beneath |= Q(path__startswith=path)
+    other_agencies = (
+        Unit.objects.filter(beneath, agency_code__isnull=False)
+        .exclude(agency_code="")
+        .exclude(pk__in=[pk for _path, pk in led])
+        .values_list("path", flat=True)
+    )
+    for path in other_agencies:
+        inside &= ~Q(**{f"{field}__path__startswith": path})
+    return inside
+
+
 def can_keep_register(user, unit: Unit) -> bool:
     """May draft, release and register documents in this unit's registers."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or _is_clerk_of(user, unit) or org.is_leader_over(user, unit)
+    return user.is_superuser or _is_clerk_of(user, unit) or leads_within_agency(user, unit)
 
 
 def can_read_register(user, unit: Unit) -> bool:

@@ -31,6 +31,7 @@ from apps.documents.models import (
     OutgoingDocument,
 )
 from apps.documents.selectors import handling as handling_selectors
+from apps.documents.selectors import registers
 from apps.documents.services import exchange, search
 from apps.org import selectors as org
 from apps.org.models import Unit, User
@@ -83,7 +84,7 @@ def _require_staff(actor) -> None:
 
 def _require_leader(actor, document: IncomingDocument) -> None:
     _require_staff(actor)
-    if not (actor.is_superuser or org.is_leader_over(actor, document.unit)):
+    if not (actor.is_superuser or registers.leads_within_agency(actor, document.unit)):
         raise PermissionDeniedError(
             _("Chỉ lãnh đạo của %(unit)s được cho ý kiến chỉ đạo văn bản này.") % {"unit": document.unit.name}
         )
@@ -98,7 +99,7 @@ def _current(document: IncomingDocument) -> HandlingAssignment:
 
 def _require_holder(actor, document: IncomingDocument, assignment: HandlingAssignment, roles, message: str) -> None:
     _require_staff(actor)
-    if actor.is_superuser or org.is_leader_over(actor, document.unit):
+    if actor.is_superuser or registers.leads_within_agency(actor, document.unit):
         return
     if not handling_selectors.holds(actor, assignment, roles):
         raise PermissionDeniedError(message)

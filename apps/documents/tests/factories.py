@@ -22,11 +22,15 @@ class World:
 
 
 def world() -> World:
-    province = UnitFactory(name="Ủy ban nhân dân tỉnh Thử", level=Unit.Level.PROVINCE, symbol="UBND")
-    commune = UnitFactory(name="Ủy ban nhân dân xã An Phú", parent=province, symbol="UBND")
+    province = UnitFactory(
+        name="Ủy ban nhân dân tỉnh Thử", level=Unit.Level.PROVINCE, symbol="UBND", agency_code="000.00.00.H98"
+    )
+    commune = UnitFactory(name="Ủy ban nhân dân xã An Phú", parent=province, symbol="UBND", agency_code="H98.21")
     office = UnitFactory(name="Văn phòng HĐND và UBND", kind=Unit.Kind.DEPARTMENT, parent=commune, symbol="VP")
     culture = UnitFactory(name="Phòng Văn hóa - Xã hội", kind=Unit.Kind.DEPARTMENT, parent=commune, symbol="VHXH")
-    other_commune = UnitFactory(name="Ủy ban nhân dân xã Bình Minh", parent=province, symbol="UBND")
+    other_commune = UnitFactory(
+        name="Ủy ban nhân dân xã Bình Minh", parent=province, symbol="UBND", agency_code="H98.22"
+    )
     other_office = UnitFactory(name="Văn phòng", kind=Unit.Kind.DEPARTMENT, parent=other_commune, symbol="VP")
     return World(
         province=province, commune=commune, office=office, culture=culture, other_commune=other_commune,

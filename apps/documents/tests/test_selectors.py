@@ -34,14 +34,27 @@ def test_secret_documents_are_seen_by_the_clerk_and_the_leaders_only():
     secret = released(w, confidentiality="top_secret")
     incoming_secret, _ = register_incoming(w, now=NOW, confidentiality="secret")
     province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
-    for keeper in (w.clerk, w.chairman, province_leader):
+    for keeper in (w.clerk, w.chairman):
         assert set(selectors.outgoing_register(keeper, w.commune, 2026)) == {plain, secret}
         assert selectors.outgoing_document(keeper, secret.pk) == secret
         assert list(selectors.incoming_register(keeper, w.commune, 2026)) == [incoming_secret]
-    # a plain officer of the committee reads its registers but not the secret documents
-    assert list(selectors.outgoing_register(w.officer, w.commune, 2026)) == [plain]
-    assert selectors.outgoing_document(w.officer, secret.pk) is None
-    assert not selectors.incoming_register(w.officer, w.commune, 2026).exists()
+    # a plain officer of the committee, and the province's chairman (the commune is an agency of its own), read its
+    # registers but not the secret documents
+    for reader in (w.officer, province_leader):
+        assert list(selectors.outgoing_register(reader, w.commune, 2026)) == [plain]
+        assert selectors.outgoing_document(reader, secret.pk) is None
+        assert not selectors.incoming_register(reader, w.commune, 2026).exists()
+
+
+def test_leadership_stays_within_the_leaders_agency():
+    w = world()
+    province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
+    assert selectors.leads_within_agency(w.chairman, w.commune)
+    assert selectors.leads_within_agency(w.chairman, w.culture)  # a division of the commune: the same agency
+    assert not selectors.leads_within_agency(province_leader, w.commune)  # another agency (its own agency code)
+    assert not selectors.leads_within_agency(w.chairman, w.other_commune)
+    assert selectors.leads_within_agency(province_leader, w.province)
+    assert not selectors.can_keep_register(province_leader, w.commune)
 
 
 def test_a_clerk_keeps_the_register_of_the_committee_their_office_serves():
@@ -71,3 +84,16 @@ def test_register_reads_take_a_fixed_number_of_queries(django_assert_max_num_que
             (d.symbol, d.drafting_unit.name, d.unit.name) for d in selectors.outgoing_register(w.clerk, w.commune, 2026)
         ]
     assert len(rows) == 5
+
+
+def test_a_provincial_leader_does_not_direct_or_sign_a_communes_documents():
+    from apps.documents.selectors import handling, outgoing
+
+    w = world()
+    province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
+    incoming, _ = register_incoming(w, now=NOW)
+    assert list(handling.awaiting_direction(w.chairman)) == [incoming]
+    assert not handling.awaiting_direction(province_leader).exists()
+    assert not handling.can_direct(province_leader, incoming)
+    assert not outgoing.is_signing_leader(province_leader, draft(w))
+    assert outgoing.is_signing_leader(w.chairman, draft(w))

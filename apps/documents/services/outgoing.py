@@ -27,7 +27,9 @@ from apps.core.notifications import notify
 from apps.core.text import normalize_multiline
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
 from apps.documents.selectors import outgoing as sel
+from apps.documents.selectors.registers import agency_path_ids
 from apps.documents.services import registers, search, signing
+from apps.org import selectors as org
 
 logger = logging.getLogger(__name__)
 S = OutgoingDocument.Status
@@ -222,7 +224,7 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
         raise DomainError(_("Bạn chưa được cấp chứng thư số để ký văn bản."))
     with draft.file.open("rb") as handle:
         signed = signing.sign_pdf(
-            handle.read(), certificate, field_name=signing.LEADER_FIELD, reason=_("Ký ban hành văn bản"),
+            handle.read(), certificate, field_name=signing.LEADER_FIELD, reason="Ký ban hành văn bản",
             location=document.unit.name,
         )  # fmt: skip
     stored = _store(
@@ -230,9 +232,11 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
         data=signed, now=now, text=draft.text,
     )  # fmt: skip
     document.status, document.signed_at, document.signed_by = S.SIGNED, now, staff_user(actor)
-    if not document.signer_name:
-        document.signer_name = actor.get_full_name()
-    document.save(update_fields=["status", "signed_at", "signed_by", "signer_name"])
+    # The register's "signer" column names who actually signed (a deputy signing for the head included), never the
+    # name typed into the draft.
+    document.signer_name = actor.get_full_name() or document.signer_name
+    document.signer_position = _position_in_agency(actor, document) or document.signer_position
+    document.save(update_fields=["status", "signed_at", "signed_by", "signer_name", "signer_position"])
     record_event(
         "documents.outgoing.sign", actor=actor, obj=document, unit=document.unit,
         changes={"version": stored.version, "from_version": draft.version, "certificate": certificate.serial,
@@ -240,6 +244,17 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
     )  # fmt: skip
     search.index_outgoing(document)
     return stored
+
+
+def _position_in_agency(actor, document: OutgoingDocument) -> str:
+    membership = (
+        org.active_memberships(actor)
+        .filter(unit_id__in=agency_path_ids(document.unit))
+        .exclude(position="")
+        .order_by("-is_head")
+        .first()
+    )
+    return membership.position if membership else ""
 
 
 def _signed_name(name: str) -> str:

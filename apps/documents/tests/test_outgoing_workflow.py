@@ -357,3 +357,17 @@ def test_the_document_page_reads_a_fixed_number_of_queries_whatever_the_versions
     with CaptureQueriesContext(connection) as four:
         assert clerk.get(f"/can-bo/van-ban/di/{document.pk}/").status_code == 200
     assert len(four) == len(one)
+
+
+def test_the_register_names_who_actually_signed_not_the_name_typed_in_the_draft(s):
+    w = s.w
+    deputy = staff_in(w.commune, Role.UNIT_LEADER, username="phochutich", full_name="Lê Thị Hoa")
+    deputy.memberships.update(position="Phó Chủ tịch")
+    signing.certificate_issue_for_user(actor=None, user=deputy, unit=w.commune,
+                                       valid_from=MOMENT - dt.timedelta(days=30))  # fmt: skip
+    with time_machine.travel(MOMENT, tick=False):
+        document = draft(w)  # typed: "Nguyễn Văn An", "Chủ tịch"
+        outgoing.outgoing_attach_version(actor=w.clerk, document=document, uploaded=pdf_upload())
+        outgoing.outgoing_sign(actor=deputy, document=document)
+    document.refresh_from_db()
+    assert (document.signer_name, document.signer_position) == ("Lê Thị Hoa", "Phó Chủ tịch")

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -610,12 +611,26 @@ def verify_pdf(
     return SignatureReport(signatures=tuple(checks), verdict=_overall(checks))
 
 
+# A check is kept this long for the same bytes and the same trust store (certificates expire with time, so not for
+# ever); a document page opened again does not verify its PDFs again (20-60 ms each).
+VERIFY_CACHE_SECONDS = 3600
+
+
 def verify_document_file(document_file) -> SignatureReport:
-    """verify_pdf on a stored DocumentFile (PDF only; other files are reported unsigned)."""
+    """verify_pdf on a stored DocumentFile (PDF only; other files are reported unsigned), remembered by the file's
+    content and the trust store (a trusted or revoked certificate changes the key)."""
     if document_file.content_type != "application/pdf":
         return SignatureReport(verdict=Verdict.UNSIGNED)
     with document_file.file.open("rb") as handle:
-        return verify_pdf(handle.read())
+        data = handle.read()
+    roots, revoked = trusted_roots(), revoked_certificates()
+    trust = sorted(root.fingerprint(hashes.SHA256()).hex() for root in roots), sorted(revoked)
+    key = f"documents:signature-check:{sha256_hex(data)}:{sha256_hex(repr(trust).encode())[:16]}"
+    report = cache.get(key)
+    if report is None:
+        report = verify_pdf(data, trust_roots=roots, revoked=revoked)
+        cache.set(key, report, VERIFY_CACHE_SECONDS)
+    return report
 
 
 def sha256_hex(data: bytes) -> str:

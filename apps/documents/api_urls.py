@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from apps.documents.api import registers
+from apps.documents.api import registers, search
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
     path("documents/outgoing/<int:pk>/release/", registers.OutgoingReleaseView.as_view(), name="document-release"),
     path("documents/incoming/", registers.IncomingRegisterView.as_view(), name="document-incoming"),
+    path("documents/search/", search.DocumentSearchView.as_view(), name="document-search"),
 ]

@@ -28,6 +28,7 @@ from apps.documents.models import (
     OutgoingDocument,
     Urgency,
 )
+from apps.documents.services.search import index_incoming, index_outgoing
 from apps.org import selectors as org
 from apps.org.models import Unit
 
@@ -121,6 +122,7 @@ def outgoing_draft(
         "documents.outgoing.draft", actor=actor, obj=document, unit=unit,
         changes={"doc_type": document.doc_type, "confidentiality": document.confidentiality},
     )  # fmt: skip
+    index_outgoing(document)
     return document
 
 
@@ -147,6 +149,7 @@ def outgoing_release(*, actor, document: OutgoingDocument, now: dt.datetime | No
         "documents.outgoing.release", actor=actor, obj=document, unit=document.unit,
         changes={"number": number, "year": year, "symbol": document.symbol},
     )  # fmt: skip
+    index_outgoing(document)
     return document
 
 
@@ -203,4 +206,5 @@ def incoming_register(
         changes={"number": document.number, "year": year, "number_symbol": number_symbol,
                  "duplicate_of": [d.pk for d in duplicates]},
     )  # fmt: skip
+    index_incoming(document)
     return document, duplicates

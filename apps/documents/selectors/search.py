@@ -1,0 +1,159 @@
+"""Search over both registers, scoped in SQL to what the reader may see: the units whose registers they read
+(selectors.registers.can_read_register: the units they see, and those they keep), secret documents only in the
+units whose registers they keep (can_see_secret). Accent-insensitive: the query is folded like the index
+(apps.core.text.fold, NFC or NFD alike), newest first, at most MAX_RESULTS reachable (pages of PAGE_SIZE)."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from apps.core.text import fold
+from apps.documents.models import Confidentiality, SearchEntry
+from apps.documents.search_sql import FTS_TABLE
+from apps.org import selectors as org
+from apps.org.models import Role, Unit
+
+PAGE_SIZE = 20
+MAX_RESULTS = 1000  # counted up to this; past it the page says "more than 1,000" and asks for a narrower search
+MAX_TERMS = 12
+SNIPPET_CHARS = 180
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class SearchResults:
+    entries: list = field(default_factory=list)
+    total: int = 0  # capped at MAX_RESULTS
+    page: int = 1
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def more_than_shown(self) -> bool:
+        return self.total >= MAX_RESULTS
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The folded words of the search box ("Quyết định 05/QĐ-UBND" → quyet, dinh, 05, qd, ubnd)."""
+    return list(dict.fromkeys(_WORD.findall(fold(query))))[:MAX_TERMS]
+
+
+def _kept_units_q(user) -> Q:
+    """The units whose registers the user keeps (selectors.registers.can_keep_register), as a Q over Unit."""
+    kept = Q(pk__in=[])
+    memberships = org.active_memberships(user)
+    if org.user_has_role(user, Role.CLERICAL_OFFICER):
+        kept |= Q(pk__in=org.units_visible_to(user).values("pk")) | Q(pk__in=memberships.values("unit__parent"))
+    if org.user_has_role(user, Role.UNIT_LEADER):
+        for path in memberships.values_list("unit__path", flat=True):
+            kept |= Q(path__startswith=path)
+    return kept
+
+
+def scope_q(user) -> Q | None:
+    """Over SearchEntry: what the user may find; None when nothing. Two queries (the units), whatever the results."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    kept = set(Unit.objects.filter(_kept_units_q(user)).values_list("pk", flat=True))
+    readable = kept | set(org.units_visible_to(user).values_list("pk", flat=True))
+    if not readable:
+        return None
+    return Q(unit_id__in=sorted(readable)) & (Q(confidentiality=Confidentiality.NORMAL) | Q(unit_id__in=sorted(kept)))
+
+
+def _match(entries: QuerySet, terms: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return entries.extra(
+            where=["documents_searchentry.search_vector @@ to_tsquery('congvu_vi', %s)"], params=[" & ".join(terms)]
+        )
+    fts_query = " ".join(f'"{term}"' for term in terms)
+    return entries.extra(
+        where=[f"documents_searchentry.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+        params=[fts_query],
+    )
+
+
+def search_entries(user, query: str = "", *, register=None, year=None, doc_type=None, issuer=None, urgency=None,
+                   status=None, unit=None) -> QuerySet[SearchEntry]:  # fmt: skip
+    """The matching entries the user may see, newest first (unpaginated)."""
+    scope = scope_q(user)
+    if scope is None:
+        return SearchEntry.objects.none()
+    entries = SearchEntry.objects.filter(scope)
+    filters = {"kind": register, "year": year, "doc_type": doc_type, "urgency": urgency, "status": status,
+               "unit_id": getattr(unit, "pk", unit)}  # fmt: skip
+    entries = entries.filter(**{name: value for name, value in filters.items() if value not in (None, "")})
+    if issuer:
+        entries = entries.filter(issuer_key__startswith=fold(issuer))
+    terms = query_terms(query)
+    if terms:
+        entries = _match(entries, terms)
+    return entries.order_by("-date", "-id")
+
+
+def search_documents(user, query: str = "", *, register=None, year=None, doc_type=None, issuer=None, urgency=None,
+                     status=None, unit=None, page: int = 1) -> SearchResults:  # fmt: skip
+    """One page of results with a snippet each; a constant number of queries (units, count, page)."""
+    entries = search_entries(user, query, register=register, year=year, doc_type=doc_type, issuer=issuer,
+                             urgency=urgency, status=status, unit=unit)  # fmt: skip
+    terms = query_terms(query)
+    total = entries[:MAX_RESULTS].count()
+    results = SearchResults(total=total, terms=terms)
+    results.page = min(max(1, page), results.pages)
+    start = (results.page - 1) * PAGE_SIZE
+    results.entries = list(entries.select_related("unit")[start : start + PAGE_SIZE])
+    for entry in results.entries:
+        entry.snippet = snippet(entry, terms)
+    return results
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the position of the original character it came from."""
+    folded, positions = [], []
+    for index, character in enumerate(text):
+        for piece in fold(character) if not character.isspace() else " ":
+            folded.append(piece)
+            positions.append(index)
+    return "".join(folded), positions
+
+
+def snippet(entry: SearchEntry, terms: list[str]) -> SafeString:
+    """A passage of the document's text around the first match, the matched words in <mark>; the summary's start
+    when the text has none."""
+    text = entry.body[:20_000] if entry.body else ""
+    folded, positions = _folded_with_positions(text)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\w*") if terms else None
+    first = pattern.search(folded) if pattern else None
+    if first is None:
+        return escape(entry.body[:SNIPPET_CHARS] if entry.body else "")
+    start = max(0, positions[first.start()] - SNIPPET_CHARS // 3)
+    end = min(len(text), start + SNIPPET_CHARS)
+    pieces, cursor = [], start
+    for match in pattern.finditer(folded):
+        begin, finish = positions[match.start()], positions[match.end() - 1] + 1
+        if begin < start:
+            continue
+        if finish > end:
+            break
+        pieces += [escape(text[cursor:begin]), f"<mark>{escape(text[begin:finish])}</mark>"]
+        cursor = finish
+    pieces.append(escape(text[cursor:end]))
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    return mark_safe(prefix + "".join(pieces) + suffix)

@@ -5,6 +5,8 @@ copying `simple` with `unaccent` before it for every token type, and a generated
 entry's text. SQLite: an FTS5 table of the folded text, kept in step by apps.documents.services.search (FTS5 has no
 accent folding for đ, so the text is folded in Python, the same way as the query)."""
 
+import re
+
 FTS_TABLE = "documents_search_fts"
 
 # "/", "<" and ">" made spaces: PostgreSQL's parser reads "05/QĐ-UBND" as a file path "05/Q" and a word "Đ-UBND",
@@ -49,3 +51,18 @@ def forward(apps, schema_editor) -> None:
 
 def backward(apps, schema_editor) -> None:
     _run(schema_editor, {"postgresql": POSTGRESQL_BACKWARD, "sqlite": SQLITE_BACKWARD})
+
+
+# SQLite: the filters and the reader's scope are words of the FTS text too, so that one FTS query, read newest first
+# (rowid descending) and stopped at the cap, yields only rows the reader may see ("nam" matches nearly every row:
+# matching first and filtering after would collect a million rowids).
+def token(field: str, value) -> str:
+    """One word per field and value, letters and digits only (whatever the caller passes, no FTS syntax)."""
+    return f"zz{field}{'' if value is None else re.sub(r'[^0-9A-Za-z]', '', str(value))}"
+
+
+def filter_tokens(entry) -> str:
+    return " ".join([
+        token("k", entry.kind), token("u", entry.unit_id), token("y", entry.year), token("t", entry.doc_type),
+        token("g", entry.urgency), token("s", entry.status), token("c", entry.confidentiality),
+    ])  # fmt: skip

@@ -48,11 +48,6 @@ class SearchEntry(models.Model):
         verbose_name = _("mục tìm kiếm văn bản")
         verbose_name_plural = _("mục tìm kiếm văn bản")
         constraints = [models.UniqueConstraint(fields=["kind", "document_id"], name="doc_search_one_per_document")]
-        indexes = [
-            # newest first, the results' order; the filters narrow it
-            models.Index(fields=["-date", "-id"], name="doc_search_recent"),
-            models.Index(fields=["unit", "-date", "-id"], name="doc_search_unit_recent"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number_symbol} — {self.summary[:80]}"

@@ -1,7 +1,7 @@
 """Search over both registers, scoped in SQL to what the reader may see: the units whose registers they read
 (selectors.registers.can_read_register: the units they see, and those they keep), secret documents only in the
 units whose registers they keep (can_see_secret). Accent-insensitive: the query is folded like the index
-(apps.core.text.fold, NFC or NFD alike), newest first, at most MAX_RESULTS reachable (pages of PAGE_SIZE)."""
+(apps.core.text.fold, NFC or NFD alike), newest registered first, at most MAX_RESULTS reachable (pages of PAGE_SIZE)."""
 
 import re
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.core.text import fold
 from apps.documents.models import Confidentiality, SearchEntry
-from apps.documents.search_sql import FTS_TABLE
+from apps.documents.search_sql import FTS_TABLE, token
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -65,47 +65,78 @@ def _kept_units_q(user) -> Q:
     return kept
 
 
-def scope_q(user) -> Q | None:
-    """Over SearchEntry: what the user may find; None when nothing. Two queries (the units), whatever the results."""
+@dataclass
+class Scope:
+    """The units whose registers the reader reads, and those whose secret documents they see (they keep them)."""
+
+    everything: bool = False
+    readable: list[int] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)
+
+    def q(self) -> Q:
+        if self.everything:
+            return Q()
+        plain = Q(confidentiality=Confidentiality.NORMAL)
+        return Q(unit_id__in=self.readable) & (plain | Q(unit_id__in=self.kept) if self.kept else plain)
+
+    def fts_clauses(self) -> list[str]:
+        if self.everything:
+            return []
+        clauses = ["(" + " OR ".join(token("u", pk) for pk in self.readable) + ")"]
+        if set(self.kept) != set(self.readable):
+            clauses.append(
+                "(" + " OR ".join([token("c", Confidentiality.NORMAL)] + [token("u", pk) for pk in self.kept]) + ")"
+            )
+        return clauses
+
+
+def reader_scope(user) -> Scope | None:
+    """None when the user may read nothing. Two queries (the units), whatever the documents."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
-        return Q()
+        return Scope(everything=True)
     kept = set(Unit.objects.filter(_kept_units_q(user)).values_list("pk", flat=True))
     readable = kept | set(org.units_visible_to(user).values_list("pk", flat=True))
-    if not readable:
-        return None
-    return Q(unit_id__in=sorted(readable)) & (Q(confidentiality=Confidentiality.NORMAL) | Q(unit_id__in=sorted(kept)))
+    return Scope(readable=sorted(readable), kept=sorted(kept)) if readable else None
 
 
-def _match(entries: QuerySet, terms: list[str]) -> QuerySet:
+def _match(entries: QuerySet, terms: list[str], scope: Scope, filters: dict, *, capped: bool) -> QuerySet:
     if connection.vendor == "postgresql":
         return entries.extra(
             where=["documents_searchentry.search_vector @@ to_tsquery('congvu_vi', %s)"], params=[" & ".join(terms)]
         )
-    fts_query = " ".join(f'"{term}"' for term in terms)
+    # SQLite: the words, the filters and the scope in one FTS query read newest first; capped when every condition
+    # is in it (the same conditions stay in SQL around it)
+    clauses = [f'"{term}"' for term in terms] + scope.fts_clauses()
+    clauses += [token(FTS_FIELDS[name], value) for name, value in filters.items()]
+    limit = f" ORDER BY rowid DESC LIMIT {MAX_RESULTS}" if capped else ""
     return entries.extra(
-        where=[f"documents_searchentry.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
-        params=[fts_query],
+        where=[f"documents_searchentry.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{limit})"],
+        params=[" AND ".join(clauses)],
     )
+
+
+FTS_FIELDS = {"kind": "k", "year": "y", "doc_type": "t", "urgency": "g", "status": "s", "unit_id": "u"}
 
 
 def search_entries(user, query: str = "", *, register=None, year=None, doc_type=None, issuer=None, urgency=None,
                    status=None, unit=None) -> QuerySet[SearchEntry]:  # fmt: skip
-    """The matching entries the user may see, newest first (unpaginated)."""
-    scope = scope_q(user)
+    """The matching entries the user may see, newest registered first (unpaginated; on SQLite, with words, at most
+    MAX_RESULTS of them)."""
+    scope = reader_scope(user)
     if scope is None:
         return SearchEntry.objects.none()
-    entries = SearchEntry.objects.filter(scope)
     filters = {"kind": register, "year": year, "doc_type": doc_type, "urgency": urgency, "status": status,
                "unit_id": getattr(unit, "pk", unit)}  # fmt: skip
-    entries = entries.filter(**{name: value for name, value in filters.items() if value not in (None, "")})
+    filters = {name: value for name, value in filters.items() if value not in (None, "")}
+    entries = SearchEntry.objects.filter(scope.q(), **filters)
     if issuer:
         entries = entries.filter(issuer_key__startswith=fold(issuer))
     terms = query_terms(query)
     if terms:
-        entries = _match(entries, terms)
-    return entries.order_by("-date", "-id")
+        entries = _match(entries, terms, scope, filters, capped=not issuer)
+    return entries.order_by("-id")
 
 
 def search_documents(user, query: str = "", *, register=None, year=None, doc_type=None, issuer=None, urgency=None,

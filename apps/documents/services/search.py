@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core.text import fold
 from apps.documents.models import DocumentKind, IncomingDocument, OutgoingDocument, SearchEntry
-from apps.documents.search_sql import FTS_TABLE
+from apps.documents.search_sql import FTS_TABLE, filter_tokens
 
 BODY_LIMIT = 200_000  # characters of the files' text kept for search (a scan's text layer, not a book)
 
@@ -44,8 +44,9 @@ def entry_for_outgoing(document: OutgoingDocument, issuer: str, body: str = "") 
     )  # fmt: skip
 
 
-def folded_text(entry: SearchEntry) -> str:
-    return fold(f"{entry.number_symbol} {entry.issuer} {entry.summary} {entry.body}")
+def fts_text(entry: SearchEntry) -> str:
+    """SQLite: the folded text, then the entry's filter words (apps.documents.search_sql.filter_tokens)."""
+    return f"{fold(f'{entry.number_symbol} {entry.issuer} {entry.summary} {entry.body}')} {filter_tokens(entry)}"
 
 
 def write_entries(entries: list[SearchEntry]) -> None:
@@ -54,18 +55,23 @@ def write_entries(entries: list[SearchEntry]) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)", [(e.pk, folded_text(e)) for e in entries]
+                f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)", [(e.pk, fts_text(e)) for e in entries]
             )
 
 
 def _replace(entry: SearchEntry) -> None:
-    existing = SearchEntry.objects.filter(kind=entry.kind, document_id=entry.document_id).values_list("pk", flat=True)
-    entry.pk = existing.first()
+    """Results come newest first by the entry's id: a document released now enters the register now, so its entry
+    is written anew (a new id) when it gets its number; any other change keeps the entry's place."""
+    existing = SearchEntry.objects.filter(kind=entry.kind, document_id=entry.document_id).values("pk", "number").first()
+    if existing is not None and existing["number"] is None and entry.number is not None:
+        remove_entries(entry.kind, [entry.document_id])
+        existing = None
+    entry.pk = existing["pk"] if existing else None
     entry.save(force_insert=entry.pk is None)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])
-            cursor.execute(f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)", [entry.pk, folded_text(entry)])
+            cursor.execute(f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (%s, %s)", [entry.pk, fts_text(entry)])
 
 
 def index_incoming(document: IncomingDocument) -> None:

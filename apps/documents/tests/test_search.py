@@ -100,8 +100,11 @@ def test_the_index_follows_drafting_and_release():
     entry = SearchEntry.objects.get(kind="out", document_id=document.pk)
     assert (entry.status, entry.number, entry.number_symbol) == ("draft", None, "")
     assert found(w.clerk, "kien toan to cong tac") == [("out", document.pk)]
+    later = incoming(w, "Về việc kiện toàn tổ công tác văn thư")
     services.outgoing_release(actor=w.clerk, document=document, now=NOW)
-    entry.refresh_from_db()
+    drafted_at, entry = entry.pk, SearchEntry.objects.get(kind="out", document_id=document.pk)
+    assert entry.pk > drafted_at  # it enters the register at release: newer than what was registered meanwhile
+    assert found(w.clerk, "kien toan to cong tac") == [("out", document.pk), ("in", later.pk)]
     assert (entry.status, entry.number, entry.number_symbol, entry.year) == ("released", 1, "01/QĐ-UBND", 2026)
     assert found(w.clerk, "01/QĐ-UBND") == [("out", document.pk)]
     assert found(w.clerk, "kien toan", status="draft") == []

@@ -36,8 +36,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
 
 class SearchPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Số kết quả, đếm tới 1000")
-    more_than_count = serializers.BooleanField(help_text="Còn nhiều hơn số đã đếm")
+    count = serializers.IntegerField(help_text="Số kết quả, đếm tới 200")
+    more_than_count = serializers.BooleanField(help_text="Có thể còn nhiều hơn số đã đếm (đếm tới 200)")
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = SearchResultSerializer(many=True)

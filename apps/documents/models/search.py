@@ -48,6 +48,7 @@ class SearchEntry(models.Model):
         verbose_name = _("mục tìm kiếm văn bản")
         verbose_name_plural = _("mục tìm kiếm văn bản")
         constraints = [models.UniqueConstraint(fields=["kind", "document_id"], name="doc_search_one_per_document")]
+        indexes = [models.Index(fields=["issuer_key", "year"], name="doc_search_issuer")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number_symbol} — {self.summary[:80]}"

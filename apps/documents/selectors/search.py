@@ -18,7 +18,7 @@ from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
 PAGE_SIZE = 20
-MAX_RESULTS = 1000  # counted up to this; past it the page says "more than 1,000" and asks for a narrower search
+MAX_RESULTS = 200  # counted up to this (10 pages); past it the page says "200 or more" and asks for a narrower search
 MAX_TERMS = 12
 SNIPPET_CHARS = 180
 _WORD = re.compile(r"\w+")
@@ -132,7 +132,12 @@ def search_entries(user, query: str = "", *, register=None, year=None, doc_type=
     filters = {name: value for name, value in filters.items() if value not in (None, "")}
     entries = SearchEntry.objects.filter(scope.q(), **filters)
     if issuer:
-        entries = entries.filter(issuer_key__startswith=fold(issuer))
+        # the range lets the (issuer_key, year) index serve the prefix on both databases, whatever the collation
+        # of LIKE; the folded keys are below U+FFFF
+        prefix = fold(issuer)
+        entries = entries.filter(
+            issuer_key__gte=prefix, issuer_key__lt=f"{prefix}\uffff", issuer_key__startswith=prefix
+        )
     terms = query_terms(query)
     if terms:
         entries = _match(entries, terms, scope, filters, capped=not issuer)

@@ -11,7 +11,16 @@ FTS_TABLE = "documents_search_fts"
 
 # "/", "<" and ">" made spaces: PostgreSQL's parser reads "05/QĐ-UBND" as a file path "05/Q" and a word "Đ-UBND",
 # and skips what looks like an HTML tag (with the words inside, when a "<" is left open).
-SEARCHED_TEXT = "translate(number_symbol || ' ' || issuer || ' ' || summary || ' ' || body, '/<>', '   ')"
+# Then the filter words (`token` below: the same words as SQLite's), so that the GIN index answers the filters and the
+# reader's scope with the words, and a probe counts a search's matches without reading the table.
+FILTER_WORDS = " || ' ' || ".join(
+    f"'zz{field}' || replace({column}::text, '_', '')"
+    for field, column in (("k", "kind"), ("u", "unit_id"), ("y", "coalesce(year::text, '')"), ("t", "doc_type"),
+                          ("g", "urgency"), ("s", "status"), ("c", "confidentiality"))
+)  # fmt: skip
+SEARCHED_TEXT = (
+    f"translate(number_symbol || ' ' || issuer || ' ' || summary || ' ' || body, '/<>', '   ') || ' ' || {FILTER_WORDS}"
+)
 
 POSTGRESQL_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -53,9 +62,10 @@ def backward(apps, schema_editor) -> None:
     _run(schema_editor, {"postgresql": POSTGRESQL_BACKWARD, "sqlite": SQLITE_BACKWARD})
 
 
-# SQLite: the filters and the reader's scope are words of the FTS text too, so that one FTS query, read newest first
-# (rowid descending) and stopped at the cap, yields only rows the reader may see ("nam" matches nearly every row:
-# matching first and filtering after would collect a million rowids).
+# The filters and the reader's scope are words of the searched text too (SQLite: in the FTS text; PostgreSQL: in the
+# tsvector, FILTER_WORDS above), so that one full-text query yields only rows the reader may see with the filters
+# asked: on SQLite read newest first (rowid descending) and stopped at the cap ("nam" matches nearly every row:
+# matching first and filtering after would collect a million rowids); on PostgreSQL counted from the index alone.
 def token(field: str, value) -> str:
     """One word per field and value, letters and digits only (whatever the caller passes, no FTS syntax)."""
     return f"zz{field}{'' if value is None else re.sub(r'[^0-9A-Za-z]', '', str(value))}"

@@ -270,3 +270,16 @@ def test_every_opening_is_logged_in_one_insert_outside_the_audit_chain():
     assert access.at is not None
     with pytest.raises(ValueError):
         log_opening(w.clerk, document, via="fax")
+
+
+def test_many_matches_are_read_newest_first_with_the_same_results(monkeypatch):
+    from apps.documents.selectors import search
+
+    w = world()
+    documents = [incoming(w, number_symbol=f"{number}/QĐ-STP") for number in range(6)]
+    incoming(w, number_symbol="13/QĐ-STP", confidentiality="secret")
+    expected = [("in", d.pk) for d in reversed(documents)]
+    assert found(w.officer, "quyet dinh dat dai") == expected
+    monkeypatch.setattr(search, "COMMON_MATCHES", 3)  # PostgreSQL: past the probe, another plan, the same rows
+    assert found(w.officer, "quyet dinh dat dai") == expected
+    assert found(w.officer, "quyet dinh dat dai", page=1) == expected

@@ -4,6 +4,7 @@ units whose registers they keep (can_see_secret). Accent-insensitive: the query 
 (apps.core.text.fold, NFC or NFD alike), newest registered first, at most MAX_RESULTS reachable (pages of PAGE_SIZE)."""
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -209,8 +210,10 @@ def search_documents(user, query: str = "", *, register=None, year=None, doc_typ
     entries, text_query = _search(user, query, kind=register, year=year, doc_type=doc_type, urgency=urgency,
                                   status=status, unit_id=getattr(unit, "pk", unit), issuer=issuer)  # fmt: skip
     terms = query_terms(query)
-    with transaction.atomic():
-        if text_query and connection.vendor == "postgresql" and _many_matches(text_query):
+    newest_first = bool(text_query) and connection.vendor == "postgresql" and _many_matches(text_query)
+    # a transaction only for PostgreSQL's SET LOCAL: on SQLite every transaction takes the write lock (IMMEDIATE)
+    with transaction.atomic() if newest_first else nullcontext():
+        if newest_first:
             _read_newest_first()
         total = entries[:MAX_RESULTS].count()
         results = SearchResults(total=total, terms=terms)

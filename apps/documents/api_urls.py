@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.documents.api import exchange, handling, intake, outgoing, registers
+from apps.documents.api import exchange, handling, intake, outgoing, registers, search
 
 urlpatterns = [
     path("documents/outgoing/", registers.OutgoingRegisterView.as_view(), name="document-outgoing"),
@@ -39,4 +39,5 @@ urlpatterns = [
     path("documents/exchange/inbox/<int:pk>/accept/", exchange.AcceptView.as_view(), name="exchange-accept"),
     path("documents/exchange/inbox/<int:pk>/reject/", exchange.RejectView.as_view(), name="exchange-reject"),
     path("documents/exchange/inbox/<int:pk>/change/", exchange.ChangeDecisionView.as_view(), name="exchange-change"),
+    path("documents/search/", search.DocumentSearchView.as_view(), name="document-search"),
 ]

@@ -191,3 +191,39 @@ class ScanUploadForm(forms.Form):
                                                "data-max-size": 10 * 1024 * 1024,
                                                "data-size-message": _("Tệp quá lớn (tối đa 10 MB).")}),
     )  # fmt: skip
+
+
+def _status_choices():
+    from apps.documents.models import IncomingDocument, OutgoingDocument
+
+    return [("", _("Mọi trạng thái")), *OutgoingDocument.Status.choices, *IncomingDocument.Handling.choices]
+
+
+class SearchForm(forms.Form):
+    """The search page's box and filters (GET); a bad value is shown with its message, the rest kept."""
+
+    q = forms.CharField(
+        label=_("Tìm văn bản"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={**TEXT, "type": "search", "placeholder": _("Số, ký hiệu, trích yếu, nội dung…")}),
+    )  # fmt: skip
+    so = forms.ChoiceField(
+        label=_("Sổ"), required=False, widget=forms.Select(attrs=SELECT),
+        choices=[("", _("Cả hai sổ")), ("den", _("Văn bản đến")), ("di", _("Văn bản đi"))],
+    )  # fmt: skip
+    nam = forms.IntegerField(label=_("Năm"), required=False, min_value=1900, max_value=9999,
+                             widget=forms.NumberInput(attrs=TEXT),
+                             error_messages={"invalid": _("Năm phải là một số, ví dụ 2026.")})  # fmt: skip
+    loai = forms.ChoiceField(label=_("Loại văn bản"), required=False, widget=forms.Select(attrs=SELECT),
+                             choices=[("", _("Mọi loại")), *DocType.choices])  # fmt: skip
+    co_quan = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False,
+                              widget=forms.TextInput(attrs=TEXT))  # fmt: skip
+    do_khan = forms.ChoiceField(label=_("Độ khẩn"), required=False, widget=forms.Select(attrs=SELECT),
+                                choices=[("", _("Mọi độ khẩn")), *Urgency.choices])  # fmt: skip
+    trang_thai = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=forms.Select(attrs=SELECT),
+                                   choices=_status_choices)  # fmt: skip
+
+    def search_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"register": {"den": "in", "di": "out"}.get(data.get("so") or ""), "year": data.get("nam"),
+                "doc_type": data.get("loai") or None, "issuer": data.get("co_quan") or None,
+                "urgency": data.get("do_khan") or None, "status": data.get("trang_thai") or None}  # fmt: skip

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from apps.documents.views import exchange, handling, intake, outgoing
+from apps.documents.views import exchange, handling, intake, outgoing, search
 from apps.documents.views import registers as views
 
 app_name = "documents"
 
 urlpatterns = [
     path("", views.registers, name="registers"),
+    path("tim-kiem/", search.search, name="search"),
     path("den/vao-so/", views.incoming_new, name="incoming-new"),
     path("den/ban-quet/", intake.scan_upload, name="scan-upload"),
     path("den/ban-quet/<int:pk>/", intake.scan_detail, name="scan"),

@@ -124,7 +124,17 @@ class OutgoingDocument(models.Model):
     class Meta:
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
-        indexes = [models.Index(fields=["unit", "year", "number"], name="doc_out_register")]
+        indexes = [
+            models.Index(fields=["unit", "year", "number"], name="doc_out_register"),
+            # the register page's order (the secret series after the other) and the filters, so that a page's ids
+            # are read from the index alone (views.registers.register_page); not partial: SQLite uses a partial index
+            # only when its condition is a literal, not a bound parameter
+            models.Index(
+                fields=["unit", "year", "confidentiality", "number", "status", "id"], name="doc_out_register_order"
+            ),
+            # a unit's drafts, newest first, without reading its register
+            models.Index(fields=["unit", "status", "-created_at"], name="doc_out_unit_status"),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year", "number"], condition=Q(number__isnull=False) & NOT_SECRET,
@@ -194,6 +204,10 @@ class IncomingDocument(models.Model):
         verbose_name = _("văn bản đến")
         verbose_name_plural = _("văn bản đến")
         constraints = [models.UniqueConstraint(fields=["unit", "year", "number"], name="doc_in_number_unique")]
+        # a register page's ids from the index alone (views.registers.register_page)
+        indexes = [
+            models.Index(fields=["unit", "year", "number", "confidentiality", "id"], name="doc_in_register_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number:02d}/{self.year} — {self.number_symbol} — {self.issuer_name}"

@@ -123,6 +123,7 @@ def outgoing_draft(
         "documents.outgoing.draft", actor=actor, obj=document, unit=unit,
         changes={"doc_type": document.doc_type, "confidentiality": document.confidentiality},
     )  # fmt: skip
+    search.index_outgoing(document)
     return document
 
 
@@ -215,4 +216,5 @@ def incoming_register(
         changes={"number": document.number, "year": year, "number_symbol": number_symbol,
                  "duplicate_of": [d.pk for d in duplicates]},
     )  # fmt: skip
+    search.index_incoming(document)
     return document, duplicates

@@ -109,7 +109,7 @@ def test_every_change_tells_the_exchange_and_the_search_index(h, monkeypatch):
     handling.report_progress(actor=h.office_officer, document=document, text="Đang tổng hợp")
     handling.mark_done(actor=h.culture_officer, document=document)
     assert reported == [("assigned", h.w.chairman), ("done", h.culture_officer)]
-    assert indexed == [document.pk] * 3
+    assert indexed == [document.pk] * 4  # registered, assigned, progress reported, done
 
 
 def test_holders_forward_report_reply_and_finish(h):

@@ -23,6 +23,7 @@ from apps.documents.models import (
     OutgoingDocument,
 )
 from apps.documents.selectors import handling as selectors
+from apps.documents.services import access
 from apps.documents.services import handling as services
 from apps.org.models import Unit, User
 
@@ -112,7 +113,9 @@ class IncomingHandlingView(APIView):
         summary="Một văn bản đến: thông tin, phân công xử lý hiện hành, các tệp và diễn biến xử lý",
     )
     def get(self, request, pk: int):
-        return Response(_handling_body(_document(request, pk)))
+        document = _document(request, pk)
+        access.log_opening(request.user, document, via="api")
+        return Response(_handling_body(document))
 
 
 def _holders(units, users) -> list:

@@ -4,7 +4,7 @@ a new draft version (multipart), review, comments, the leader's signature; any P
 
 from dataclasses import asdict
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,9 +19,10 @@ from apps.core.schema import error_response
 from apps.documents.api.registers import OutgoingSerializer
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import outgoing as selectors
+from apps.documents.services import access, signing
 from apps.documents.services import outgoing as services
-from apps.documents.services import signing
 from apps.documents.services.outgoing import DOCX, PDF
+from apps.documents.views.files import file_response
 from apps.org.models import User
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
@@ -124,7 +125,9 @@ def detail_response(request, document) -> Response:
 class OutgoingDetailView(APIView):
     @extend_schema(responses=OutgoingDetailSerializer, summary="Văn bản đi: các phiên bản, ý kiến, chữ ký số")
     def get(self, request, pk: int):
-        return detail_response(request, _document(request, pk))
+        document = _document(request, pk)
+        access.log_opening(request.user, document, via="api")
+        return detail_response(request, document)
 
 
 class VersionUploadSerializer(serializers.Serializer):
@@ -209,9 +212,8 @@ class DocumentFileView(APIView):
         stored = selectors.outgoing_file(request.user, pk)
         if stored is None:
             raise Http404
-        response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, filename=stored.name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(request, stored.file, content_type=stored.content_type, name=stored.name,
+                             document=stored.outgoing, download=True, via="api")  # fmt: skip
 
 
 class VerifyUploadSerializer(serializers.Serializer):

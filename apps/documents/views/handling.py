@@ -9,7 +9,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from apps.documents.forms import AssignForm, ForwardForm, NoteForm, ProgressForm
 from apps.documents.models import HandlingParty, IncomingDocument
 from apps.documents.selectors import handling as selectors
 from apps.documents.selectors import registers
+from apps.documents.services import access, signing
 from apps.documents.services import handling as services
-from apps.documents.services import signing
+from apps.documents.views.files import file_response
 from apps.documents.views.nav import documents_nav
 from apps.documents.views.registers import XLSX, _unit, _year
 
@@ -110,6 +111,8 @@ def incoming_detail(request, pk: int):
     document = selectors.incoming_document(request.user, pk)
     if document is None:
         raise Http404
+    if request.method == "GET":
+        access.log_opening(request.user, document, via="page")
     assignment = selectors.current_assignment(document)
     role = selectors.role_of(request.user, assignment)
     bound = request.POST.get("hanh-dong", "") if request.method == "POST" else ""
@@ -151,11 +154,8 @@ def incoming_file(request, pk: int, file_pk: int):
     stored = selectors.document_file(request.user, pk, file_pk)
     if stored is None:
         raise Http404
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(request, stored.file, content_type=stored.content_type, name=stored.name,
+                         document=stored.incoming)  # fmt: skip
 
 
 @login_required

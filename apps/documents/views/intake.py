@@ -5,7 +5,7 @@ file, and register it (a duplicate is shown and needs confirming). Register keep
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from apps.documents.models import Scan
 from apps.documents.selectors import intake as intake_selectors
 from apps.documents.services import intake
 from apps.documents.services.proposal import initial_values
+from apps.documents.views.files import file_response
 from apps.documents.views.registers import _register_url, _unit
 
 POLL_SECONDS = 2
@@ -140,7 +141,4 @@ def scan_file(request, pk: int):
     scan = _scan_or_404(request, pk)
     stored = scan.ocr_file or scan.file
     content_type = "application/pdf" if scan.ocr_file else scan.content_type
-    response = FileResponse(stored.open("rb"), content_type=content_type, as_attachment=False, filename=scan.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(request, stored, content_type=content_type, name=scan.name)

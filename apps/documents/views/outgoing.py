@@ -4,7 +4,7 @@ reviewers, the actions the reader may take, the signature check of the signed fi
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +15,9 @@ from apps.documents.forms import DraftForm
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import can_keep_register
 from apps.documents.selectors import outgoing as selectors
+from apps.documents.services import access, signing
 from apps.documents.services import outgoing as services
-from apps.documents.services import signing
+from apps.documents.views.files import file_response
 from apps.documents.views.registers import _unit
 
 FILE_HELP = gettext_lazy("PDF hoặc DOCX, tối đa 10 MB. Chỉ tệp PDF ký số được.")
@@ -93,7 +94,9 @@ def _page(request, document, **forms_given):
 
 @login_required
 def outgoing_detail(request, pk: int):
-    return _page(request, _document_or_404(request, pk))
+    document = _document_or_404(request, pk)
+    access.log_opening(request.user, document, via="page")
+    return _page(request, document)
 
 
 @login_required
@@ -191,7 +194,5 @@ def outgoing_file(request, pk: int):
     stored = selectors.outgoing_file(request.user, pk)
     if stored is None:
         raise Http404
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, filename=stored.name,
-                            as_attachment=request.GET.get("tai") == "1")  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(request, stored.file, content_type=stored.content_type, name=stored.name,
+                         document=stored.outgoing, download=request.GET.get("tai") == "1")  # fmt: skip

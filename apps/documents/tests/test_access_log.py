@@ -1,0 +1,65 @@
+"""Every opening of a document is logged (Decree 30/2020; DOMAIN.md "log every access"): its page, its files, its
+API; files are served private and never as a page of this site unless they are PDF or images."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from rest_framework.test import APIClient
+
+from apps.documents.models import DocumentAccess, DocumentFile
+from apps.documents.tests.factories import draft
+from apps.documents.tests.test_handling import HandlingWorld
+from tests.helpers import at
+
+pytestmark = pytest.mark.django_db
+HTML_ATTACHMENT = b"<html><script src='/x.js'></script>Xin chao</html>"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def attach(document, name: str, data: bytes, content_type: str) -> DocumentFile:
+    return DocumentFile.objects.create(
+        incoming=document, stage=DocumentFile.Stage.RECEIVED, name=name, content_type=content_type, size=len(data),
+        sha256="0" * 64, uploaded_at=at("24/04/2026"), file=SimpleUploadedFile(name, data, content_type=content_type),
+    )  # fmt: skip
+
+
+def openings(user) -> list[tuple[str, int, str]]:
+    return list(DocumentAccess.objects.filter(user=user).order_by("pk").values_list("kind", "document_id", "via"))
+
+
+def test_pages_files_and_api_openings_are_logged():
+    h = HandlingWorld()
+    incoming = h.incoming()
+    pdf = attach(incoming, "van-ban.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    outgoing = draft(h.w)
+    chairman = signed_in(h.w.chairman)
+    assert chairman.get(f"/can-bo/van-ban/den/{incoming.pk}/").status_code == 200
+    assert chairman.get(f"/can-bo/van-ban/den/{incoming.pk}/tep/{pdf.pk}/").status_code == 200
+    assert chairman.get(f"/can-bo/van-ban/di/{outgoing.pk}/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(h.w.chairman)
+    assert api.get(f"/api/v1/documents/incoming/{incoming.pk}/").status_code == 200
+    assert openings(h.w.chairman) == [
+        ("in", incoming.pk, "page"), ("in", incoming.pk, "download"), ("out", outgoing.pk, "page"),
+        ("in", incoming.pk, "api"),
+    ]  # fmt: skip
+    # a stranger is refused and nothing is logged for them
+    stranger = signed_in(h.other_leader)
+    assert stranger.get(f"/can-bo/van-ban/den/{incoming.pk}/tep/{pdf.pk}/").status_code == 404
+    assert openings(h.other_leader) == []
+
+
+def test_a_file_that_is_not_pdf_or_an_image_is_only_ever_a_private_download():
+    h = HandlingWorld()
+    incoming = h.incoming()
+    html = attach(incoming, "phu-luc.html", HTML_ATTACHMENT, "text/html")  # as a sender declared it
+    response = signed_in(h.w.chairman).get(f"/can-bo/van-ban/den/{incoming.pk}/tep/{html.pk}/")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"

@@ -97,3 +97,13 @@ def test_a_provincial_leader_does_not_direct_or_sign_a_communes_documents():
     assert not handling.can_direct(province_leader, incoming)
     assert not outgoing.is_signing_leader(province_leader, draft(w))
     assert outgoing.is_signing_leader(w.chairman, draft(w))
+
+
+def test_the_outgoing_register_lists_the_ordinary_series_then_the_one_secret_series_in_number_order():
+    w = world()
+    levels = ["top_secret", "normal", "absolute_secret", "secret", "normal"]
+    for level in levels:
+        released(w, confidentiality=level)
+    rows = [(d.confidentiality, d.number) for d in selectors.outgoing_register(w.clerk, w.commune, 2026)]
+    # Decree 30/2020: secret documents (mật, tối mật, tuyệt mật) are numbered in one series of their own
+    assert rows == [("normal", 1), ("normal", 2), ("top_secret", 1), ("absolute_secret", 2), ("secret", 3)]

@@ -31,7 +31,7 @@ def _table_rows() -> dict:
     tables = {}
     for model in apps.get_models(include_auto_created=True):
         key = model._meta.pk.attname
-        fields = [field.attname for field in model._meta.concrete_fields]
+        fields = [field.attname for field in model._meta.concrete_fields if not field.generated]
         tables[model] = {row[key]: row for row in model._base_manager.values(*fields)}
     return tables
 

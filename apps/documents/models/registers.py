@@ -6,7 +6,7 @@ within the year of the receiving unit."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Unit
@@ -112,6 +112,12 @@ class OutgoingDocument(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Mật, tối mật and tuyệt mật share one series (services.registers.series_key), listed after the ordinary one.
+    secret_series = models.GeneratedField(
+        expression=Case(When(NOT_SECRET, then=Value(False)), default=Value(True)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -130,7 +136,7 @@ class OutgoingDocument(models.Model):
             # are read from the index alone (views.registers.register_page); not partial: SQLite uses a partial index
             # only when its condition is a literal, not a bound parameter
             models.Index(
-                fields=["unit", "year", "confidentiality", "number", "status", "id"], name="doc_out_register_order"
+                fields=["unit", "year", "secret_series", "number", "status", "id"], name="doc_out_register_order"
             ),
             # a unit's drafts, newest first, without reading its register
             models.Index(fields=["unit", "status", "-created_at"], name="doc_out_unit_status"),

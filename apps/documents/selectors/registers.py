@@ -7,7 +7,7 @@ units below it within the same agency (leads_within_agency). Anyone who sees a u
 registers, except secret documents (mật, tối mật, tuyệt mật), which only the register's keepers (its clerical
 officers and leaders) see."""
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.documents.models import NOT_SECRET, DocumentFile, IncomingDocument, OutgoingDocument
 from apps.org import selectors as org
@@ -122,9 +122,7 @@ def outgoing_register(user, unit: Unit, year: int) -> QuerySet[OutgoingDocument]
     )
     if not can_see_secret(user, unit):
         documents = documents.filter(NOT_SECRET)
-    # one secret series for mật, tối mật and tuyệt mật together (services.registers.series_key), after the other
-    secret_series = Case(When(NOT_SECRET, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return documents.select_related("drafting_unit", "unit").order_by(secret_series, "number")
+    return documents.select_related("drafting_unit", "unit").order_by("secret_series", "number")
 
 
 def outgoing_drafts(user, unit: Unit) -> QuerySet[OutgoingDocument]:

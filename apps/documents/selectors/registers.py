@@ -18,14 +18,21 @@ from apps.org.models import Role, Unit
 COMMITTEE_OFFICE_SYMBOL = "VP"
 
 
+def committee_offices_q(user) -> Q:
+    """The people's committees whose office the user sits in (as a filter on Unit): their clerks keep its registers."""
+    offices = org.active_memberships(user).filter(
+        unit__symbol=COMMITTEE_OFFICE_SYMBOL, unit__parent__kind=Unit.Kind.PEOPLES_COMMITTEE
+    )
+    return Q(pk__in=offices.values("unit__parent"))
+
+
 def _is_clerk_of(user, unit: Unit) -> bool:
     if not org.user_has_role(user, Role.CLERICAL_OFFICER):
         return False
     if org.can_see_unit(user, unit):
         return True
     return (
-        unit.kind == Unit.Kind.PEOPLES_COMMITTEE
-        and org.active_memberships(user).filter(unit__parent=unit, unit__symbol=COMMITTEE_OFFICE_SYMBOL).exists()
+        unit.kind == Unit.Kind.PEOPLES_COMMITTEE and Unit.objects.filter(committee_offices_q(user), pk=unit.pk).exists()
     )
 
 
@@ -50,15 +57,16 @@ def leads_within_agency(user, unit: Unit) -> bool:
     return org.active_memberships(user).filter(unit_id__in=agency_path_ids(unit)).exists()
 
 
-def led_units_q(user, field: str = "unit") -> Q:
-    """The units a leader leads within their agencies, as a filter on `field`: below each unit they lead, except the
-    agencies of their own further down (and what is under those). Q(pk__in=[]) when they lead none."""
+def led_units_q(user, prefix: str = "unit__") -> Q:
+    """The units a leader leads within their agencies, as a filter on the unit reached by `prefix` ("" on Unit
+    itself): below each unit they lead, except the agencies of their own further down (and what is under those).
+    Q(pk__in=[]) when they lead none."""
     led = list(org.active_memberships(user).values_list("unit__path", "unit_id"))
     if not led or not org.user_has_role(user, Role.UNIT_LEADER):
         return Q(pk__in=[])
     inside, beneath = Q(), Q()
     for path, _pk in led:
-        inside |= Q(**{f"{field}__path__startswith": path})
+        inside |= Q(**{f"{prefix}path__startswith": path})
         beneath |= Q(path__startswith=path)
     other_agencies = (
         Unit.objects.filter(beneath, agency_code__isnull=False)
@@ -67,7 +75,7 @@ def led_units_q(user, field: str = "unit") -> Q:
         .values_list("path", flat=True)
     )
     for path in other_agencies:
-        inside &= ~Q(**{f"{field}__path__startswith": path})
+        inside &= ~Q(**{f"{prefix}path__startswith": path})
     return inside
 
 

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from apps.core.text import fold
 from apps.documents.models import Confidentiality, SearchEntry
 from apps.documents.search_sql import FTS_TABLE, token
+from apps.documents.selectors import registers
 from apps.org import selectors as org
 from apps.org.models import Role, Unit
 
@@ -59,12 +60,10 @@ def query_terms(query: str | None) -> list[str]:
 def _kept_units_q(user) -> Q:
     """The units whose registers the user keeps (selectors.registers.can_keep_register), as a Q over Unit."""
     kept = Q(pk__in=[])
-    memberships = org.active_memberships(user)
     if org.user_has_role(user, Role.CLERICAL_OFFICER):
-        kept |= Q(pk__in=org.units_visible_to(user).values("pk")) | Q(pk__in=memberships.values("unit__parent"))
+        kept |= Q(pk__in=org.units_visible_to(user).values("pk")) | registers.committee_offices_q(user)
     if org.user_has_role(user, Role.UNIT_LEADER):
-        for path in memberships.values_list("unit__path", flat=True):
-            kept |= Q(path__startswith=path)
+        kept |= registers.led_units_q(user, prefix="")
     return kept
 
 

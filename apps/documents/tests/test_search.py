@@ -148,12 +148,15 @@ def test_secret_documents_are_found_by_the_keepers_only():
     plain = incoming(w)
     secret = incoming(w, number_symbol="13/QĐ-STP", confidentiality="secret")
     secret_out = released(w, confidentiality="top_secret")
-    keepers = [w.clerk, w.chairman, staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")]
-    for keeper in keepers:
+    for keeper in (w.clerk, w.chairman):
         assert set(found(keeper, "quyet dinh dat dai")) == {("in", plain.pk), ("in", secret.pk)}
         assert found(keeper, "kien toan") == [("out", secret_out.pk)]
-    # the committee's officer reads the registers but keeps none: the plain document only, whatever the search
-    assert found(w.officer, "quyet dinh dat dai") == [("in", plain.pk)]
+    # the committee's officer reads the registers but keeps none, and the province's chairman does not keep a
+    # commune's (another agency): the plain document only, whatever the search
+    province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
+    for reader in (w.officer, province_leader):
+        assert found(reader, "quyet dinh dat dai") == [("in", plain.pk)]
+        assert found(reader, "kien toan") == []
     assert found(w.officer, "13/QĐ-STP") == []
     assert found(w.officer, "kien toan") == []
     assert found(w.officer, "", unit=w.commune.pk, register="out") == []
@@ -283,3 +286,23 @@ def test_many_matches_are_read_newest_first_with_the_same_results(monkeypatch):
     monkeypatch.setattr(search, "COMMON_MATCHES", 3)  # PostgreSQL: past the probe, another plan, the same rows
     assert found(w.officer, "quyet dinh dat dai") == expected
     assert found(w.officer, "quyet dinh dat dai", page=1) == expected
+
+
+def test_the_search_scope_keeps_exactly_the_registers_the_rules_let_each_user_keep():
+    """The scope is SQL (selectors.search) and the rule is Python (selectors.registers): they must agree for every
+    user and unit, or search would show secret documents a page refuses (or hide those it shows)."""
+    from apps.documents.selectors import registers
+    from apps.documents.selectors.search import reader_scope
+    from apps.documents.tests.factories import world
+    from apps.org.models import Role, Unit
+    from apps.org.tests.factories import staff_in
+
+    w = world()
+    province_leader = staff_in(w.province, Role.UNIT_LEADER, username="chutich.tinh")
+    division_clerk = staff_in(w.culture, Role.CLERICAL_OFFICER, username="vanthu.vhxh")
+    units = list(Unit.objects.all())
+    for user in (w.clerk, w.chairman, w.officer, w.other_clerk, province_leader, division_clerk):
+        scope = reader_scope(user)
+        kept = {unit.pk for unit in units if registers.can_keep_register(user, unit)}
+        readable = {unit.pk for unit in units if registers.can_read_register(user, unit)}
+        assert (set(scope.kept), set(scope.readable)) == (kept, readable), user.username

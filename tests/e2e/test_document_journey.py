@@ -44,8 +44,10 @@ def draft(page, site: str, doc_type: str, summary: str, file) -> str:
     return page.url
 
 
-def sign(page, url: str) -> None:
-    page.goto(url)
+def sign(page, site: str, summary: str) -> None:
+    """The leader finds the draft among those waiting for their signature and signs it."""
+    page.goto(f"{site}/can-bo/van-ban/cho-y-kien/")
+    page.get_by_role("link", name=re.compile(re.escape(summary))).click()
     page.get_by_role("button", name="Ký số").click()
     expect(page.locator('[data-status="signed"]')).to_be_visible()
     expect(page.locator('[data-verdict="valid"]')).to_be_visible()
@@ -103,7 +105,7 @@ def test_report_up_to_the_department_reply_back_and_every_status_seen_by_the_com
     report_pdf = pdf(tmp_path, "bao-cao-tu-phap.pdf", "ỦY BAN NHÂN DÂN XÃ AN PHÚ — BÁO CÁO công tác tư pháp năm 2026")
     report_url = draft(commune, site, "bao_cao", REPORT_SUMMARY, report_pdf)
     sign_in(page, site, "chutich.anphu")
-    sign(page, report_url)
+    sign(page, site, REPORT_SUMMARY)
     report = release(commune, report_url, "BC-UBND")
     expect(commune.locator('[data-verdict="valid"]')).to_contain_text("Chữ ký hợp lệ")
     send(commune, report_url, "Sở Tư pháp (H99.02)")
@@ -138,7 +140,7 @@ def test_report_up_to_the_department_reply_back_and_every_status_seen_by_the_com
     reply_pdf = pdf(tmp_path, "cong-van-tra-loi.pdf", "SỞ TƯ PHÁP — Về việc góp ý báo cáo công tác tư pháp")
     reply_url = draft(page, site, "cong_van", REPLY_SUMMARY, reply_pdf)
     switch_user(page, site, "giamdoc.stp")
-    sign(page, reply_url)
+    sign(page, site, REPLY_SUMMARY)
     switch_user(page, site, "vanthu.stp")
     reply = release(page, reply_url, "STP")
     send(page, reply_url, "Ủy ban nhân dân xã An Phú (H99.24)")

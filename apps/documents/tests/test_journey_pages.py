@@ -1,0 +1,80 @@
+"""What a new user finds: the documents' menu entries for the roles that use them (and for anyone holding a document),
+the drafts waiting for a leader's signature, and the links between pages that belong together."""
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from apps.documents import services
+from apps.documents.services import handling, outgoing
+from apps.documents.tests.factories import draft, world
+from apps.documents.tests.test_handling import PDF_BYTES, HandlingWorld
+from apps.org.models import Role
+from apps.org.tests.factories import staff_in
+from apps.portal.navigation import navigation_for
+from tests.helpers import at
+
+pytestmark = pytest.mark.django_db
+DOCUMENT_ENTRIES = {
+    "documents:registers", "documents:exchange-inbox", "documents:awaiting-direction", "documents:my-handling",
+}  # fmt: skip
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def document_entries(user) -> set[str]:
+    return {item.url_name for item in navigation_for(user)} & DOCUMENT_ENTRIES
+
+
+def with_file(w, unit=None, clerk=None):
+    clerk = clerk or w.clerk
+    document = draft(w, unit=unit, actor=clerk)
+    upload = SimpleUploadedFile("du-thao.pdf", PDF_BYTES, content_type="application/pdf")
+    outgoing.outgoing_attach_version(actor=clerk, document=document, uploaded=upload)
+    return document
+
+
+def test_menu_entries_by_role():
+    w = world()
+    assert document_entries(w.clerk) == DOCUMENT_ENTRIES - {"documents:awaiting-direction"}
+    assert document_entries(w.chairman) == DOCUMENT_ENTRIES - {"documents:exchange-inbox"}
+    assert document_entries(w.officer) == {"documents:my-handling"}
+    assert document_entries(staff_in(w.commune, Role.DESK_CLERK)) == set()
+
+
+def test_whoever_holds_a_document_finds_it_from_the_menu():
+    h = HandlingWorld()
+    desk = staff_in(h.w.culture, Role.DESK_CLERK)
+    assert document_entries(desk) == set()
+    with time_machine.travel(at("24/04/2026", "10:00"), tick=False):
+        handling.assign(actor=h.w.chairman, document=h.incoming(), lead=desk, working_days=3)
+    assert document_entries(desk) == {"documents:my-handling"}
+
+
+def test_the_leader_finds_the_drafts_to_sign_beside_the_direction_queue():
+    w = world()
+    to_sign = with_file(w)
+    paper = draft(w)  # no file: released on paper, nothing to sign here
+    elsewhere = with_file(w, unit=w.other_commune, clerk=w.other_clerk)
+    page = client_for(w.chairman).get("/can-bo/van-ban/cho-y-kien/").content.decode()
+    assert f'href="/can-bo/van-ban/di/{to_sign.pk}/"' in page
+    assert f"/can-bo/van-ban/di/{paper.pk}/" not in page and f"/can-bo/van-ban/di/{elsewhere.pk}/" not in page
+    clerk_page = client_for(w.clerk).get("/can-bo/van-ban/cho-y-kien/").content.decode()
+    assert "Không có dự thảo nào chờ bạn ký." in clerk_page  # a clerk signs nothing
+
+
+def test_a_released_document_leads_to_sending_only_for_its_keepers():
+    w = world()
+    released = services.outgoing_release(actor=w.clerk, document=draft(w))
+    url = f"/can-bo/van-ban/di/{released.pk}/"
+    send = f'href="/can-bo/van-ban/di/{released.pk}/gui-lien-thong/"'
+    assert send in client_for(w.clerk).get(url).content.decode()
+    officer_page = client_for(w.officer).get(url)
+    assert officer_page.status_code == 200 and send not in officer_page.content.decode()
+    unreleased = draft(w)
+    assert "gui-lien-thong" not in client_for(w.clerk).get(f"/can-bo/van-ban/di/{unreleased.pk}/").content.decode()

@@ -7,8 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from apps.documents import services
-from apps.documents.services import handling, outgoing
+from apps.documents.models import InboxDocument
+from apps.documents.services import exchange, handling, outgoing
 from apps.documents.tests.factories import draft, world
+from apps.documents.tests.test_exchange import PDF as EXCHANGE_PDF
+from apps.documents.tests.test_exchange import send_to_other_commune
+from apps.documents.tests.test_exchange import w as exchange_world  # noqa: F401 (a fixture)
 from apps.documents.tests.test_handling import PDF_BYTES, HandlingWorld
 from apps.org.models import Role
 from apps.org.tests.factories import staff_in
@@ -78,3 +82,21 @@ def test_a_released_document_leads_to_sending_only_for_its_keepers():
     assert officer_page.status_code == 200 and send not in officer_page.content.decode()
     unreleased = draft(w)
     assert "gui-lien-thong" not in client_for(w.clerk).get(f"/can-bo/van-ban/di/{unreleased.pk}/").content.decode()
+
+
+def test_the_clerk_reads_an_arrived_document_before_accepting_it(exchange_world):  # noqa: F811 (the fixture)
+    w = exchange_world
+    _document, _dispatch = send_to_other_commune(w)
+    exchange.deliver_due()
+    item = InboxDocument.objects.get()
+    inbox = client_for(w.other_clerk).get("/can-bo/van-ban/lien-thong/nhan/").content.decode()
+    url = f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tep/1/"
+    assert f'href="{url}"' in inbox
+    shown = client_for(w.other_clerk).get(url)
+    assert (shown.status_code, shown["Content-Type"], shown.content) == (200, "application/pdf", EXCHANGE_PDF)
+    assert shown["Content-Disposition"] == "inline" and shown["X-Content-Type-Options"] == "nosniff"
+    assert client_for(w.other_clerk).get(f"/can-bo/van-ban/lien-thong/nhan/{item.pk}/tep/2/").status_code == 404
+    assert client_for(w.clerk).get(url).status_code == 404  # the sender's clerk does not read the recipient's inbox
+    exchange.accept_inbox(actor=w.other_clerk, item=item)
+    accepted = client_for(w.other_clerk).get("/can-bo/van-ban/lien-thong/nhan/?tinh-trang=accepted").content.decode()
+    assert f'href="/can-bo/van-ban/den/{InboxDocument.objects.get().incoming_id}/"' in accepted

@@ -1,12 +1,15 @@
 """What a new user finds: the documents' menu entries for the roles that use them (and for anyone holding a document),
 the drafts waiting for a leader's signature, and the links between pages that belong together."""
 
+import io
+
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
-from apps.documents import services
+from apps.documents import exports, services
 from apps.documents.models import InboxDocument
 from apps.documents.services import exchange, handling, outgoing
 from apps.documents.tests.factories import draft, world
@@ -14,8 +17,8 @@ from apps.documents.tests.test_exchange import PDF as EXCHANGE_PDF
 from apps.documents.tests.test_exchange import send_to_other_commune
 from apps.documents.tests.test_exchange import w as exchange_world  # noqa: F401 (a fixture)
 from apps.documents.tests.test_handling import PDF_BYTES, HandlingWorld
-from apps.org.models import Role
-from apps.org.tests.factories import staff_in
+from apps.org.models import Role, Unit
+from apps.org.tests.factories import UnitFactory, staff_in
 from apps.portal.navigation import navigation_for
 from tests.helpers import at
 
@@ -100,3 +103,14 @@ def test_the_clerk_reads_an_arrived_document_before_accepting_it(exchange_world)
     exchange.accept_inbox(actor=w.other_clerk, item=item)
     accepted = client_for(w.other_clerk).get("/can-bo/van-ban/lien-thong/nhan/?tinh-trang=accepted").content.decode()
     assert f'href="/can-bo/van-ban/den/{InboxDocument.objects.get().incoming_id}/"' in accepted
+
+
+def test_the_registers_date_line_names_the_place_as_decree_30_does():
+    w = world()
+    department = UnitFactory(name="Sở Tư pháp", kind=Unit.Kind.DEPARTMENT, level=Unit.Level.PROVINCE, parent=w.province)
+    assert exports.place_name(w.commune) == "An Phú"  # "Ủy ban nhân dân xã An Phú"
+    assert exports.place_name(w.office) == "An Phú"  # the commune's office keeps the commune's place
+    assert exports.place_name(department) == "Thử"  # "Ủy ban nhân dân tỉnh Thử"
+    pdf = PdfReader(io.BytesIO(exports.outgoing_pdf(w.office, 2026, [])))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "An Phú, ngày" in text and "Xã An Phú, ngày" not in text

@@ -155,6 +155,9 @@ def test_report_up_to_the_department_reply_back_and_every_status_seen_by_the_com
     page.get_by_role("button", name="Đã xử lý xong").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã kết thúc xử lý văn bản")
     expect_status(commune, site, report, "06", "Đã xử lý xong")
+    page.get_by_role("link", name=reply).first.click()  # from the original to its reply, and back
+    page.get_by_role("link").filter(has_text="Số đến").filter(has_text=report).click()
+    expect(page).to_have_url(incoming_url)
 
     # Back at the commune: the reply waits in the inbox; the clerk registers it and sees its signatures valid.
     accept_from_inbox(commune, site, reply)

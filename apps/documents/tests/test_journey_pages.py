@@ -114,3 +114,23 @@ def test_the_registers_date_line_names_the_place_as_decree_30_does():
     pdf = PdfReader(io.BytesIO(exports.outgoing_pdf(w.office, 2026, [])))
     text = "".join(page.extract_text() for page in pdf.pages)
     assert "An Phú, ngày" in text and "Xã An Phú, ngày" not in text
+
+
+def test_the_reply_and_the_document_it_answers_link_to_each_other():
+    h = HandlingWorld()
+    with time_machine.travel(at("24/04/2026", "10:00"), tick=False):
+        document = h.incoming()
+        handling.assign(actor=h.w.chairman, document=document, lead=h.w.culture, working_days=3)
+        reply = services.outgoing_release(actor=h.w.clerk, document=draft(h.w))
+        handling.attach_reply(actor=h.w.chairman, document=document, outgoing=reply)
+    clerk = client_for(h.w.clerk)
+    assert f'href="/can-bo/van-ban/di/{reply.pk}/"' in clerk.get(f"/can-bo/van-ban/den/{document.pk}/").content.decode()
+    assert f'href="/can-bo/van-ban/den/{document.pk}/"' in clerk.get(f"/can-bo/van-ban/di/{reply.pk}/").content.decode()
+    # a reader of the outgoing register who may not see the incoming document is not led to it
+    secret = h.incoming(number_symbol="13/QĐ-STP", confidentiality="secret")
+    with time_machine.travel(at("24/04/2026", "11:00"), tick=False):
+        handling.assign(actor=h.w.chairman, document=secret, lead=h.w.culture, working_days=3)
+        handling.attach_reply(actor=h.w.chairman, document=secret, outgoing=reply)
+    officer_page = client_for(h.w.officer).get(f"/can-bo/van-ban/di/{reply.pk}/").content.decode()
+    assert f"/can-bo/van-ban/den/{document.pk}/" in officer_page
+    assert f"/can-bo/van-ban/den/{secret.pk}/" not in officer_page

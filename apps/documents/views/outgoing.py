@@ -15,6 +15,7 @@ from apps.documents.forms import DraftForm
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import can_keep_register
 from apps.documents.selectors import exchange as exchange_selectors
+from apps.documents.selectors import handling as handling_selectors
 from apps.documents.selectors import outgoing as selectors
 from apps.documents.services import edxml, signing
 from apps.documents.services import outgoing as services
@@ -89,7 +90,7 @@ def _page(request, document, **forms_given):
         "review_form": forms_given.get("review_form") or ReviewForm(candidates=candidates),
         "has_certificate": signing.active_certificate_of_user(request.user) is not None if allowed["sign"] else False,
         "keeper": can_keep_register(request.user, document.unit), "dispatches": _dispatches(request.user, document),
-        "status_labels": edxml.STATUS_CODES,
+        "status_labels": edxml.STATUS_CODES, "answers": _answered(request.user, document),
     }  # fmt: skip
     return render(request, "documents/outgoing_detail.html", context, status=400 if forms_given else 200)
 
@@ -103,6 +104,12 @@ def _dispatches(user, document) -> list:
         statuses = list(dispatch.statuses.all())  # prefetched, oldest first
         dispatch.last_status = statuses[-1] if statuses else None
     return dispatches
+
+
+def _answered(user, document) -> list:
+    """The incoming documents this one was attached to as the reply, those the user may see."""
+    assignments = document.answered_assignments.select_related("document__unit").order_by("pk")
+    return [a.document for a in assignments if handling_selectors.can_view_incoming(user, a.document)]
 
 
 @login_required

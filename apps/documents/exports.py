@@ -131,10 +131,30 @@ INCOMING_COLUMNS = [Column(t, w) for t, w in zip(INCOMING_HEADERS, (8, 5, 13, 10
 FOLLOW_UP_COLUMNS = [Column(t, w) for t, w in zip(FOLLOW_UP_HEADERS, (5, 34, 15, 8, 20, 10, 10), strict=True)]
 
 
+COMMITTEE_PREFIX = "Ủy ban nhân dân "
+LOCALITY_WORDS = ("thành phố ", "tỉnh ", "phường ", "xã ", "đặc khu ")
+
+
+def place_name(unit) -> str:
+    """The place of the date line (Decree 30/2020, Appendix I): the name of the province or commune whose people's
+    committee the unit is or sits under, without the words of its kind: "Sơn Hà" for Sở Tư pháp, "An Phú" for the
+    commune's office (not "UBND tỉnh Sơn Hà" nor "Xã An Phú")."""
+    committee = unit
+    while committee is not None and committee.kind != committee.Kind.PEOPLES_COMMITTEE:
+        committee = committee.parent
+    name = (committee or unit).name
+    if not name.startswith(COMMITTEE_PREFIX):
+        return (unit.parent or unit).short_name or unit.name
+    locality = name.removeprefix(COMMITTEE_PREFIX)
+    for word in LOCALITY_WORDS:
+        if locality.lower().startswith(word):
+            return locality[len(word) :]
+    return locality
+
+
 def _heading(unit) -> Heading:
     parent = unit.parent.name if unit.parent_id else ""
-    place = (unit.parent or unit).short_name or unit.name
-    return Heading(issuer_parent=parent, issuer=unit.name, place_date=date_line(timezone.localdate(), place))
+    return Heading(issuer_parent=parent, issuer=unit.name, place_date=date_line(timezone.localdate(), place_name(unit)))
 
 
 def register_pdf(unit, year: int, title: str, columns: list[Column], rows: list[list], empty_text: str) -> bytes:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("di/<int:pk>/thu-hoi/", exchange.recall, name="exchange-recall"),
     path("lien-thong/da-gui/", exchange.outbox, name="exchange-outbox"),
     path("lien-thong/nhan/", exchange.inbox, name="exchange-inbox"),
+    path("lien-thong/nhan/<int:pk>/tep/<int:index>/", exchange.inbox_file, name="exchange-inbox-file"),
     path("lien-thong/nhan/<int:pk>/tiep-nhan/", exchange.accept, name="exchange-accept"),
     path("lien-thong/nhan/<int:pk>/tu-choi/", exchange.reject, name="exchange-reject"),
     path("lien-thong/nhan/<int:pk>/cap-nhat/", exchange.decide_change, name="exchange-change"),

@@ -11,7 +11,7 @@ keepers), plus the reviewers a keeper named on it. Who does what:
 from django.db.models import Prefetch, QuerySet
 
 from apps.documents.models import DocumentFile, OutgoingComment, OutgoingDocument, OutgoingReviewer
-from apps.documents.selectors.registers import can_keep_register, leads_within_agency
+from apps.documents.selectors.registers import can_keep_register, leads_within_agency, led_units_q
 from apps.documents.selectors.registers import outgoing_document as register_document
 from apps.org import selectors as org
 from apps.org.models import Role, Unit, User
@@ -68,6 +68,19 @@ def allowed_actions(user, document: OutgoingDocument) -> dict[str, bool]:
         "sign": can_sign(user, document),
         "release": can_release(user, document),
     }
+
+
+def drafts_to_sign(user, limit: int = 50) -> list[OutgoingDocument]:
+    """Drafts with a file, in the units whose registers the user reads, that the user may sign (newest first)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not org.user_has_role(user, Role.UNIT_LEADER):
+        return []
+    drafts = (
+        OutgoingDocument.objects.filter(led_units_q(user), status__in=OPEN, files__isnull=False)
+        .distinct()
+        .select_related("unit")
+        .order_by("-created_at", "-pk")
+    )
+    return list(drafts[:limit])  # led_units_q is leads_within_agency in SQL: each one the user may sign
 
 
 def signed_file(document: OutgoingDocument) -> DocumentFile | None:

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,6 +91,28 @@ def _item(request, pk: int) -> InboxDocument:
     if item is None:
         raise Http404
     return item
+
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+@login_required
+def inbox_file(request, pk: int, index: int):
+    """An arrived document's attachment, read before accepting it (the envelope keeps it, signature checked on
+    arrival). The peer names the content type: shown inline only for PDF and images, else downloaded."""
+    item = _item(request, pk)
+    envelope = edxml.parse(bytes(item.envelope))
+    attachments = getattr(envelope, "attachments", [])
+    if not 1 <= index <= len(attachments):
+        raise Http404
+    attachment = attachments[index - 1]
+    inline = attachment.content_type in INLINE_TYPES
+    content_type = attachment.content_type if inline else "application/octet-stream"
+    response = HttpResponse(attachment.data, content_type=content_type)
+    response["Content-Disposition"] = "inline" if inline else "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -20,6 +20,7 @@ from apps.documents import exports
 from apps.documents.forms import AssignForm, ForwardForm, NoteForm, ProgressForm, ReopenForm, ReplyForm
 from apps.documents.models import HandlingParty, IncomingDocument
 from apps.documents.selectors import handling as selectors
+from apps.documents.selectors import outgoing as outgoing_selectors
 from apps.documents.selectors import registers
 from apps.documents.services import access, signing
 from apps.documents.services import handling as services
@@ -163,6 +164,7 @@ def awaiting_direction(request):
     documents = selectors.awaiting_direction(request.user)
     return render(request, "documents/awaiting_direction.html", {
         "page": Paginator(documents, 50).get_page(request.GET.get("page")), **documents_nav(request.user),
+        "drafts_to_sign": outgoing_selectors.drafts_to_sign(request.user),
     })  # fmt: skip
 
 

@@ -14,8 +14,10 @@ from apps.core.errors import DomainError
 from apps.documents.forms import DraftForm
 from apps.documents.models import DocumentFile
 from apps.documents.selectors import can_keep_register
+from apps.documents.selectors import exchange as exchange_selectors
+from apps.documents.selectors import handling as handling_selectors
 from apps.documents.selectors import outgoing as selectors
-from apps.documents.services import access, signing
+from apps.documents.services import access, edxml, signing
 from apps.documents.services import outgoing as services
 from apps.documents.views.files import file_response
 from apps.documents.views.registers import _unit
@@ -88,8 +90,27 @@ def _page(request, document, **forms_given):
         "comment_form": forms_given.get("comment_form") or CommentForm(versions=versions),
         "review_form": forms_given.get("review_form") or ReviewForm(candidates=candidates),
         "has_certificate": signing.active_certificate_of_user(request.user) is not None if allowed["sign"] else False,
+        "keeper": can_keep_register(request.user, document.unit), "dispatches": _dispatches(request.user, document),
+        "status_labels": edxml.STATUS_CODES, "answers": _answered(request.user, document),
     }  # fmt: skip
     return render(request, "documents/outgoing_detail.html", context, status=400 if forms_given else 200)
+
+
+def _dispatches(user, document) -> list:
+    """Where the released document was sent through the exchange, each with its statuses (as on the outbox)."""
+    if document.status not in (document.Status.RELEASED, document.Status.SENT):
+        return []
+    dispatches = list(exchange_selectors.outbox(user, document.unit).filter(outgoing=document))
+    for dispatch in dispatches:
+        statuses = list(dispatch.statuses.all())  # prefetched, oldest first
+        dispatch.last_status = statuses[-1] if statuses else None
+    return dispatches
+
+
+def _answered(user, document) -> list:
+    """The incoming documents this one was attached to as the reply, those the user may see."""
+    assignments = document.answered_assignments.select_related("document__unit").order_by("pk")
+    return [a.document for a in assignments if handling_selectors.can_view_incoming(user, a.document)]
 
 
 @login_required

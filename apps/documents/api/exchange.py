@@ -4,6 +4,7 @@ statuses and delivery attempts, the inbox with accept (03, 04) and reject (02)."
 
 import logging
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ErrorSerializer, error_body
+from apps.core.middleware import client_ip
+from apps.core.ratelimit import SharedScopedRateThrottle, over_limit, retry_after
 from apps.documents import selectors
 from apps.documents.api.registers import IncomingSerializer
 from apps.documents.models import Dispatch, DispatchStatus, InboxDocument, OutboxMessage
@@ -29,6 +32,48 @@ class ReceiptSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="received, duplicate, status, recalled, update_applied…")
 
 
+REFUSED_SCOPE = "exchange_refused"
+
+
+def _declared_length(request) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
+def _read_envelope(request) -> bytes | None:
+    """The body, read with the exchange's own limit (not DATA_UPLOAD_MAX_MEMORY_SIZE, meant for forms: a signed
+    envelope legitimately carries tens of MB); None when over it."""
+    declared = _declared_length(request)
+    if declared is not None and declared > MAX_ENVELOPE_BYTES:
+        return None
+    body = request._request.read(MAX_ENVELOPE_BYTES + 1)
+    return None if len(body) > MAX_ENVELOPE_BYTES else body
+
+
+def _refused_rate() -> tuple[int, int]:
+    throttle = SharedScopedRateThrottle()
+    throttle.scope = REFUSED_SCOPE
+    return throttle.parse_rate(throttle.get_rate())
+
+
+def _blocked_key(request) -> str:
+    return f"exchange-refused-block:{client_ip(request)}"
+
+
+def _is_blocked(request) -> bool:
+    return cache.get(_blocked_key(request)) is not None
+
+
+def _count_refusal(request) -> None:
+    """A client whose messages keep being refused is turned away for the rest of the window, before its bodies
+    are read or any signature checked (accepted messages are never counted: a peer delivers its backlog at once)."""
+    limit, period = _refused_rate()
+    if over_limit(request, REFUSED_SCOPE, limit, period):
+        cache.set(_blocked_key(request), 1, retry_after(period))
+
+
 class ReceiveView(APIView):
     """Peers deliver here. No session or token: the XML signature, checked against the sending peer's
     certificate, is the authentication; anything else answers 400 and is not kept."""
@@ -39,17 +84,33 @@ class ReceiveView(APIView):
 
     @extend_schema(
         request={"application/xml": OpenApiTypes.BINARY},
-        responses={200: ReceiptSerializer, 400: ErrorSerializer, 413: ErrorSerializer},
+        responses={200: ReceiptSerializer, 400: ErrorSerializer, 413: ErrorSerializer, 429: ErrorSerializer},
         summary="Nhận gói tin edXML đã ký số (văn bản hoặc trạng thái) từ hệ thống liên thông",
+        description=(
+            f"Gói tin tối đa {MAX_ENVELOPE_BYTES // (1024 * 1024)} MB (lớn hơn: 413). Địa chỉ gửi nhiều gói tin bị "
+            "từ chối (400) bị tạm ngừng nhận đến hết khoảng thời gian giới hạn (429)."
+        ),
         auth=[],
     )
     def post(self, request):
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ENVELOPE_BYTES:
-            return Response(error_body("too_large", _("Gói tin quá lớn.")), status=413)
+        if _is_blocked(request):
+            _limit, period = _refused_rate()
+            response = Response(error_body("throttled", _("Quá nhiều gói tin bị từ chối, hãy thử lại sau.")),
+                                status=status.HTTP_429_TOO_MANY_REQUESTS)  # fmt: skip
+            response["Retry-After"] = str(retry_after(period))
+            return response
+        message = _read_envelope(request)
+        if message is None:
+            return Response(
+                error_body("too_large", _("Gói tin quá lớn (tối đa %(mb)d MB).")
+                           % {"mb": MAX_ENVELOPE_BYTES // (1024 * 1024)}),
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )  # fmt: skip
         try:
-            receipt = exchange.receive_envelope(request._request.body)
+            receipt = exchange.receive_envelope(message)
         except exchange.ExchangeRefused as refused:
-            logger.warning("exchange message refused from %s: %s", request.META.get("REMOTE_ADDR"), refused.message)
+            logger.warning("exchange message refused from %s: %s", client_ip(request), refused.message)
+            _count_refusal(request)
             return Response(error_body(refused.code, refused.message), status=status.HTTP_400_BAD_REQUEST)
         return Response({"outcome": receipt.outcome})
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from apps.core.errors import DomainError
+from apps.core.files import ALLOWED_TYPES
 from apps.documents import exports
 from apps.documents.forms import AssignForm, ForwardForm, NoteForm, ProgressForm, ReopenForm, ReplyForm
 from apps.documents.models import HandlingParty, IncomingDocument
@@ -151,11 +152,24 @@ def incoming_file(request, pk: int, file_pk: int):
     stored = selectors.document_file(request.user, pk, file_pk)
     if stored is None:
         raise Http404
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = "inline"
+    response = _file_response(stored)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Shown in the browser: the types read from the content (uploads, apps.core.files). Any other file, e.g. one
+# received through the exchange that is not one of them, is only downloaded, never rendered on this origin.
+INLINE_TYPES = frozenset(ALLOWED_TYPES)
+
+
+def _file_response(stored) -> FileResponse:
+    if stored.content_type in INLINE_TYPES:
+        response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+        response["Content-Disposition"] = "inline"
+        return response
+    return FileResponse(stored.file.open("rb"), content_type="application/octet-stream", as_attachment=True,
+                        filename=stored.name)  # fmt: skip
 
 
 @login_required

@@ -79,10 +79,12 @@ def inbox(request):
     state = request.GET.get("tinh-trang") or InboxDocument.State.ARRIVED
     if state not in InboxDocument.State.values:
         state = InboxDocument.State.ARRIVED
-    items = exchange_selectors.inbox(request.user, unit, state).defer(None)
+    items = exchange_selectors.inbox(request.user, unit, state).defer(None).select_related("unit")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "documents/exchange_inbox.html", {
         "unit": unit, "units": units, "state": state, "states": InboxDocument.State.choices,
-        "page": Paginator(items, 30).get_page(request.GET.get("page")), "reject_form": RejectForm(),
+        "page": page, "items": exchange_selectors.with_registration_deadlines(page.object_list),
+        "reject_form": RejectForm(),
     })  # fmt: skip
 
 

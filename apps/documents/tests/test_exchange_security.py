@@ -398,3 +398,22 @@ def _leader_of(unit: Unit):
     from apps.org.tests.factories import staff_in
 
     return staff_in(unit, Role.UNIT_LEADER, is_head=True, username="chutich.khac")
+
+
+def test_entities_are_never_expanded_nor_fetched(w, peer_keys):
+    add_peer(peer_keys)
+    head = b'<?xml version="1.0"?><!DOCTYPE edXML [%s]>'
+    body = (b'<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXML:edXMLEnvelope><edXML:edXMLHeader>'
+            b"<edXML:TraceHeaderList><edXML:TraceHeader><edXML:OrganId>%s</edXML:OrganId></edXML:TraceHeader>"
+            b"</edXML:TraceHeaderList></edXML:edXMLHeader></edXML:edXMLEnvelope></edXML:edXML>")  # fmt: skip
+    laughs = (
+        b'<!ENTITY a "'
+        + b"A" * 1000
+        + b'">'
+        + b"".join(b'<!ENTITY %c "%s">' % (98 + i, (b"&" + bytes([97 + i]) + b";") * 10) for i in range(8))
+    )
+    xxe = b'<!ENTITY x SYSTEM "file:///etc/passwd">'
+    client = APIClient()
+    for entities, reference in ((laughs, b"&i;"), (xxe, b"&x;")):
+        response = client.post(RECEIVE, data=head % entities + body % reference, content_type="application/xml")
+        assert response.status_code == 400 and b"root:" not in response.content

@@ -2,10 +2,12 @@
 session), and the staff API: send a released document, recall or update it, the outbox per recipient with its
 statuses and delivery attempts, the inbox with accept (03, 04) and reject (02)."""
 
+import datetime as dt
 import logging
 
 from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -177,15 +179,27 @@ class OutboxView(generics.ListAPIView):
 class InboxSerializer(serializers.ModelSerializer):
     incoming = IncomingSerializer(allow_null=True)
     has_pending_change = serializers.SerializerMethodField()
+    registration_deadline = serializers.SerializerMethodField(
+        help_text="Hạn vào sổ của văn bản chờ tiếp nhận (khẩn: ngay khi đến; khác: hết ngày làm việc tiếp theo)"
+    )
+    late = serializers.SerializerMethodField(help_text="Đã quá hạn vào sổ")
 
     class Meta:
         model = InboxDocument
         fields = ["id", "document_id", "sender_organ", "sender_name", "number_symbol", "issued_date",
                   "doc_type_name", "summary", "signer", "priority", "due_date", "state", "reject_reason",
-                  "arrived_at", "decided_at", "incoming", "has_pending_change"]  # fmt: skip
+                  "arrived_at", "decided_at", "incoming", "has_pending_change", "registration_deadline",
+                  "late"]  # fmt: skip
 
     def get_has_pending_change(self, obj) -> bool:
         return obj.pending_change is not None
+
+    def get_registration_deadline(self, obj) -> dt.datetime | None:
+        return exchange_selectors.registration_deadline(obj)
+
+    def get_late(self, obj) -> bool:
+        deadline = exchange_selectors.registration_deadline(obj)
+        return deadline is not None and timezone.now() > deadline
 
 
 class InboxView(generics.ListAPIView):
@@ -204,7 +218,7 @@ class InboxView(generics.ListAPIView):
         if state is not None and state not in InboxDocument.State.values:
             raise serializers.ValidationError({"state": [_("Giá trị không hợp lệ.")]})
         items = exchange_selectors.inbox(self.request.user, _unit(self.request, keeper=True), state)
-        return items.defer(None)
+        return items.defer(None).select_related("unit")
 
 
 def _inbox_item(request, pk: int) -> InboxDocument:

@@ -54,19 +54,24 @@ def inbox(user, unit: Unit, state: str | None = None) -> QuerySet[InboxDocument]
     return items.select_related("incoming").order_by("-arrived_at", "-pk")
 
 
-def with_registration_deadlines(items, now: dt.datetime | None = None) -> list[InboxDocument]:
-    """The items with `deadline` and `late` while they wait for the clerk (Decree 30/2020, art. 22, the rule of
-    the paper scans: urgent at once, others by the end of the next working day after arrival)."""
+def registration_deadline(item: InboxDocument) -> dt.datetime | None:
+    """When an arrived item must be in the register (Decree 30/2020, art. 22, the rule of the paper scans: urgent
+    at once, others by the end of the next working day after arrival); None once the clerk has decided."""
     from apps.documents.services.exchange import URGENCY_OF_PRIORITY
 
+    if item.state != InboxDocument.State.ARRIVED:
+        return None
+    urgency = URGENCY_OF_PRIORITY.get(item.priority, Urgency.NORMAL)
+    return registration_deadline_of(item.unit, urgency, item.arrived_at)
+
+
+def with_registration_deadlines(items, now: dt.datetime | None = None) -> list[InboxDocument]:
+    """The items with `deadline` (see registration_deadline) and `late` (waiting past it)."""
     now = now or timezone.now()
     listed = list(items)
     for item in listed:
-        item.deadline, item.late = None, False
-        if item.state == InboxDocument.State.ARRIVED:
-            urgency = URGENCY_OF_PRIORITY.get(item.priority, Urgency.NORMAL)
-            item.deadline = registration_deadline_of(item.unit, urgency, item.arrived_at)
-            item.late = now > item.deadline
+        item.deadline = registration_deadline(item)
+        item.late = item.deadline is not None and now > item.deadline
     return listed
 
 

@@ -341,6 +341,13 @@ def test_the_inbox_shows_the_registration_deadline_and_flags_late_items(w, peer_
         client.force_login(w.clerk)
         page = client.get(f"/can-bo/van-ban/lien-thong/nhan/?don-vi={w.commune.pk}").content.decode()
     assert page.count("Quá hạn vào sổ") == 2 and "30/11/2026" in page
+    api = APIClient()
+    with time_machine.travel(monday, tick=False):
+        api.force_authenticate(w.clerk)
+        listed = api.get(f"/api/v1/documents/exchange/inbox/?unit={w.commune.pk}").json()["results"]
+    by_id = {i["document_id"]: i for i in listed}
+    assert (by_id[DOCUMENT_ID]["late"], by_id["H77.01,2026/03/02,13/QĐ-STP"]["late"]) == (False, True)
+    assert by_id[DOCUMENT_ID]["registration_deadline"].startswith("2026-11-30")
 
 
 def test_a_recall_writes_an_audit_event_on_the_incoming_document(w, peer_keys):

@@ -424,7 +424,7 @@ def _check_attachments_size(attachments: list[edxml.Attachment]) -> None:
         raise DomainError(
             _("Các tệp của văn bản quá lớn để gửi liên thông (tổng cộng tối đa %(mb)d MB).")
             % {"mb": edxml.MAX_ATTACHMENTS_BYTES // (1024 * 1024)},
-            field="recipients",
+            field="files",
         )
 
 

@@ -178,6 +178,13 @@ def test_a_document_whose_files_exceed_the_limit_is_not_sent(w):
     )  # fmt: skip
     with pytest.raises(DomainError, match="quá lớn"):
         exchange.send_outgoing(actor=w.clerk, document=document, recipients=["H88.22"])
+    client = Client()
+    client.force_login(w.clerk)
+    url = f"/can-bo/van-ban/di/{document.pk}/gui-lien-thong/"
+    assert f"tối đa {edxml.MAX_ATTACHMENTS_BYTES // MB} MB" in client.get(url).content.decode()
+    page = client.post(url, {"recipients": ["H88.22"]})
+    assert page.status_code == 200 and "quá lớn để gửi liên thông" in page.content.decode()
+    assert "checked" in page.content.decode()  # the choice kept
     assert not OutboxMessage.objects.exists()
 
 

@@ -164,7 +164,9 @@ def send(request, pk: int):
         else:
             messages.success(request, _("Đã gửi liên thông đến %(count)d nơi nhận.") % {"count": len(dispatches)})
             return redirect(_outbox_url(document.unit))
-    return render(request, "documents/exchange_send.html", {"document": document, "form": form})
+    return render(request, "documents/exchange_send.html", {
+        "document": document, "form": form, "max_files_mb": edxml.MAX_ATTACHMENTS_BYTES // (1024 * 1024),
+    })  # fmt: skip
 
 
 @login_required

@@ -286,6 +286,8 @@ EXCHANGE_AGENCY_ID = os.environ.get("EXCHANGE_AGENCY_ID", "")
 EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BASE_SECONDS", "30"))
 EXCHANGE_RETRY_CAP_SECONDS = float(os.environ.get("EXCHANGE_RETRY_CAP_SECONDS", "3600"))
 EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_TIMEOUT_SECONDS", "10"))
+# Peers are reached over https; plain http only on this machine (tests) or when this allows it (a closed network).
+EXCHANGE_ALLOW_HTTP = os.environ.get("EXCHANGE_ALLOW_HTTP", "") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -351,6 +353,8 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "2000/minute"),
         "public_lookup": os.environ.get("THROTTLE_PUBLIC_LOOKUP", "60/minute"),
         "public_submit": os.environ.get("THROTTLE_PUBLIC_SUBMIT", "20/hour"),
+        # messages refused by the exchange's receive endpoint, per client address (accepted ones are not counted)
+        "exchange_refused": os.environ.get("THROTTLE_EXCHANGE_REFUSED", "30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -24,7 +24,7 @@ from congvu.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-UNLIMITED = dict.fromkeys(("anon", "user", "public_lookup", "public_submit"), "1000000/second")
+UNLIMITED = dict.fromkeys(("anon", "user", "public_lookup", "public_submit", "exchange_refused"), "1000000/second")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 BOUNDED = settings(
     max_examples=20,

@@ -2,9 +2,12 @@
 session), and the staff API: send a released document, recall or update it, the outbox per recipient with its
 statuses and delivery attempts, the inbox with accept (03, 04) and reject (02)."""
 
+import datetime as dt
 import logging
 
+from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ErrorSerializer, error_body
+from apps.core.middleware import client_ip
+from apps.core.ratelimit import SharedScopedRateThrottle, over_limit, retry_after
 from apps.documents import selectors
 from apps.documents.api.registers import IncomingSerializer
 from apps.documents.models import Dispatch, DispatchStatus, InboxDocument, OutboxMessage
@@ -29,6 +34,48 @@ class ReceiptSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="received, duplicate, status, recalled, update_applied…")
 
 
+REFUSED_SCOPE = "exchange_refused"
+
+
+def _declared_length(request) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
+def _read_envelope(request) -> bytes | None:
+    """The body, read with the exchange's own limit (not DATA_UPLOAD_MAX_MEMORY_SIZE, meant for forms: a signed
+    envelope legitimately carries tens of MB); None when over it."""
+    declared = _declared_length(request)
+    if declared is not None and declared > MAX_ENVELOPE_BYTES:
+        return None
+    body = request._request.read(MAX_ENVELOPE_BYTES + 1)
+    return None if len(body) > MAX_ENVELOPE_BYTES else body
+
+
+def _refused_rate() -> tuple[int, int]:
+    throttle = SharedScopedRateThrottle()
+    throttle.scope = REFUSED_SCOPE
+    return throttle.parse_rate(throttle.get_rate())
+
+
+def _blocked_key(request) -> str:
+    return f"exchange-refused-block:{client_ip(request)}"
+
+
+def _is_blocked(request) -> bool:
+    return cache.get(_blocked_key(request)) is not None
+
+
+def _count_refusal(request) -> None:
+    """A client whose messages keep being refused is turned away for the rest of the window, before its bodies
+    are read or any signature checked (accepted messages are never counted: a peer delivers its backlog at once)."""
+    limit, period = _refused_rate()
+    if over_limit(request, REFUSED_SCOPE, limit, period):
+        cache.set(_blocked_key(request), 1, retry_after(period))
+
+
 class ReceiveView(APIView):
     """Peers deliver here. No session or token: the XML signature, checked against the sending peer's
     certificate, is the authentication; anything else answers 400 and is not kept."""
@@ -39,17 +86,33 @@ class ReceiveView(APIView):
 
     @extend_schema(
         request={"application/xml": OpenApiTypes.BINARY},
-        responses={200: ReceiptSerializer, 400: ErrorSerializer, 413: ErrorSerializer},
+        responses={200: ReceiptSerializer, 400: ErrorSerializer, 413: ErrorSerializer, 429: ErrorSerializer},
         summary="Nhận gói tin edXML đã ký số (văn bản hoặc trạng thái) từ hệ thống liên thông",
+        description=(
+            f"Gói tin tối đa {MAX_ENVELOPE_BYTES // (1024 * 1024)} MB (lớn hơn: 413). Địa chỉ gửi nhiều gói tin bị "
+            "từ chối (400) bị tạm ngừng nhận đến hết khoảng thời gian giới hạn (429)."
+        ),
         auth=[],
     )
     def post(self, request):
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ENVELOPE_BYTES:
-            return Response(error_body("too_large", _("Gói tin quá lớn.")), status=413)
+        if _is_blocked(request):
+            _limit, period = _refused_rate()
+            response = Response(error_body("throttled", _("Quá nhiều gói tin bị từ chối, hãy thử lại sau.")),
+                                status=status.HTTP_429_TOO_MANY_REQUESTS)  # fmt: skip
+            response["Retry-After"] = str(retry_after(period))
+            return response
+        message = _read_envelope(request)
+        if message is None:
+            return Response(
+                error_body("too_large", _("Gói tin quá lớn (tối đa %(mb)d MB).")
+                           % {"mb": MAX_ENVELOPE_BYTES // (1024 * 1024)}),
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )  # fmt: skip
         try:
-            receipt = exchange.receive_envelope(request._request.body)
+            receipt = exchange.receive_envelope(message)
         except exchange.ExchangeRefused as refused:
-            logger.warning("exchange message refused from %s: %s", request.META.get("REMOTE_ADDR"), refused.message)
+            logger.warning("exchange message refused from %s: %s", client_ip(request), refused.message)
+            _count_refusal(request)
             return Response(error_body(refused.code, refused.message), status=status.HTTP_400_BAD_REQUEST)
         return Response({"outcome": receipt.outcome})
 
@@ -116,15 +179,27 @@ class OutboxView(generics.ListAPIView):
 class InboxSerializer(serializers.ModelSerializer):
     incoming = IncomingSerializer(allow_null=True)
     has_pending_change = serializers.SerializerMethodField()
+    registration_deadline = serializers.SerializerMethodField(
+        help_text="Hạn vào sổ của văn bản chờ tiếp nhận (khẩn: ngay khi đến; khác: hết ngày làm việc tiếp theo)"
+    )
+    late = serializers.SerializerMethodField(help_text="Đã quá hạn vào sổ")
 
     class Meta:
         model = InboxDocument
         fields = ["id", "document_id", "sender_organ", "sender_name", "number_symbol", "issued_date",
                   "doc_type_name", "summary", "signer", "priority", "due_date", "state", "reject_reason",
-                  "arrived_at", "decided_at", "incoming", "has_pending_change"]  # fmt: skip
+                  "arrived_at", "decided_at", "incoming", "has_pending_change", "registration_deadline",
+                  "late"]  # fmt: skip
 
     def get_has_pending_change(self, obj) -> bool:
         return obj.pending_change is not None
+
+    def get_registration_deadline(self, obj) -> dt.datetime | None:
+        return exchange_selectors.registration_deadline(obj)
+
+    def get_late(self, obj) -> bool:
+        deadline = exchange_selectors.registration_deadline(obj)
+        return deadline is not None and timezone.now() > deadline
 
 
 class InboxView(generics.ListAPIView):
@@ -143,7 +218,7 @@ class InboxView(generics.ListAPIView):
         if state is not None and state not in InboxDocument.State.values:
             raise serializers.ValidationError({"state": [_("Giá trị không hợp lệ.")]})
         items = exchange_selectors.inbox(self.request.user, _unit(self.request, keeper=True), state)
-        return items.defer(None)
+        return items.defer(None).select_related("unit")
 
 
 def _inbox_item(request, pk: int) -> InboxDocument:

@@ -216,6 +216,8 @@ class ExchangeLogEntry(models.Model):
         verbose_name = _("nhật ký liên thông")
         verbose_name_plural = _("nhật ký liên thông")
         ordering = ["seq"]
+        # a message whose bytes came in before is a replay (services.exchange._already_processed)
+        indexes = [models.Index(fields=["sha256"], name="doc_exchange_log_sha256")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.direction} {self.document_id}"

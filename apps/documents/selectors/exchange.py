@@ -1,7 +1,10 @@
 """Reads on the exchange, scoped to the reader: a unit's sent documents (per recipient, with the statuses and the
 delivery attempts) to those who read its outgoing register; its inbox to those who keep its incoming register."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.documents.models import (
     Confidentiality,
@@ -10,7 +13,9 @@ from apps.documents.models import (
     ExchangeOrgan,
     InboxDocument,
     OutboxMessage,
+    Urgency,
 )
+from apps.documents.selectors.intake import registration_deadline_of
 from apps.documents.selectors.registers import can_keep_register, can_read_register, can_see_secret
 from apps.org.models import Unit
 
@@ -47,6 +52,27 @@ def inbox(user, unit: Unit, state: str | None = None) -> QuerySet[InboxDocument]
     if state:
         items = items.filter(state=state)
     return items.select_related("incoming").order_by("-arrived_at", "-pk")
+
+
+def registration_deadline(item: InboxDocument) -> dt.datetime | None:
+    """When an arrived item must be in the register (Decree 30/2020, art. 22, the rule of the paper scans: urgent
+    at once, others by the end of the next working day after arrival); None once the clerk has decided."""
+    from apps.documents.services.exchange import URGENCY_OF_PRIORITY
+
+    if item.state != InboxDocument.State.ARRIVED:
+        return None
+    urgency = URGENCY_OF_PRIORITY.get(item.priority, Urgency.NORMAL)
+    return registration_deadline_of(item.unit, urgency, item.arrived_at)
+
+
+def with_registration_deadlines(items, now: dt.datetime | None = None) -> list[InboxDocument]:
+    """The items with `deadline` (see registration_deadline) and `late` (waiting past it)."""
+    now = now or timezone.now()
+    listed = list(items)
+    for item in listed:
+        item.deadline = registration_deadline(item)
+        item.late = item.deadline is not None and now > item.deadline
+    return listed
 
 
 def inbox_item(user, pk: int) -> InboxDocument | None:

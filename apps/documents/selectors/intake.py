@@ -30,11 +30,15 @@ def scan_for(user, pk: int) -> Scan | None:
 
 
 def registration_deadline(scan: Scan) -> dt.datetime:
+    return registration_deadline_of(scan.unit, scan.urgency, scan.uploaded_at)
+
+
+def registration_deadline_of(unit: Unit, urgency: str, arrived_at: dt.datetime) -> dt.datetime:
     """Urgent (khẩn, thượng khẩn, hỏa tốc): at once, when it arrived. Others: the end of office hours of the next
     working day of the receiving unit (the day it arrives does not count)."""
-    if scan.urgency != Urgency.NORMAL:
-        return scan.uploaded_at
-    return calendar_for_unit(scan.unit).legal_days_due(scan.uploaded_at, 1)
+    if urgency != Urgency.NORMAL:
+        return arrived_at
+    return calendar_for_unit(unit).legal_days_due(arrived_at, 1)
 
 
 def with_deadlines(scans, now: dt.datetime | None = None) -> list[Scan]:

@@ -45,7 +45,11 @@ STATUS_CODES = {
     "05": "Đã phân công, đang xử lý", "06": "Đã xử lý xong", "13": "Đã thu hồi",
     "15": "Đồng ý thu hồi, cập nhật", "16": "Từ chối thu hồi, cập nhật",
 }  # fmt: skip
-MAX_ENVELOPE_BYTES = 60 * 1024 * 1024
+# One limit for a signed message, everywhere: the receive endpoint reads at most this much (settings.MAX_REQUEST_BODY
+# refuses larger bodies before that) and the sender refuses to send files whose envelope would be larger.
+MAX_ENVELOPE_BYTES = 30 * 1024 * 1024
+# The attachments of one message together: base64 makes 4 bytes of 3, and 1 MB is left for the header and signature.
+MAX_ATTACHMENTS_BYTES = (MAX_ENVELOPE_BYTES - 1024 * 1024) * 3 // 4
 
 
 class EnvelopeError(Exception):
@@ -262,10 +266,19 @@ def _private_key(key_pem: bytes):
     return serialization.load_pem_private_key(key_pem, password=None)
 
 
+class _Signer(XMLSigner):
+    """signxml re-parses what it signs with a parser that refuses text nodes over 10 MB (an attachment of 8 MB is
+    one base64 node of 11 MB); its verifier takes `parser=`, its signer only this attribute."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parser = _xml_parser()
+
+
 def sign(message: bytes, *, key_pem: bytes, cert_pem: bytes) -> bytes:
     """The message with an enveloped XML signature (RSA-SHA256, SHA-256 digests) and the signer's certificate."""
     root = _parse(message)
-    signer = XMLSigner(signature_algorithm="rsa-sha256", digest_algorithm="sha256")
+    signer = _Signer(signature_algorithm="rsa-sha256", digest_algorithm="sha256")
     cert = cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
     signed = signer.sign(root, key=_private_key(key_pem), cert=cert)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
@@ -281,7 +294,7 @@ def verify(message: bytes, *, cert_pem: bytes | str) -> bytes:
     certificate; raises EnvelopeError otherwise (altered content, another key, no signature)."""
     cert_pem = cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
     try:
-        result = XMLVerifier().verify(message, x509_cert=cert_pem, expect_config=EXPECT)
+        result = XMLVerifier().verify(message, x509_cert=cert_pem, expect_config=EXPECT, parser=_xml_parser())
     except (InvalidSignature, InvalidInput, etree.XMLSyntaxError, ValueError) as error:
         raise EnvelopeError(f"signature: {error}") from error
     return etree.tostring(result.signed_xml, encoding="UTF-8")
@@ -289,14 +302,18 @@ def verify(message: bytes, *, cert_pem: bytes | str) -> bytes:
 
 # ---- parsing ---------------------------------------------------------------------------------------------------
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+def _xml_parser() -> etree.XMLParser:
+    """No entities, no network, large text nodes allowed (the attachments); one per call (a parser is not to be
+    shared between threads)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
 
 def _parse(message: bytes):
     if len(message) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError("message too large")
     try:
-        root = etree.fromstring(message, parser=_PARSER)
+        root = etree.fromstring(message, parser=_xml_parser())
     except etree.XMLSyntaxError as error:
         raise EnvelopeError(f"not XML: {error}") from error
     if root.tag != f"{{{NS}}}edXML":

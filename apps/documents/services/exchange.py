@@ -26,11 +26,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import filetype
 import requests
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,10 +41,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from lxml import etree
+from signxml.exceptions import InvalidInput
 
 from apps.core.actors import SYSTEM, staff_user
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
+from apps.core.files import ALLOWED_TYPES
 from apps.core.text import normalize_multiline
 from apps.documents.models import (
     Confidentiality,
@@ -60,6 +66,7 @@ from apps.documents.models import (
     Urgency,
 )
 from apps.documents.services import edxml
+from apps.documents.services.outgoing import DOCX
 from apps.documents.services.registers import incoming_register, require_keeper
 from apps.documents.services.search import index_incoming
 from apps.org import selectors as org
@@ -77,6 +84,7 @@ _enqueue_paused_until = 0.0
 PRIORITY_OF_URGENCY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
 URGENCY_OF_PRIORITY = {0: Urgency.NORMAL, 1: Urgency.URGENT, 2: Urgency.VERY_URGENT, 3: Urgency.FLASH,
                        4: Urgency.FLASH}  # fmt: skip
+OCTET_STREAM = "application/octet-stream"
 HANDLING_STATUS = {IncomingDocument.Handling.ASSIGNED: "05", IncomingDocument.Handling.DONE: "06"}
 
 
@@ -122,18 +130,28 @@ def ensure_identity(identifier: str, name: str) -> bool:
     directory = _identity_dir()
     directory.mkdir(parents=True, exist_ok=True)
     key_pem, cert_pem = edxml.make_identity(identifier, name)
-    key_path = directory / "key.pem"
-    key_path.write_bytes(key_pem)
-    key_path.chmod(0o600)
+    _write_private(directory / "key.pem", key_pem)
     (directory / "cert.pem").write_bytes(cert_pem)
     (directory / "agency_id").write_text(identifier + "\n")
     return True
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Created readable by the owner only (write-then-chmod leaves a moment when anyone may read the key); never
+    over an existing file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
 def _sign(message: bytes) -> bytes:
     if not has_identity():
         raise DomainError(_("Hệ thống chưa có mã định danh liên thông (chạy manage.py exchange_identity)."))
-    return edxml.sign(message, key_pem=_own_key(), cert_pem=own_certificate())
+    try:
+        return edxml.sign(message, key_pem=_own_key(), cert_pem=own_certificate())
+    except (edxml.EnvelopeError, etree.LxmlError, InvalidInput, ValueError) as error:
+        logger.error("exchange message could not be signed: %s", error)
+        raise DomainError(_("Không ký số được gói tin liên thông: %(error)s") % {"error": error}) from error
 
 
 # ---- directory -------------------------------------------------------------------------------------------------
@@ -164,6 +182,7 @@ def peer_save(*, actor, identifier: str, name: str, base_url: str, certificate_p
               organs: dict[str, str] | None = None, is_active: bool = True) -> ExchangePeer:  # fmt: skip
     """Add or update a peer and the organs it serves."""
     edxml.certificate_fingerprint(certificate_pem)  # refuses what is not a PEM certificate
+    _check_peer_url(base_url)
     if identifier == agency_id():
         raise DomainError(_("Mã định danh trùng với hệ thống này."), field="identifier")
     peer, created = ExchangePeer.objects.update_or_create(
@@ -181,6 +200,19 @@ def peer_save(*, actor, identifier: str, name: str, base_url: str, certificate_p
                  "fingerprint": edxml.certificate_fingerprint(certificate_pem), "organs": sorted(organs or {})},
     )  # fmt: skip
     return peer
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _check_peer_url(base_url: str) -> None:
+    """https, except on this machine (tests) or when settings.EXCHANGE_ALLOW_HTTP allows a closed network."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and (parts.hostname in LOOPBACK_HOSTS or settings.EXCHANGE_ALLOW_HTTP):
+        return
+    raise DomainError(_("Địa chỉ hệ thống liên thông phải dùng https."), field="base_url")
 
 
 # ---- the log -------------------------------------------------------------------------------------------------------
@@ -385,6 +417,17 @@ def _outgoing_files(document: OutgoingDocument) -> list[edxml.Attachment]:
     return attachments
 
 
+def _check_attachments_size(attachments: list[edxml.Attachment]) -> None:
+    """What the receiving end takes (edxml.MAX_ENVELOPE_BYTES, once in base64): refused here rather than by the
+    peer, which would answer 413 and end the retries."""
+    if sum(len(a.data) for a in attachments) > edxml.MAX_ATTACHMENTS_BYTES:
+        raise DomainError(
+            _("Các tệp của văn bản quá lớn để gửi liên thông (tổng cộng tối đa %(mb)d MB).")
+            % {"mb": edxml.MAX_ATTACHMENTS_BYTES // (1024 * 1024)},
+            field="files",
+        )
+
+
 def _document_envelope(document, sender: Organ, recipient: Route, document_id: str, attachments, *,
                        business_type: int = edxml.NEW, reason: str = "", now: dt.datetime) -> bytes:  # fmt: skip
     number, _slash, notation = document.symbol.partition("/")
@@ -436,6 +479,7 @@ def send_outgoing(*, actor, document: OutgoingDocument, recipients: list[str],
     document_id = document_id_of(document, sender.organ_id)
     already = set(Dispatch.objects.filter(document_id=document_id).values_list("recipient_organ", flat=True))
     attachments = _outgoing_files(document)
+    _check_attachments_size(attachments)
     dispatches = []
     for target in (r for r in routes if r.organ_id not in already):
         dispatch = Dispatch.objects.create(
@@ -474,6 +518,7 @@ def recall_outgoing(*, actor, document: OutgoingDocument, reason: str, business_
         raise ConflictError(_("Văn bản chưa được gửi liên thông hoặc đã thu hồi."))
     sender = _sender_organ(document)
     attachments = [] if business_type == edxml.RECALL else _outgoing_files(document)
+    _check_attachments_size(attachments)
     for dispatch in dispatches:
         target = Route(dispatch.recipient_organ, dispatch.recipient_name, peer=dispatch.peer)
         envelope = _document_envelope(document, sender, target, dispatch.document_id, attachments,
@@ -514,8 +559,9 @@ def _certificate_of(installation: str) -> tuple[bytes | str, ExchangePeer | None
 
 
 def _check_sender(organ: edxml.Organ, peer: ExchangePeer | None) -> None:
-    """The sending organ must belong to the installation that signed: a local unit for this one, an organ of the
-    peer (learned on first sight when no one else claims it) for a peer."""
+    """The sending organ must belong to the installation that signed: a local unit for this one, the peer itself or
+    an organ configured for it (exchange_peer --organ) for a peer. Never learned from a message: the first peer to
+    name an organ would own it."""
     local = Unit.objects.filter(agency_code=organ.organ_id).exists()
     if peer is None:
         if not local:
@@ -526,10 +572,9 @@ def _check_sender(organ: edxml.Organ, peer: ExchangePeer | None) -> None:
                               % {"organ": organ.organ_id, "peer": peer.identifier})  # fmt: skip
     if organ.organ_id == peer.identifier:
         return
-    known = ExchangeOrgan.objects.filter(organ_id=organ.organ_id).first()
-    if known is None:
-        ExchangeOrgan.objects.create(organ_id=organ.organ_id, name=organ.name or organ.organ_id, peer=peer)
-    elif known.peer_id != peer.pk:
+    if not ExchangeOrgan.objects.filter(organ_id=organ.organ_id, peer=peer).exists():
+        logger.warning("exchange: %s signed a message from %s, not one of its organs", peer.identifier,
+                       organ.organ_id)  # fmt: skip
         raise ExchangeRefused(_("Cơ quan gửi %(organ)s không thuộc hệ thống %(peer)s.")
                               % {"organ": organ.organ_id, "peer": peer.identifier})  # fmt: skip
 
@@ -550,7 +595,12 @@ def receive_envelope(message: bytes, *, now: dt.datetime | None = None) -> Recei
         raise ExchangeRefused(_("Gói tin không hợp lệ."))
     with transaction.atomic():
         _check_sender(parsed.sender, peer)
-        if isinstance(parsed, edxml.StatusMessage):
+        if _already_processed(message):
+            receipt = Receipt(True, "duplicate")
+            kind = OutboxMessage.Kind.STATUS if isinstance(parsed, edxml.StatusMessage) else OutboxMessage.Kind.DOCUMENT
+            business_type = getattr(parsed, "business_type", 0)
+            status_code = getattr(parsed, "status_code", "")
+        elif isinstance(parsed, edxml.StatusMessage):
             receipt = _receive_status(parsed, now)
             kind, business_type, status_code = OutboxMessage.Kind.STATUS, 0, parsed.status_code
         else:
@@ -562,6 +612,12 @@ def receive_envelope(message: bytes, *, now: dt.datetime | None = None) -> Recei
         for item, code, description in receipt.replies:
             _reply(item, code, description=description, now=now)
     return receipt
+
+
+def _already_processed(message: bytes) -> bool:
+    """These very bytes came in before (the log keeps the sha256 of every message): a replay changes nothing."""
+    digest = hashlib.sha256(message).hexdigest()
+    return ExchangeLogEntry.objects.filter(direction=ExchangeLogEntry.Direction.IN, sha256=digest).exists()
 
 
 def _receive_status(status: edxml.StatusMessage, now: dt.datetime) -> Receipt:
@@ -596,9 +652,31 @@ def _receive_document(envelope: edxml.DocumentEnvelope, peer, message: bytes, no
     if envelope.business_type == edxml.NEW:
         return _receive_new(envelope, unit, peer, message, now)
     item = InboxDocument.objects.select_for_update().filter(document_id=envelope.document_id, unit=unit).first()
+    if item is not None and not _sent_by(item, envelope, peer):
+        return _refuse_foreign(envelope, item, unit, peer, message)
     if envelope.business_type == edxml.RECALL:
         return _receive_recall(envelope, item, now)
     return _receive_change(envelope, item, message, now)
+
+
+def _sent_by(item: InboxDocument, envelope: edxml.DocumentEnvelope, peer: ExchangePeer | None) -> bool:
+    """Whether the signed sender (installation and organ) of a recall or update is the one of the original."""
+    return item.peer_id == (peer.pk if peer else None) and item.sender_organ == envelope.sender.organ_id
+
+
+def _refuse_foreign(envelope, item: InboxDocument, unit: Unit, peer, message: bytes) -> Receipt:
+    """A recall or update of a document someone else sent: nothing changes; 16 goes back to whoever asked."""
+    logger.warning("exchange: %s (%s) tried to recall or change %s, sent by %s", envelope.sender.organ_id,
+                   peer.identifier if peer else "here", item.document_id, item.sender_organ)  # fmt: skip
+    record_event("documents.exchange.foreign_change_refused", actor=SYSTEM, obj=item, unit=unit,
+                 changes={"document_id": item.document_id, "from": envelope.sender.organ_id,
+                          "business_type": envelope.business_type})  # fmt: skip
+    # an unsaved record only to address the answer to the requester (_reply reads these fields)
+    requester = InboxDocument(document_id=envelope.document_id, unit=unit, peer=peer, envelope=message,
+                              sender_organ=envelope.sender.organ_id,
+                              sender_name=envelope.sender.name or envelope.sender.organ_id)  # fmt: skip
+    return Receipt(True, "refused_not_sender",
+                   replies=((requester, "16", _("Cơ quan gửi yêu cầu không phải nơi đã gửi văn bản.")),))  # fmt: skip
 
 
 def _inbox_fields(envelope: edxml.DocumentEnvelope) -> dict:
@@ -631,10 +709,10 @@ def _receive_recall(envelope, item: InboxDocument | None, now) -> Receipt:
         return Receipt(True, "recall_unknown")
     if item.state == InboxDocument.State.RECALLED:
         return Receipt(True, "duplicate")
+    if item.state == InboxDocument.State.REJECTED:
+        return Receipt(True, "recall_refused", replies=((item, "16", _("Văn bản đã bị từ chối tiếp nhận.")),))
     if item.incoming_id is not None:
-        IncomingDocument.objects.filter(pk=item.incoming_id).update(
-            recalled_at=now, handling_status=IncomingDocument.Handling.RECALLED
-        )
+        _freeze_incoming(item, envelope, now)
     item.state, item.decided_at, item.pending_change = InboxDocument.State.RECALLED, now, None
     item.save(update_fields=["state", "decided_at", "pending_change"])
     record_event("documents.exchange.recalled", actor=SYSTEM, obj=item, unit=item.unit,
@@ -643,19 +721,47 @@ def _receive_recall(envelope, item: InboxDocument | None, now) -> Receipt:
     return Receipt(True, "recalled", replies=((item, "13", envelope.business_reason),))
 
 
+def _freeze_incoming(item: InboxDocument, envelope, now) -> None:
+    IncomingDocument.objects.filter(pk=item.incoming_id).update(
+        recalled_at=now, handling_status=IncomingDocument.Handling.RECALLED
+    )
+    incoming = IncomingDocument.objects.get(pk=item.incoming_id)
+    record_event("documents.incoming.recalled", actor=SYSTEM, obj=incoming, unit=incoming.unit,
+                 changes={"document_id": item.document_id, "from": item.sender_organ,
+                          "reason": envelope.business_reason})  # fmt: skip
+
+
+def _is_stale(envelope, item: InboxDocument) -> bool:
+    """An update signed before the one already applied or waiting (an old message replayed, or overtaken)."""
+    if envelope.timestamp is None:
+        return False
+    for applied in (item.pending_change, item.envelope):
+        if applied is not None:
+            applied_at = edxml.parse(bytes(applied)).timestamp
+            if applied_at is not None and envelope.timestamp < applied_at:
+                return True
+    return False
+
+
 def _receive_change(envelope, item: InboxDocument | None, message: bytes, now) -> Receipt:
     if item is None or item.state in (InboxDocument.State.RECALLED, InboxDocument.State.REJECTED):
         replies = ((item, "16", _("Văn bản đã bị thu hồi hoặc từ chối.")),) if item is not None else ()
         return Receipt(True, "update_refused", replies=replies)
+    if _is_stale(envelope, item):
+        return Receipt(True, "update_stale",
+                       replies=((item, "16", _("Đã có bản cập nhật mới hơn của văn bản này.")),))  # fmt: skip
     if item.state == InboxDocument.State.ARRIVED:
         for name, value in _inbox_fields(envelope).items():
             setattr(item, name, value)
         item.envelope = message
         item.save()
         return Receipt(True, "update_applied", replies=((item, "15", envelope.business_reason),))
+    replaced = item.pending_change is not None
     item.pending_change = message
     item.save(update_fields=["pending_change"])
-    return Receipt(True, "update_waiting")
+    # the clerk decides on the newest; the sender learns the one it replaces will not be applied
+    replies = ((item, "16", _("Đã được thay bằng yêu cầu cập nhật mới hơn.")),) if replaced else ()
+    return Receipt(True, "update_waiting", replies=replies)
 
 
 def _reply(item: InboxDocument, code: str, *, description: str = "", staff_name: str = "", now) -> OutboxMessage:
@@ -687,13 +793,23 @@ def _doc_type(envelope: edxml.DocumentEnvelope) -> str:
     return by_label.get(envelope.type_name.casefold(), DocType.OFFICIAL_LETTER)
 
 
+RECEIVED_TYPES = {**ALLOWED_TYPES, DOCX: "DOCX"}
+
+
+def received_content_type(data: bytes) -> str:
+    """The type read from the content (never the sender's word): PDF, JPEG, PNG or DOCX like an upload; anything
+    else is kept as application/octet-stream (only ever downloaded, never shown in the browser)."""
+    kind = filetype.guess(data[:8192])
+    return kind.mime if kind is not None and kind.mime in RECEIVED_TYPES else OCTET_STREAM
+
+
 def _attach(incoming: IncomingDocument, envelope: edxml.DocumentEnvelope, *, actor, version: int, now) -> None:
     for index, attachment in enumerate(envelope.attachments):
         DocumentFile.objects.create(
             incoming=incoming, kind=DocumentFile.Kind.MAIN if index == 0 else DocumentFile.Kind.ATTACHMENT,
             stage=DocumentFile.Stage.RECEIVED, version=version,
             file=ContentFile(attachment.data, name=attachment.name), name=attachment.name[:255],
-            content_type=attachment.content_type[:100], size=len(attachment.data),
+            content_type=received_content_type(attachment.data), size=len(attachment.data),
             sha256=hashlib.sha256(attachment.data).hexdigest(), uploaded_at=now, uploaded_by=staff_user(actor),
         )  # fmt: skip
 
@@ -712,6 +828,7 @@ def accept_inbox(*, actor, item: InboxDocument, confirm_duplicate: bool = False,
         actor=actor, unit=item.unit, issuer_name=item.sender_name, number_symbol=item.number_symbol,
         issued_date=item.issued_date, doc_type=_doc_type(envelope), summary=item.summary,
         urgency=URGENCY_OF_PRIORITY.get(item.priority, Urgency.NORMAL), note=note, now=now,
+        received_at=item.arrived_at,
         confirm_duplicate=confirm_duplicate, source=IncomingDocument.Source.EXCHANGE,
     )  # fmt: skip
     _attach(incoming, envelope, actor=actor, version=1, now=now)
@@ -794,20 +911,26 @@ def _staff_name(actor) -> str:
 
 def report_handling(document: IncomingDocument, *, actor) -> None:
     """Tell the sender where a document received through the exchange stands: 05 when assigned, 06 when done.
-    The handling services call it in their transaction after changing handling_status; once per status."""
+    The handling services call it in their transaction after changing handling_status; once per change (a
+    document reopened after 06 reports 05 again, a reassignment does not repeat 05)."""
     code = HANDLING_STATUS.get(document.handling_status)
     if code is None or document.source != IncomingDocument.Source.EXCHANGE or document.recalled_at is not None:
         return
     item = InboxDocument.objects.select_related("unit").filter(incoming=document).first()
     if item is None:
         return
-    already = OutboxMessage.objects.filter(
-        kind=OutboxMessage.Kind.STATUS,
-        document_id=item.document_id,
-        sender_organ=item.unit.agency_code,
-        status_code=code,
+    last_reported = (
+        OutboxMessage.objects.filter(
+            kind=OutboxMessage.Kind.STATUS,
+            document_id=item.document_id,
+            sender_organ=item.unit.agency_code,
+            status_code__in=HANDLING_STATUS.values(),
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("status_code", flat=True)
+        .first()
     )
-    if already.exists():
+    if last_reported == code:
         return
     _reply(item, code, staff_name=_staff_name(actor), now=timezone.now())
 

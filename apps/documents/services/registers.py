@@ -183,16 +183,20 @@ def incoming_register(
     now: dt.datetime | None = None,
     confirm_duplicate: bool = False,
     source: str = IncomingDocument.Source.PAPER,
+    received_at: dt.datetime | None = None,
 ) -> tuple[IncomingDocument, list[IncomingDocument]]:
     """Register an incoming document with the next number of the year. Returns it with the earlier registrations
     of the same number/symbol from the same issuer; when there are some and the clerk has not confirmed, raises
-    DuplicateDocumentError (carrying them) and registers nothing."""
+    DuplicateDocumentError (carrying them) and registers nothing. `received_at` is the date received (ngày đến:
+    when it arrived, e.g. through the exchange), `now` when it is registered (the number's year); both default to
+    now."""
     now = now or timezone.now()
+    received_at = received_at or now
     require_keeper(actor, unit)
     issuer_name = _required(issuer_name, "issuer_name", _("Hãy ghi cơ quan ban hành văn bản."))
     number_symbol = _required(number_symbol, "number_symbol", _("Hãy ghi số, ký hiệu của văn bản."))
     summary = _required(summary, "summary", _("Hãy ghi trích yếu nội dung văn bản."), multiline=True)
-    if issued_date > timezone.localtime(now).date():
+    if issued_date > timezone.localtime(received_at).date():
         raise DomainError(_("Ngày văn bản không thể sau ngày đến."), field="issued_date")
     key = duplicate_key(issuer_name, number_symbol)
     duplicates = list(selectors.earlier_registrations(unit, key))
@@ -207,7 +211,7 @@ def incoming_register(
         unit=unit, year=year, number=next_number(f"doc-in:{unit.pk}:{year}"), issuer_name=issuer_name,
         number_symbol=number_symbol, issued_date=issued_date, doc_type=_choice(doc_type, DocType, "doc_type"),
         summary=summary, urgency=_choice(urgency, Urgency, "urgency"),
-        confidentiality=_choice(confidentiality, Confidentiality, "confidentiality"), received_at=now,
+        confidentiality=_choice(confidentiality, Confidentiality, "confidentiality"), received_at=received_at,
         registered_by=staff_user(actor), note=normalize_multiline(note), duplicate_key=key,
         source=_choice(source, IncomingDocument.Source, "source"),
     )  # fmt: skip

@@ -242,7 +242,7 @@ def test_secret_and_unreleased_documents_are_not_sent(w):
 # ---- a peer installation ---------------------------------------------------------------------------------------
 
 
-def add_peer(peer_keys, url="http://peer.invalid"):
+def add_peer(peer_keys, url="https://peer.invalid"):
     return exchange.peer_save(
         actor=None, identifier=PEER, name="Tỉnh Khác", base_url=url, certificate_pem=peer_keys[1].decode(),
         organs={"H77.01": "Sở Tư pháp tỉnh Khác"},
@@ -272,7 +272,7 @@ def test_a_peers_document_arrives_and_its_01_waits_while_the_peer_is_down(w, pee
         ) as post,
     ):
         assert exchange.deliver_due() == 0
-    assert post.call_args.args[0] == "http://peer.invalid/api/v1/documents/exchange/receive/"
+    assert post.call_args.args[0] == "https://peer.invalid/api/v1/documents/exchange/receive/"
     status.refresh_from_db()
     assert (status.state, status.attempts, status.last_error) == ("retrying", 1, "refused")
     # first failure: base 30 s, jittered into its upper half

@@ -18,6 +18,7 @@ from apps.documents import selectors
 from apps.documents.models import InboxDocument, OutboxMessage
 from apps.documents.selectors import exchange as exchange_selectors
 from apps.documents.services import edxml, exchange, registers
+from apps.documents.views.files import INLINE_TYPES
 from apps.documents.views.registers import _unit
 
 
@@ -79,10 +80,12 @@ def inbox(request):
     state = request.GET.get("tinh-trang") or InboxDocument.State.ARRIVED
     if state not in InboxDocument.State.values:
         state = InboxDocument.State.ARRIVED
-    items = exchange_selectors.inbox(request.user, unit, state).defer(None)
+    items = exchange_selectors.inbox(request.user, unit, state).defer(None).select_related("unit")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "documents/exchange_inbox.html", {
         "unit": unit, "units": units, "state": state, "states": InboxDocument.State.choices,
-        "page": Paginator(items, 30).get_page(request.GET.get("page")), "reject_form": RejectForm(),
+        "page": page, "items": exchange_selectors.with_registration_deadlines(page.object_list),
+        "reject_form": RejectForm(),
     })  # fmt: skip
 
 
@@ -93,21 +96,20 @@ def _item(request, pk: int) -> InboxDocument:
     return item
 
 
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-
 @login_required
 def inbox_file(request, pk: int, index: int):
     """An arrived document's attachment, read before accepting it (the envelope keeps it, signature checked on
-    arrival). The peer names the content type: shown inline only for PDF and images, else downloaded."""
+    arrival). Its type is read from its content, not from what the peer declared: shown inline only when it is a
+    PDF or an image, else downloaded."""
     item = _item(request, pk)
     envelope = edxml.parse(bytes(item.envelope))
     attachments = getattr(envelope, "attachments", [])
     if not 1 <= index <= len(attachments):
         raise Http404
     attachment = attachments[index - 1]
-    inline = attachment.content_type in INLINE_TYPES
-    content_type = attachment.content_type if inline else "application/octet-stream"
+    detected = exchange.received_content_type(attachment.data)
+    inline = detected in INLINE_TYPES
+    content_type = detected if inline else "application/octet-stream"
     response = HttpResponse(attachment.data, content_type=content_type)
     response["Content-Disposition"] = "inline" if inline else "attachment"
     response["X-Content-Type-Options"] = "nosniff"
@@ -184,7 +186,9 @@ def send(request, pk: int):
         else:
             messages.success(request, _("Đã gửi liên thông đến %(count)d nơi nhận.") % {"count": len(dispatches)})
             return redirect(_outbox_url(document.unit))
-    return render(request, "documents/exchange_send.html", {"document": document, "form": form})
+    return render(request, "documents/exchange_send.html", {
+        "document": document, "form": form, "max_files_mb": edxml.MAX_ATTACHMENTS_BYTES // (1024 * 1024),
+    })  # fmt: skip
 
 
 @login_required

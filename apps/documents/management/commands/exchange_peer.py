@@ -13,11 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("identifier", help="Mã định danh của hệ thống ngang hàng.")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--url", required=True, help="Địa chỉ gốc, ví dụ https://congvu.tinhkhac.gov.vn")
+        parser.add_argument(
+            "--url", required=True,
+            help="Địa chỉ gốc, phải là https, ví dụ https://congvu.tinhkhac.gov.vn (http chỉ cho localhost/127.0.0.1, "
+            "hoặc mạng khép kín khi đặt EXCHANGE_ALLOW_HTTP=1).",
+        )  # fmt: skip
         parser.add_argument("--cert", required=True, help="Tệp chứng thư số (PEM) của hệ thống đó.")
         parser.add_argument(
             "--organ", action="append", default=[], metavar="MA=TEN",
-            help="Một cơ quan thuộc hệ thống đó (lặp lại được).",
+            help="Một cơ quan thuộc hệ thống đó (lặp lại được). Chỉ nhận văn bản gửi từ các cơ quan khai báo ở đây.",
         )  # fmt: skip
         parser.add_argument("--inactive", action="store_true", help="Tạm ngừng liên thông với hệ thống này.")
 

@@ -130,7 +130,7 @@ def test_received_attachments_are_typed_by_content_and_others_only_downloaded(w,
         assert response["Content-Disposition"].startswith("attachment")
         assert response["X-Content-Type-Options"] == "nosniff"
     response = served("that-is-a-pdf.bin")
-    assert (response["Content-Type"], response["Content-Disposition"]) == ("application/pdf", "inline")
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("inline")
 
 
 # ---- 3. envelopes of legitimate size ---------------------------------------------------------------------------------

@@ -37,13 +37,6 @@ def outbox(user, unit: Unit) -> QuerySet[Dispatch]:
     )
 
 
-def dispatch(user, pk: int) -> Dispatch | None:
-    found = Dispatch.objects.select_related("outgoing__unit").filter(pk=pk).first()
-    if found is None or not outbox(user, found.outgoing.unit).filter(pk=pk).exists():
-        return None
-    return found
-
-
 def inbox(user, unit: Unit, state: str | None = None) -> QuerySet[InboxDocument]:
     """Documents arrived for the unit; only its register's keepers (they decide to accept or reject)."""
     if not can_keep_register(user, unit):

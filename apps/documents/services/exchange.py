@@ -38,7 +38,6 @@ import requests
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -933,7 +932,3 @@ def report_handling(document: IncomingDocument, *, actor) -> None:
     if last_reported == code:
         return
     _reply(item, code, staff_name=_staff_name(actor), now=timezone.now())
-
-
-def pending_filter() -> Q:
-    return Q(state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.RETRYING])

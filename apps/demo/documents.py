@@ -45,7 +45,7 @@ ACROSS_PER_MONTH = 3
 LATE_SHARE = 0.12
 REPLY_SHARE = 0.4  # of the reports up to a department: answered by a released letter
 REJECT_SHARE = 0.03  # of the reports up: sent to the wrong department, refused, sent on to the right one
-RECALL_SHARE = 0.06  # of the directives down: recalled (half) or updated (half) the same day
+RECALL_SHARE = 0.12  # of the directives down: recalled (half) or updated (half) the same day
 URGENT_SHARE = 0.1
 PROGRESS_NOTES = [
     "Đã tổng hợp số liệu từ các bộ phận, đang hoàn thiện dự thảo.",
@@ -200,12 +200,13 @@ class DocumentYear:
 
     def run(self) -> Summary:
         self.plan()
-        with exchange.deliveries_held():
+        # one transaction: all or nothing (a failed run leaves no half year behind it to block the next), and one
+        # commit instead of thousands; it commits inside deliveries_held so no worker is asked to deliver anything
+        with exchange.deliveries_held(), transaction.atomic():
             while self.queue:
                 moment, _order, action, args = heapq.heappop(self.queue)
-                with transaction.atomic():
-                    action(moment, *args)
-                    exchange.deliver_due(now=moment)
+                action(moment, *args)
+                exchange.deliver_due(now=moment)
         self.summary.open = IncomingDocument.objects.filter(
             unit__agency_code__isnull=False, handling_status__in=["awaiting_direction", "assigned"]
         ).count()
@@ -357,7 +358,7 @@ class DocumentYear:
             return
         incoming = self._accept(organ, item, moment)
         self.summary.incoming += 1
-        later = 0 if incoming.urgency != Urgency.NORMAL else self.rng.choice([0, 0, 1, 1, 2])
+        later = 0 if incoming.urgency != Urgency.NORMAL else self.rng.choice([0, 0, 1, 1, 2, 3, 4])
         self.at(self._next_moment(moment, later), self.direct, organ, incoming.pk, outgoing_pk)
 
     def _accept(self, organ: Organ, item: InboxDocument, moment) -> IncomingDocument:
@@ -397,7 +398,8 @@ class DocumentYear:
         done_day = (
             self._after_working_days(assignment.deadline, self.rng.randint(1, 4))
             if late
-            else self._after_working_days(start, self.rng.randint(1, max(1, working_days - 1)))
+            # most finish in the second half of the time given, so the last two weeks' documents are still open
+            else self._after_working_days(start, self.rng.randint(max(1, working_days // 2), working_days))
         )
         halfway = self._after_working_days(start, max(1, working_days // 2))
         if halfway < done_day:

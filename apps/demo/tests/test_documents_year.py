@@ -144,8 +144,19 @@ def test_generating_again_adds_nothing(window):
 
 
 def test_the_pages_show_the_year(window):
-    client = Client()
-    client.force_login(User.objects.get(username="vanthu.vp"))
+    sent = OutgoingDocument.objects.filter(unit__agency_code="000.00.00.H99", status="sent").latest("released_at")
+    incoming = IncomingDocument.objects.filter(unit__agency_code="H99.02").latest("received_at")
+    pages = [
+        ("vanthu.vp", "/can-bo/van-ban/", sent.symbol),
+        ("vanthu.vp", "/can-bo/van-ban/lien-thong/da-gui/", sent.symbol),
+        ("vanthu.stp", "/can-bo/van-ban/?so=den", incoming.number_symbol),
+        ("giamdoc.stp", "/can-bo/van-ban/cho-y-kien/", ""),
+        ("chuyenvien.stp", "/can-bo/van-ban/xu-ly/", ""),
+    ]
     with time_machine.travel(NOW, tick=False):
-        for path in ("/can-bo/van-ban/",):
-            assert client.get(path).status_code == 200
+        for username, path, shown in pages:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert shown in response.content.decode(), (username, path, shown)

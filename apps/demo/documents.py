@@ -200,13 +200,18 @@ class DocumentYear:
 
     def run(self) -> Summary:
         self.plan()
-        # one transaction: all or nothing (a failed run leaves no half year behind it to block the next), and one
-        # commit instead of thousands; it commits inside deliveries_held so no worker is asked to deliver anything
-        with exchange.deliveries_held(), transaction.atomic():
+        # One transaction per day: a few commits instead of thousands, yet short enough that PostgreSQL can prune
+        # the versions of the rows every event updates (the audit and exchange log heads, the number series); a
+        # year in one transaction made each of their look-ups walk thousands of dead versions. Commits happen
+        # inside deliveries_held, so no worker is asked to deliver anything.
+        with exchange.deliveries_held():
             while self.queue:
-                moment, _order, action, args = heapq.heappop(self.queue)
-                action(moment, *args)
-                exchange.deliver_due(now=moment)
+                day = timezone.localtime(self.queue[0][0], TZ).date()
+                with transaction.atomic():
+                    while self.queue and timezone.localtime(self.queue[0][0], TZ).date() == day:
+                        moment, _order, action, args = heapq.heappop(self.queue)
+                        action(moment, *args)
+                        exchange.deliver_due(now=moment)
         self.summary.open = IncomingDocument.objects.filter(
             unit__agency_code__isnull=False, handling_status__in=["awaiting_direction", "assigned"]
         ).count()

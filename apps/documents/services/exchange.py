@@ -29,6 +29,8 @@ import logging
 import os
 import random
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,6 +81,7 @@ GENESIS = "0" * 64
 CLAIM_LEASE = dt.timedelta(minutes=2)
 ENQUEUE_PAUSE_SECONDS = 30
 _enqueue_paused_until = 0.0
+_deliveries_held: ContextVar[bool] = ContextVar("exchange_deliveries_held", default=False)
 
 PRIORITY_OF_URGENCY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
 URGENCY_OF_PRIORITY = {0: Urgency.NORMAL, 1: Urgency.URGENT, 2: Urgency.VERY_URGENT, 3: Urgency.FLASH,
@@ -228,9 +231,11 @@ def _chain_hash(entry: ExchangeLogEntry) -> str:
 
 
 def log_message(*, direction: str, kind: str, envelope: bytes, document_id: str, sender: str, recipient: str,
-                business_type: int = 0, status_code: str = "", outcome: str = "") -> ExchangeLogEntry:  # fmt: skip
+                business_type: int = 0, status_code: str = "", outcome: str = "",
+                now: dt.datetime | None = None) -> ExchangeLogEntry:  # fmt: skip
     """Append one message to the chain (inside the caller's transaction: it is kept if and only if the message
-    is). Append only: nothing here or elsewhere updates or deletes an entry."""
+    is), recorded at `now` (by default the present). Append only: nothing here or elsewhere updates or deletes an
+    entry."""
     with transaction.atomic():
         head, _created = ExchangeLogHead.objects.select_for_update().get_or_create(pk=1)
         entry = ExchangeLogEntry(
@@ -238,7 +243,7 @@ def log_message(*, direction: str, kind: str, envelope: bytes, document_id: str,
             sender_organ=sender[:35], recipient_organ=recipient[:35], business_type=business_type,
             status_code=status_code, outcome=outcome[:30], envelope=envelope,
             sha256=hashlib.sha256(envelope).hexdigest(), prev_hash=head.chain_hash,
-            recorded_at=timezone.now(),
+            recorded_at=now or timezone.now(),
         )  # fmt: skip
         entry.chain_hash = _chain_hash(entry)
         entry.save(force_insert=True)
@@ -285,16 +290,27 @@ def _queue(*, kind: str, envelope: bytes, route_to: Route, document_id: str, sen
     )  # fmt: skip
     log_message(direction="out", kind=kind, envelope=envelope, document_id=document_id, sender=sender,
                 recipient=route_to.organ_id, business_type=business_type, status_code=status_code,
-                outcome="queued")  # fmt: skip
+                outcome="queued", now=now)  # fmt: skip
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+@contextmanager
+def deliveries_held():
+    """Inside, nothing is handed to the worker after a commit: the caller delivers with deliver_due(now=...) (the
+    demo's past year, where each delivery happens at a moment in the past, not when a worker gets to it)."""
+    token = _deliveries_held.set(True)
+    try:
+        yield
+    finally:
+        _deliveries_held.reset(token)
 
 
 def enqueue_delivery(message_id: int) -> None:
     """Ask the worker to deliver now. Never raises (it runs after the commit): when the queue is down the
     periodic pass delivers it."""
     global _enqueue_paused_until
-    if time.monotonic() < _enqueue_paused_until:
+    if _deliveries_held.get() or time.monotonic() < _enqueue_paused_until:
         return
     from apps.documents.tasks import deliver_exchange_message
 
@@ -314,8 +330,8 @@ def retry_delay(attempts: int, *, rng: random.Random | None = None) -> dt.timede
     return dt.timedelta(seconds=ceiling * (rng or random).uniform(0.5, 1.0))
 
 
-def _claim(queryset, limit: int) -> list[OutboxMessage]:
-    now = timezone.now()
+def _claim(queryset, limit: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
+    now = now or timezone.now()
     with transaction.atomic():
         claimed = list(
             queryset.filter(state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.RETRYING],
@@ -331,11 +347,11 @@ class _Refused(Exception):
     pass
 
 
-def _transmit(message: OutboxMessage) -> None:
+def _transmit(message: OutboxMessage, now: dt.datetime | None = None) -> None:
     envelope = bytes(message.envelope)
     if message.peer is None:
         try:
-            receive_envelope(envelope)
+            receive_envelope(envelope, now=now)
         except ExchangeRefused as refused:
             raise _Refused(refused.message) from refused
         return
@@ -348,10 +364,12 @@ def _transmit(message: OutboxMessage) -> None:
     response.raise_for_status()
 
 
-def _attempt(message: OutboxMessage) -> bool:
+def _attempt(message: OutboxMessage, now: dt.datetime | None = None) -> bool:
+    """One delivery; `now` is the moment it happens (the present unless a past is being replayed): a local
+    recipient receives it then."""
     attempts = message.attempts + 1
     try:
-        _transmit(message)
+        _transmit(message, now)
     except _Refused as refused:
         OutboxMessage.objects.filter(pk=message.pk).update(
             state=OutboxMessage.State.REFUSED, attempts=attempts, last_error=str(refused)[:1000], next_attempt_at=None
@@ -359,7 +377,7 @@ def _attempt(message: OutboxMessage) -> bool:
         logger.error("exchange message %s refused by %s: %s", message.pk, message.recipient_organ, refused)
         return False
     except Exception as error:  # the peer down or failing: retried, never lost
-        retry_at = timezone.now() + retry_delay(attempts)
+        retry_at = (now or timezone.now()) + retry_delay(attempts)
         OutboxMessage.objects.filter(pk=message.pk).update(
             state=OutboxMessage.State.RETRYING,
             attempts=attempts,
@@ -371,24 +389,24 @@ def _attempt(message: OutboxMessage) -> bool:
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(
         state=OutboxMessage.State.DELIVERED, attempts=attempts, last_error="", next_attempt_at=None,
-        delivered_at=timezone.now(),
+        delivered_at=now or timezone.now(),
     )  # fmt: skip
     return True
 
 
-def deliver_message(message_id: int) -> bool:
+def deliver_message(message_id: int, now: dt.datetime | None = None) -> bool:
     """Deliver one message if it is still due (the task enqueued after the commit)."""
-    return any(_attempt(m) for m in _claim(OutboxMessage.objects.filter(pk=message_id), 1))
+    return any(_attempt(m, now) for m in _claim(OutboxMessage.objects.filter(pk=message_id), 1, now))
 
 
-def deliver_due(batch: int = 100) -> int:
-    """One pass over every due message (the periodic job, `manage.py deliver_outbox`). Returns how many were
-    delivered."""
+def deliver_due(batch: int = 100, now: dt.datetime | None = None) -> int:
+    """One pass over every message due at `now` (the periodic job, `manage.py deliver_outbox`; the present unless a
+    past is being replayed). Returns how many were delivered."""
     delivered = 0
     seen: set[int] = set()
-    while claimed := _claim(OutboxMessage.objects.exclude(pk__in=seen), batch):
+    while claimed := _claim(OutboxMessage.objects.exclude(pk__in=seen), batch, now):
         seen.update(m.pk for m in claimed)
-        delivered += sum(_attempt(m) for m in claimed)
+        delivered += sum(_attempt(m, now) for m in claimed)
     return delivered
 
 
@@ -607,7 +625,7 @@ def receive_envelope(message: bytes, *, now: dt.datetime | None = None) -> Recei
             kind, business_type, status_code = OutboxMessage.Kind.DOCUMENT, parsed.business_type, ""
         log_message(direction="in", kind=kind, envelope=message, document_id=parsed.document_id,
                     sender=parsed.sender.organ_id, recipient=parsed.recipient.organ_id, business_type=business_type,
-                    status_code=status_code, outcome=receipt.outcome)  # fmt: skip
+                    status_code=status_code, outcome=receipt.outcome, now=now)  # fmt: skip
         for item, code, description in receipt.replies:
             _reply(item, code, description=description, now=now)
     return receipt
@@ -908,7 +926,7 @@ def _staff_name(actor) -> str:
     return user.get_full_name()[:255]
 
 
-def report_handling(document: IncomingDocument, *, actor) -> None:
+def report_handling(document: IncomingDocument, *, actor, now: dt.datetime | None = None) -> None:
     """Tell the sender where a document received through the exchange stands: 05 when assigned, 06 when done.
     The handling services call it in their transaction after changing handling_status; once per change (a
     document reopened after 06 reports 05 again, a reassignment does not repeat 05)."""
@@ -931,4 +949,4 @@ def report_handling(document: IncomingDocument, *, actor) -> None:
     )
     if last_reported == code:
         return
-    _reply(item, code, staff_name=_staff_name(actor), now=timezone.now())
+    _reply(item, code, staff_name=_staff_name(actor), now=now or timezone.now())

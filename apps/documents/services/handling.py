@@ -174,9 +174,9 @@ def _working_days(value) -> int:
     return value
 
 
-def _changed(document: IncomingDocument, actor, *, status_changed: bool) -> None:
+def _changed(document: IncomingDocument, actor, *, status_changed: bool, now: dt.datetime | None = None) -> None:
     if status_changed:
-        exchange.report_handling(document, actor=actor)
+        exchange.report_handling(document, actor=actor, now=now)
     search.index_incoming(document)
 
 
@@ -239,7 +239,7 @@ def assign(
                                   working_days=working_days, instruction=instruction, now=now)  # fmt: skip
     document.handling_status = Handling.ASSIGNED
     document.save(update_fields=["handling_status"])
-    _changed(document, actor, status_changed=True)
+    _changed(document, actor, status_changed=True, now=now)
     return assignment
 
 
@@ -268,7 +268,7 @@ def reassign(
                                   working_days=working_days, instruction=instruction, now=now)  # fmt: skip
     record_event("documents.incoming.reassign", actor=actor, obj=document, unit=document.unit,
                  changes={"previous": previous.pk, "assignment": assignment.pk})  # fmt: skip
-    _changed(document, actor, status_changed=True)
+    _changed(document, actor, status_changed=True, now=now)
     return assignment
 
 
@@ -302,7 +302,7 @@ def forward(
     _event(document, assignment, HandlingEvent.Kind.FORWARDED, actor, now, note=note, **_target(to))
     record_event("documents.incoming.forward", actor=actor, obj=document, unit=document.unit,
                  changes={"to": _holder_name(to), "role": role})  # fmt: skip
-    _changed(document, actor, status_changed=False)
+    _changed(document, actor, status_changed=False, now=now)
     return party
 
 
@@ -325,7 +325,7 @@ def report_progress(
     event = _event(document, assignment, HandlingEvent.Kind.PROGRESS, actor, now, note=text, file=stored)
     record_event("documents.incoming.progress", actor=actor, obj=document, unit=document.unit,
                  changes={"text": text[:200], "file": stored.pk if stored else None})  # fmt: skip
-    _changed(document, actor, status_changed=False)
+    _changed(document, actor, status_changed=False, now=now)
     return event
 
 
@@ -365,7 +365,7 @@ def attach_reply(
                    reply_outgoing=outgoing)  # fmt: skip
     changes = {"outgoing": outgoing.symbol if outgoing else None, "file": stored.pk if stored else None}
     record_event("documents.incoming.reply", actor=actor, obj=document, unit=document.unit, changes=changes)
-    _changed(document, actor, status_changed=False)
+    _changed(document, actor, status_changed=False, now=now)
     return event
 
 
@@ -384,7 +384,7 @@ def mark_done(*, actor, document: IncomingDocument, note: str = "", now: dt.date
     event = _event(document, assignment, HandlingEvent.Kind.DONE, actor, now, note=normalize_multiline(note))
     record_event("documents.incoming.done", actor=actor, obj=document, unit=document.unit,
                  changes={"late": now > assignment.due_at})  # fmt: skip
-    _changed(document, actor, status_changed=True)
+    _changed(document, actor, status_changed=True, now=now)
     return event
 
 
@@ -406,5 +406,5 @@ def reopen(*, actor, document: IncomingDocument, note: str = "", now: dt.datetim
     document.save(update_fields=["handling_status"])
     event = _event(document, assignment, HandlingEvent.Kind.REOPENED, actor, now, note=note)
     record_event("documents.incoming.reopen", actor=actor, obj=document, unit=document.unit, changes={"note": note})
-    _changed(document, actor, status_changed=True)
+    _changed(document, actor, status_changed=True, now=now)
     return event

@@ -225,7 +225,7 @@ def outgoing_sign(*, actor, document: OutgoingDocument, now: dt.datetime | None 
     with draft.file.open("rb") as handle:
         signed = signing.sign_pdf(
             handle.read(), certificate, field_name=signing.LEADER_FIELD, reason="Ký ban hành văn bản",
-            location=document.unit.name,
+            location=document.unit.name, signing_time=now,
         )  # fmt: skip
     stored = _store(
         document, actor=actor, stage=DocumentFile.Stage.SIGNED, name=_signed_name(draft.name), content_type=PDF,
@@ -284,7 +284,7 @@ def release_file(*, actor, document: OutgoingDocument, now: dt.datetime) -> Docu
     with signed.file.open("rb") as handle:
         released = signing.sign_pdf(
             handle.read(), certificate, field_name=signing.AGENCY_FIELD, reason=_("Ban hành văn bản"),
-            location=document.unit.name, stamp=stamp_text(document),
+            location=document.unit.name, stamp=stamp_text(document), signing_time=now,
         )  # fmt: skip
     name = f"{document.symbol.replace('/', '-')}.pdf"
     stored = _store(

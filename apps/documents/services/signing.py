@@ -414,12 +414,14 @@ def sign_pdf(
     reason: str = "",
     location: str = "",
     stamp: str = "",
+    signing_time: dt.datetime | None = None,
 ) -> bytes:
     """A PAdES signature of `data` with the certificate's key, as an incremental update (earlier signatures keep
-    validating). With `stamp`, the new signature field is visible on the first page and shows that text."""  # fmt: skip
+    validating). With `stamp`, the new signature field is visible on the first page and shows that text.
+    `signing_time` (default: now) is the signing time written in the signature (the demo's past year)."""  # fmt: skip
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields
-    from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+    from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -434,16 +436,33 @@ def sign_pdf(
     try:
         if stamp:
             spec = fields.SigFieldSpec(name, on_page=0, box=_stamp_box(writer))
-            pdf_signer = PdfSigner(metadata, signer, stamp_style=_stamp_style(), new_field_spec=spec)
+            pdf_signer = _signer_at(signing_time)(metadata, signer, stamp_style=_stamp_style(), new_field_spec=spec)
             output = pdf_signer.sign_pdf(writer, appearance_text_params={"stamp": stamp})
         else:
-            output = PdfSigner(metadata, signer).sign_pdf(writer)
+            output = _signer_at(signing_time)(metadata, signer).sign_pdf(writer)
     except Exception as error:  # encrypted or damaged PDFs: pyHanko raises many kinds; the user needs one message
         logger.warning("could not sign a PDF", exc_info=True)
         raise DomainError(
             _("Tệp PDF này không ký được (có mật khẩu, bị khóa sửa hoặc bị hỏng); hãy xuất lại tệp PDF."), field="file"
         ) from error
     return output.getvalue()
+
+
+def _signer_at(signing_time: dt.datetime | None):
+    """PdfSigner, or one whose session signs at `signing_time`: pyHanko takes the signing session's time from the
+    clock and offers no parameter for it, so the session made by init_signing_session gets it afterwards."""
+    from pyhanko.sign.signers.pdf_signer import PdfSigner
+
+    if signing_time is None:
+        return PdfSigner
+
+    class PdfSignerAt(PdfSigner):
+        def init_signing_session(self, pdf_out, existing_fields_only=False):
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            session.system_time = signing_time
+            return session
+
+    return PdfSignerAt
 
 
 # -- verification ---------------------------------------------------------------------------------------------------

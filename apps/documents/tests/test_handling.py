@@ -101,8 +101,11 @@ def test_only_a_leader_over_the_receiving_unit_gives_direction(h):
 
 def test_every_change_tells_the_exchange_and_the_search_index(h, monkeypatch):
     reported, indexed = [], []
-    monkeypatch.setattr(handling.exchange, "report_handling",
-                        lambda document, *, actor: reported.append((document.handling_status, actor)))  # fmt: skip
+
+    def report(document, *, actor, now=None):
+        reported.append((document.handling_status, actor))
+
+    monkeypatch.setattr(handling.exchange, "report_handling", report)
     monkeypatch.setattr(handling.search, "index_incoming", lambda document: indexed.append(document.pk))
     assignment = assign(h)
     document = assignment.document

@@ -1,9 +1,12 @@
+import argparse
 import datetime as dt
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from apps.demo.documents import generate_document_year
 from apps.demo.history import DEFAULT_DAYS
 from apps.demo.province import DEMO_PASSWORD, load_demo
 from apps.org.models import Unit
@@ -18,8 +21,12 @@ class Command(BaseCommand):
             "--history", type=int, default=0, metavar="N",
             help="Khi nạp lần đầu: sinh thêm N hồ sơ và N/6 phản ánh trong năm qua (số liệu cho bảng chỉ số).",
         )  # fmt: skip
+        parser.add_argument(
+            "--documents", action=argparse.BooleanOptionalAction, default=True,
+            help="Cùng --history: sinh thêm một năm văn bản đi, đến, liên thông giữa các đơn vị (mặc định có).",
+        )  # fmt: skip
 
-    def handle(self, *args, if_empty=False, history=0, **options):
+    def handle(self, *args, if_empty=False, history=0, documents=True, **options):
         if if_empty and Unit.objects.exists():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không nạp tỉnh mẫu.")
             logins = load_demo() if Unit.objects.filter(agency_code="000.00.00.H99").exists() else []
@@ -30,7 +37,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Tỉnh mẫu đã sẵn sàng: {Unit.objects.count()} đơn vị."))
             if history:
                 call_command("generate_load_data", dossiers=history, feedback=history // 6, stdout=self.stdout)
+                if documents:
+                    self._documents()
         if logins:
             self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
             for login in logins:
                 self.stdout.write(f"  {login.username:<22} {login.role:<24} {login.where}")
+
+    def _documents(self):
+        started = time.monotonic()
+        summary = generate_document_year()
+        if summary.skipped:
+            self.stdout.write("Đã có văn bản của tỉnh mẫu: không sinh lại.")
+            return
+        self.stdout.write(self.style.SUCCESS(
+            f"Một năm văn bản: {summary.outgoing} văn bản đi, {summary.incoming} văn bản đến, "
+            f"{summary.dispatches} lượt "
+            f"gửi liên thông, {summary.messages} gói tin ({time.monotonic() - started:.0f} giây)."
+        ))  # fmt: skip

@@ -2,6 +2,8 @@
 polled with htmx), then confirm or correct the proposed number, symbol, date, issuer and summary beside the OCR'd
 file, and register it (a duplicate is shown and needs confirming). Register keepers only."""
 
+from functools import partial
+
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +16,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from apps.core.errors import DomainError
-from apps.documents import selectors, services
+from apps.documents import selectors
 from apps.documents.forms import IncomingForm, ScanUploadForm
 from apps.documents.models import Scan
 from apps.documents.selectors import intake as intake_selectors
 from apps.documents.services import intake
 from apps.documents.services.proposal import initial_values
 from apps.documents.views.files import file_response
-from apps.documents.views.registers import _register_url, _unit
+from apps.documents.views.registers import _register_url, _unit, register_from_form
 
 POLL_SECONDS = 2
 
@@ -79,21 +81,9 @@ def scan_detail(request, pk: int):
         return render(request, "documents/intake_progress.html", {"scan": scan, "poll": POLL_SECONDS})
     proposal = scan.proposal or {}
     form = IncomingForm(request.POST or None, initial=initial_values(proposal))
-    duplicates = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            document, _earlier = intake.register_scan(
-                actor=request.user, scan=scan, confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
-                **form.cleaned_data,
-            )  # fmt: skip
-        except services.DuplicateDocumentError as error:
-            duplicates = error.duplicates
-            messages.warning(request, error.message)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Đã vào sổ văn bản đến số %(number)02d.") % {"number": document.number})
-            return redirect(_register_url(scan.unit, "den"))
+    document, duplicates = register_from_form(request, form, partial(intake.register_scan, scan=scan))
+    if document is not None:
+        return redirect(_register_url(scan.unit, "den"))
     scan.deadline = intake_selectors.registration_deadline(scan)
     return render(request, "documents/intake_confirm.html", {
         "scan": scan, "unit": scan.unit, "form": form, "duplicates": duplicates, "proposal": proposal,

@@ -1,6 +1,8 @@
 """Register pages: the outgoing and incoming registers of a unit and year (with .xlsx), registering an incoming
 document (a duplicate is shown and needs confirming), drafting an outgoing one and releasing a draft."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -105,22 +107,29 @@ def incoming_new(request):
     if not selectors.can_keep_register(request.user, unit):
         raise Http404
     form = IncomingForm(request.POST or None)
-    duplicates = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            document, _earlier = services.incoming_register(
-                actor=request.user, unit=unit, confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
-                **form.cleaned_data,
-            )  # fmt: skip
-        except services.DuplicateDocumentError as error:
-            duplicates = error.duplicates
-            messages.warning(request, error.message)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Đã vào sổ văn bản đến số %(number)02d.") % {"number": document.number})
-            return redirect(_register_url(unit, "den"))
+    document, duplicates = register_from_form(request, form, partial(services.incoming_register, unit=unit))
+    if document is not None:
+        return redirect(_register_url(unit, "den"))
     return render(request, "documents/incoming_new.html", {"unit": unit, "form": form, "duplicates": duplicates})
+
+
+def register_from_form(request, form, register) -> tuple:
+    """A POSTed incoming registration form: `register(actor=…, confirm_duplicate=…, **fields)`. Returns (the new
+    document, or None and the earlier registrations of a duplicate to show); errors go on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None, []
+    try:
+        document, _earlier = register(
+            actor=request.user, confirm_duplicate=request.POST.get("confirm_duplicate") == "1", **form.cleaned_data
+        )
+    except services.DuplicateDocumentError as error:
+        messages.warning(request, error.message)
+        return None, error.duplicates
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None, []
+    messages.success(request, _("Đã vào sổ văn bản đến số %(number)02d.") % {"number": document.number})
+    return document, []
 
 
 @login_required

@@ -87,6 +87,14 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
 
 
+def name_string(name: x509.Name) -> str:
+    """RFC 4514 text of a name, without cryptography's warning on a CN or O of 64 characters but more than 64 UTF-8
+    bytes (RFC 5280 bounds them in characters; see _name)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Attribute's length", category=UserWarning)
+        return name.rfc4514_string()
+
+
 def _pem(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
@@ -282,7 +290,7 @@ def revoked_certificates() -> frozenset[tuple[str, str]]:
     authority = own_authority()
     if authority is None:
         return frozenset()
-    issuer = load_certificate(authority.certificate_pem).subject.rfc4514_string()
+    issuer = name_string(load_certificate(authority.certificate_pem).subject)
     revoked = SigningCertificate.objects.filter(authority=authority, revoked_at__isnull=False)
     return frozenset((issuer, serial) for serial in revoked.values_list("serial", flat=True))
 
@@ -556,7 +564,7 @@ def _check_one(embedded, context, revoked: frozenset[tuple[str, str]]) -> Signat
     status = validate_pdf_signature(embedded, context)
     certificate = status.signing_cert
     serial = format(certificate.serial_number, "x")
-    is_revoked = (x509.load_der_x509_certificate(certificate.dump()).issuer.rfc4514_string(), serial) in revoked
+    is_revoked = (name_string(x509.load_der_x509_certificate(certificate.dump()).issuer), serial) in revoked
     trusted = bool(status.trusted) and not is_revoked
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     level = status.modification_level

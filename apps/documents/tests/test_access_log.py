@@ -63,3 +63,14 @@ def test_a_file_that_is_not_pdf_or_an_image_is_only_ever_a_private_download():
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_every_documents_page_carries_the_documents_menu_with_the_entries_of_the_users_role():
+    h = HandlingWorld()
+    clerk, officer = signed_in(h.w.clerk), signed_in(h.culture_officer)
+    for url in ("/can-bo/van-ban/tim-kiem/", f"/can-bo/van-ban/lien-thong/nhan/?don-vi={h.w.commune.pk}",
+                f"/can-bo/van-ban/den/vao-so/?don-vi={h.w.commune.pk}"):  # fmt: skip
+        page = clerk.get(url).content.decode()
+        assert 'href="/can-bo/van-ban/lien-thong/nhan/"' in page and 'href="/can-bo/van-ban/tim-kiem/"' in page, url
+    page = officer.get("/can-bo/van-ban/tim-kiem/").content.decode()
+    assert 'href="/can-bo/van-ban/tim-kiem/"' in page and "/can-bo/van-ban/lien-thong/" not in page

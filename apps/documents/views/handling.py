@@ -25,7 +25,6 @@ from apps.documents.selectors import registers
 from apps.documents.services import access, signing
 from apps.documents.services import handling as services
 from apps.documents.views.files import file_response
-from apps.documents.views.nav import documents_nav
 from apps.documents.views.registers import XLSX, _unit, _year
 
 PDF = "application/pdf"
@@ -144,7 +143,6 @@ def incoming_detail(request, pk: int):
         "forms": forms, "bound": bound, "deadline_preview": deadline_preview,
         "keeper": registers.can_keep_register(request.user, document.unit),
         "late": assignment is not None and assignment.done_at is None and assignment.due_at < timezone.now(),
-        **documents_nav(request.user),
     }, status=status)  # fmt: skip
 
 
@@ -163,7 +161,7 @@ def incoming_file(request, pk: int, file_pk: int):
 def awaiting_direction(request):
     documents = selectors.awaiting_direction(request.user)
     return render(request, "documents/awaiting_direction.html", {
-        "page": Paginator(documents, 50).get_page(request.GET.get("page")), **documents_nav(request.user),
+        "page": Paginator(documents, 50).get_page(request.GET.get("page")),
         "drafts_to_sign": outgoing_selectors.drafts_to_sign(request.user),
     })  # fmt: skip
 
@@ -172,7 +170,7 @@ def awaiting_direction(request):
 def my_handling(request):
     assignments = selectors.my_handling(request.user)
     return render(request, "documents/my_handling.html", {
-        "page": Paginator(assignments, 50).get_page(request.GET.get("page")), **documents_nav(request.user),
+        "page": Paginator(assignments, 50).get_page(request.GET.get("page")),
     })  # fmt: skip
 
 
@@ -193,5 +191,5 @@ def follow_up(request):
     return render(request, "documents/follow_up.html", {
         "unit": unit, "units": units, "year": year,
         "page": Paginator(assignments, 50).get_page(request.GET.get("page")),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1), **documents_nav(request.user),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })  # fmt: skip

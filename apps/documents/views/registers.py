@@ -17,7 +17,6 @@ from apps.core.errors import DomainError
 from apps.documents import exports, selectors, services
 from apps.documents.forms import DraftForm, IncomingForm
 from apps.documents.selectors import handling as handling_selectors
-from apps.documents.views.nav import documents_nav
 from apps.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,7 +96,7 @@ def registers(request):
         "unit": unit, "units": units, "year": year, "book": book, "keeper": keeper,
         "page": page,
         "drafts": selectors.outgoing_drafts(request.user, unit)[:50] if book == "di" else [],
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1), **documents_nav(request.user),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })  # fmt: skip
 
 

@@ -56,6 +56,15 @@ def test_unaccented_words_find_the_accented_summary():
     assert found(w.clerk, "dat dia") == []  # every word must be there
 
 
+def test_the_type_of_document_is_searched_though_the_summary_does_not_name_it():
+    w = world()
+    report = incoming(w, "Kết quả công tác cải cách hành chính tháng 3", number_symbol="07/BC-UBND",
+                      issuer="Ủy ban nhân dân xã Bình Minh", doc_type="bao_cao")  # fmt: skip
+    incoming(w, "Về việc cải cách hành chính", number_symbol="08/QĐ-UBND", issuer="Sở Nội vụ")
+    assert found(w.clerk, "bao cao cai cach") == [("in", report.pk)]
+    assert len(found(w.clerk, "cai cach")) == 2
+
+
 def test_decomposed_input_finds_the_same_documents():
     w = world()
     document = incoming(w, unicodedata.normalize("NFD", LAND))  # stored NFC by the service

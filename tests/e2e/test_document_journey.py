@@ -66,7 +66,7 @@ def release(page, url: str, symbol_tail: str) -> str:
 def send(page, url: str, recipient: str) -> None:
     """From the released document's page, through the exchange, to one recipient."""
     page.goto(url)
-    page.get_by_role("link", name="Gửi liên thông").click()
+    page.get_by_role("link", name="Gửi liên thông", exact=True).click()
     page.get_by_label(recipient).check()
     page.get_by_role("button", name="Ký số gói tin và gửi").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã gửi liên thông đến 1 nơi nhận.")

@@ -212,7 +212,9 @@ class IncomingDocument(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year", "number"], name="doc_in_number_unique")]
         # a register page's ids from the index alone (views.registers.register_page)
         indexes = [
-            models.Index(fields=["unit", "year", "number", "confidentiality", "id"], name="doc_in_register_order")
+            models.Index(fields=["unit", "year", "number", "confidentiality", "id"], name="doc_in_register_order"),
+            # the queues: documents awaiting direction per unit, in handling (counted on every documents page)
+            models.Index(fields=["handling_status", "unit"], name="doc_in_handling_status"),
         ]
 
     def __str__(self) -> str:

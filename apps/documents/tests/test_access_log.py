@@ -74,3 +74,16 @@ def test_every_documents_page_carries_the_documents_menu_with_the_entries_of_the
         assert 'href="/can-bo/van-ban/lien-thong/nhan/"' in page and 'href="/can-bo/van-ban/tim-kiem/"' in page, url
     page = officer.get("/can-bo/van-ban/tim-kiem/").content.decode()
     assert 'href="/can-bo/van-ban/tim-kiem/"' in page and "/can-bo/van-ban/lien-thong/" not in page
+
+
+def test_the_menus_waiting_badge_stops_counting_at_its_cap(monkeypatch):
+    from apps.documents.selectors import handling
+
+    monkeypatch.setattr(handling, "COUNT_CAP", 2)
+    h = HandlingWorld()
+    for index in range(3):
+        h.incoming(number_symbol=f"{index}/QĐ-STP")
+    assert handling.handling_counts(h.w.chairman)["awaiting"] == 2
+    page = signed_in(h.w.chairman).get("/can-bo/van-ban/cho-y-kien/").content.decode()
+    assert 'text-bg-warning">2+</span>' in page
+    assert len([row for row in handling.awaiting_direction(h.w.chairman)]) == 3  # the queue itself lists them all

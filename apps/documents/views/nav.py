@@ -10,4 +10,5 @@ def documents_nav(user) -> dict:
         "handling_counts": selectors.handling_counts(user),
         "is_leader": selectors.is_unit_leader(user),
         "is_clerk": org.user_has_role(user, Role.CLERICAL_OFFICER),
+        "count_cap": selectors.COUNT_CAP,
     }

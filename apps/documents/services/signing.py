@@ -643,14 +643,20 @@ def verify_pdf(
 VERIFY_CACHE_SECONDS = 3600
 
 
-def verify_document_file(document_file) -> SignatureReport:
+def trust_store() -> tuple[list[x509.Certificate], frozenset[tuple[str, str]]]:
+    """(trusted roots, revoked certificates): read once for a page that checks several files."""
+    return trusted_roots(), revoked_certificates()
+
+
+def verify_document_file(document_file, trust=None) -> SignatureReport:
     """verify_pdf on a stored DocumentFile (PDF only; other files are reported unsigned), remembered by the file's
-    content and the trust store (a trusted or revoked certificate changes the key)."""
+    content and the trust store (a trusted or revoked certificate changes the key). `trust`: trust_store(), when
+    the caller checks several files."""
     if document_file.content_type != "application/pdf":
         return SignatureReport(verdict=Verdict.UNSIGNED)
     with document_file.file.open("rb") as handle:
         data = handle.read()
-    roots, revoked = trusted_roots(), revoked_certificates()
+    roots, revoked = trust or trust_store()
     trust = sorted(root.fingerprint(hashes.SHA256()).hex() for root in roots), sorted(revoked)
     key = f"documents:signature-check:{sha256_hex(data)}:{sha256_hex(repr(trust).encode())[:16]}"
     report = cache.get(key)

@@ -86,4 +86,4 @@ def test_the_menus_waiting_badge_stops_counting_at_its_cap(monkeypatch):
     assert handling.handling_counts(h.w.chairman)["awaiting"] == 2
     page = signed_in(h.w.chairman).get("/can-bo/van-ban/cho-y-kien/").content.decode()
     assert 'text-bg-warning">2+</span>' in page
-    assert len([row for row in handling.awaiting_direction(h.w.chairman)]) == 3  # the queue itself lists them all
+    assert len(list(handling.awaiting_direction(h.w.chairman))) == 3  # the queue itself lists them all

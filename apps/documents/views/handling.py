@@ -100,9 +100,10 @@ def _add_error(form, error: DomainError) -> None:
 def _with_signature_checks(files) -> list:
     """Every received PDF's signatures verified against this installation's trust store, shown beside the file."""
     files = list(files)
-    for file in files:
-        if file.content_type == "application/pdf":
-            file.signature = signing.verify_document_file(file)
+    pdfs = [file for file in files if file.content_type == "application/pdf"]
+    trust = signing.trust_store() if pdfs else None
+    for file in pdfs:
+        file.signature = signing.verify_document_file(file, trust)
     return files
 
 

@@ -20,12 +20,11 @@ from apps.core.api import ErrorSerializer, error_body
 from apps.core.middleware import client_ip
 from apps.core.ratelimit import SharedScopedRateThrottle, over_limit, retry_after
 from apps.documents import selectors
-from apps.documents.api.registers import IncomingSerializer
+from apps.documents.api.registers import IncomingSerializer, unit_param
 from apps.documents.models import Dispatch, DispatchStatus, InboxDocument, OutboxMessage
 from apps.documents.selectors import exchange as exchange_selectors
 from apps.documents.services import exchange, registers
 from apps.documents.services.edxml import MAX_ENVELOPE_BYTES
-from apps.org.models import Unit
 
 logger = logging.getLogger("congvu.exchange")
 
@@ -120,17 +119,6 @@ class ReceiveView(APIView):
 UNIT_PARAMETER = OpenApiParameter("unit", int, required=True, description="Mã số đơn vị")
 
 
-def _unit(request, *, keeper: bool) -> Unit:
-    unit_id = request.query_params.get("unit", "")
-    if not unit_id.isdigit() or len(unit_id) > 12:
-        raise serializers.ValidationError({"unit": [_("Hãy chọn đơn vị.")]})
-    unit = Unit.objects.filter(pk=int(unit_id)).first()
-    allowed = selectors.can_keep_register if keeper else selectors.can_read_register
-    if unit is None or not allowed(request.user, unit):
-        raise Http404
-    return unit
-
-
 class StatusSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
 
@@ -173,7 +161,7 @@ class OutboxView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return exchange_selectors.outbox(self.request.user, _unit(self.request, keeper=False))
+        return exchange_selectors.outbox(self.request.user, unit_param(self.request, keeper=False))
 
 
 class InboxSerializer(serializers.ModelSerializer):
@@ -217,7 +205,7 @@ class InboxView(generics.ListAPIView):
         state = self.request.query_params.get("state") or None
         if state is not None and state not in InboxDocument.State.values:
             raise serializers.ValidationError({"state": [_("Giá trị không hợp lệ.")]})
-        items = exchange_selectors.inbox(self.request.user, _unit(self.request, keeper=True), state)
+        items = exchange_selectors.inbox(self.request.user, unit_param(self.request, keeper=True), state)
         return items.defer(None).select_related("unit")
 
 

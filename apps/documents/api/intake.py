@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 
 from apps.core.api import error_body
 from apps.documents import selectors, services
-from apps.documents.api.registers import DuplicateErrorSerializer, IncomingRegistrationSerializer, IncomingSerializer
+from apps.documents.api.registers import (
+    DuplicateErrorSerializer,
+    IncomingRegistrationSerializer,
+    IncomingSerializer,
+    unit_param,
+)
 from apps.documents.models import Scan
 from apps.documents.selectors import intake as intake_selectors
 from apps.documents.services import intake
@@ -80,13 +85,7 @@ class ScanListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        unit_id = self.request.query_params.get("unit", "")
-        if not unit_id.isdigit() or len(unit_id) > 12:
-            raise serializers.ValidationError({"unit": [_("Hãy chọn đơn vị.")]})
-        unit = Unit.objects.filter(pk=int(unit_id)).first()
-        if unit is None or not selectors.can_keep_register(self.request.user, unit):
-            raise Http404
-        return intake_selectors.waiting_scans(self.request.user, unit)
+        return intake_selectors.waiting_scans(self.request.user, unit_param(self.request, keeper=True))
 
     @extend_schema(request={"multipart/form-data": ScanUploadSerializer}, responses={201: ScanSerializer},
                    summary="Tải lên bản quét văn bản đến (nhận dạng chữ tiếng Việt chạy nền)")  # fmt: skip

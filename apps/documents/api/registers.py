@@ -47,20 +47,30 @@ class DuplicateErrorSerializer(ErrorSerializer):
     duplicates = IncomingSerializer(many=True, required=False, help_text="Những lần vào sổ trước của văn bản này")
 
 
+def _unit_errors(request) -> dict:
+    unit_id = request.query_params.get("unit", "")
+    return {} if unit_id.isdigit() and len(unit_id) <= 12 else {"unit": [_("Hãy chọn đơn vị.")]}
+
+
+def unit_param(request, *, keeper: bool = False) -> Unit:
+    """The `unit` query parameter: a unit whose register the user reads (keeps, with `keeper`), else 404."""
+    if errors := _unit_errors(request):
+        raise serializers.ValidationError(errors)
+    unit = Unit.objects.filter(pk=int(request.query_params["unit"])).first()
+    allowed = selectors.can_keep_register if keeper else selectors.can_read_register
+    if unit is None or not allowed(request.user, unit):
+        raise Http404
+    return unit
+
+
 def _register_unit(request) -> tuple[Unit, int]:
-    params = request.query_params
-    errors = {}
-    unit_id, year = params.get("unit", ""), params.get("year") or str(timezone.localdate().year)
-    if not unit_id.isdigit() or len(unit_id) > 12:
-        errors["unit"] = [_("Hãy chọn đơn vị.")]
+    year = request.query_params.get("year") or str(timezone.localdate().year)
+    errors = _unit_errors(request)
     if not year.isdigit() or not 1900 <= int(year) <= 9999:
         errors["year"] = [_("Năm không hợp lệ.")]
-    if errors:
+    if errors:  # both told at once
         raise serializers.ValidationError(errors)
-    unit = Unit.objects.filter(pk=int(unit_id)).first()
-    if unit is None or not selectors.can_read_register(request.user, unit):
-        raise Http404
-    return unit, int(year)
+    return unit_param(request), int(year)
 
 
 class DraftSerializer(serializers.Serializer):

@@ -19,7 +19,7 @@ from apps.documents.models import InboxDocument, OutboxMessage
 from apps.documents.selectors import exchange as exchange_selectors
 from apps.documents.services import edxml, exchange, registers
 from apps.documents.views.files import INLINE_TYPES
-from apps.documents.views.registers import _unit
+from apps.documents.views.registers import register_unit
 
 
 class SendForm(forms.Form):
@@ -63,7 +63,7 @@ def _inbox_url(unit) -> str:
 
 @login_required
 def outbox(request):
-    unit, units = _unit(request)
+    unit, units = register_unit(request)
     dispatches = exchange_selectors.outbox(request.user, unit)
     return render(request, "documents/exchange_outbox.html", {
         "unit": unit, "units": units, "page": Paginator(dispatches, 30).get_page(request.GET.get("page")),
@@ -74,7 +74,7 @@ def outbox(request):
 
 @login_required
 def inbox(request):
-    unit, units = _unit(request)
+    unit, units = register_unit(request)
     if not selectors.can_keep_register(request.user, unit):
         raise Http404
     state = request.GET.get("tinh-trang") or InboxDocument.State.ARRIVED

@@ -25,7 +25,7 @@ from apps.documents.selectors import registers
 from apps.documents.services import access, signing
 from apps.documents.services import handling as services
 from apps.documents.views.files import file_response
-from apps.documents.views.registers import XLSX, _unit, _year
+from apps.documents.views.registers import XLSX, register_unit, register_year
 
 PDF = "application/pdf"
 Handling = IncomingDocument.Handling
@@ -177,8 +177,8 @@ def my_handling(request):
 
 @login_required
 def follow_up(request):
-    unit, units = _unit(request)
-    year = _year(request)
+    unit, units = register_unit(request)
+    year = register_year(request)
     assignments = selectors.follow_up_register(request.user, unit, year)
     export = request.GET.get("xuat")
     if export == "xlsx":

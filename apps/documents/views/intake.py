@@ -23,13 +23,13 @@ from apps.documents.selectors import intake as intake_selectors
 from apps.documents.services import intake
 from apps.documents.services.proposal import initial_values
 from apps.documents.views.files import file_response
-from apps.documents.views.registers import _register_url, _unit, register_from_form
+from apps.documents.views.registers import register_from_form, register_unit, register_url
 
 POLL_SECONDS = 2
 
 
 def _keeper_unit(request):
-    unit, _units = _unit(request)
+    unit, _units = register_unit(request)
     if not selectors.can_keep_register(request.user, unit):
         raise Http404
     return unit
@@ -73,7 +73,7 @@ def scan_detail(request, pk: int):
     if scan.incoming_id is not None:
         done = _("Bản quét này đã được vào sổ với số đến %(number)02d.") % {"number": scan.incoming.number}
         messages.info(request, done)
-        return redirect(_register_url(scan.unit, "den", scan.incoming.year))
+        return redirect(register_url(scan.unit, "den", scan.incoming.year))
     if scan.discarded_at is not None:
         messages.info(request, _("Bản quét này đã bị bỏ."))
         return redirect(_upload_url(scan))
@@ -83,7 +83,7 @@ def scan_detail(request, pk: int):
     form = IncomingForm(request.POST or None, initial=initial_values(proposal))
     document, duplicates = register_from_form(request, form, partial(intake.register_scan, scan=scan))
     if document is not None:
-        return redirect(_register_url(scan.unit, "den"))
+        return redirect(register_url(scan.unit, "den"))
     scan.deadline = intake_selectors.registration_deadline(scan)
     return render(request, "documents/intake_confirm.html", {
         "scan": scan, "unit": scan.unit, "form": form, "duplicates": duplicates, "proposal": proposal,

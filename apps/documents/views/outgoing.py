@@ -20,7 +20,7 @@ from apps.documents.selectors import outgoing as selectors
 from apps.documents.services import access, edxml, signing
 from apps.documents.services import outgoing as services
 from apps.documents.views.files import file_response
-from apps.documents.views.registers import _unit
+from apps.documents.views.registers import register_unit
 
 FILE_HELP = gettext_lazy("PDF hoặc DOCX, tối đa 10 MB. Chỉ tệp PDF ký số được.")
 
@@ -122,7 +122,7 @@ def outgoing_detail(request, pk: int):
 
 @login_required
 def outgoing_compose(request):
-    unit, _units = _unit(request)
+    unit, _units = register_unit(request)
     if not can_keep_register(request.user, unit):
         raise Http404
     divisions = list(unit.children.filter(is_active=True).order_by("sort_order", "name"))

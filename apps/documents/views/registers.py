@@ -22,7 +22,7 @@ from apps.org.models import Unit
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _unit(request) -> tuple[Unit, list[Unit]]:
+def register_unit(request) -> tuple[Unit, list[Unit]]:
     """The register's unit: `don-vi` among the user's register units (the first by default)."""
     units = selectors.register_units(request.user)
     wanted = request.GET.get("don-vi") or request.POST.get("don-vi") or ""
@@ -36,12 +36,12 @@ def _unit(request) -> tuple[Unit, list[Unit]]:
     return units[0], units
 
 
-def _year(request) -> int:
+def register_year(request) -> int:
     year = request.GET.get("nam", "")
     return int(year) if year.isdigit() and 1900 <= int(year) <= 9999 else timezone.localdate().year
 
 
-def _register_url(unit: Unit, book: str, year: int | None = None) -> str:
+def register_url(unit: Unit, book: str, year: int | None = None) -> str:
     year = year or timezone.localdate().year
     return f"{reverse('documents:registers')}?don-vi={unit.pk}&so={book}&nam={year}"
 
@@ -79,8 +79,8 @@ def register_page(documents, number, per_page: int = 50):
 
 @login_required
 def registers(request):
-    unit, units = _unit(request)
-    year = _year(request)
+    unit, units = register_unit(request)
+    year = register_year(request)
     book = "den" if request.GET.get("so") == "den" else "di"
     if book == "di":
         documents = selectors.outgoing_register(request.user, unit, year)
@@ -102,13 +102,13 @@ def registers(request):
 
 @login_required
 def incoming_new(request):
-    unit, _units = _unit(request)
+    unit, _units = register_unit(request)
     if not selectors.can_keep_register(request.user, unit):
         raise Http404
     form = IncomingForm(request.POST or None)
     document, duplicates = register_from_form(request, form, partial(services.incoming_register, unit=unit))
     if document is not None:
-        return redirect(_register_url(unit, "den"))
+        return redirect(register_url(unit, "den"))
     return render(request, "documents/incoming_new.html", {"unit": unit, "form": form, "duplicates": duplicates})
 
 
@@ -133,7 +133,7 @@ def register_from_form(request, form, register) -> tuple:
 
 @login_required
 def outgoing_new(request):
-    unit, _units = _unit(request)
+    unit, _units = register_unit(request)
     if not selectors.can_keep_register(request.user, unit):
         raise Http404
     divisions = list(unit.children.filter(is_active=True).order_by("sort_order", "name"))
@@ -147,7 +147,7 @@ def outgoing_new(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Đã tạo dự thảo; số văn bản được cấp khi ban hành."))
-            return redirect(_register_url(unit, "di"))
+            return redirect(register_url(unit, "di"))
     return render(request, "documents/outgoing_new.html", {"unit": unit, "form": form})
 
 
@@ -163,4 +163,4 @@ def outgoing_release(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Đã ban hành văn bản số %(symbol)s.") % {"symbol": document.symbol})
-    return redirect(_register_url(document.unit, "di", document.year))
+    return redirect(register_url(document.unit, "di", document.year))

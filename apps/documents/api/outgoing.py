@@ -23,7 +23,6 @@ from apps.documents.services import access, signing
 from apps.documents.services import outgoing as services
 from apps.documents.services.outgoing import DOCX, PDF
 from apps.documents.views.files import file_response
-from apps.org.models import User
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 UNSUPPORTED = error_response("Định dạng dữ liệu không được hỗ trợ (cần multipart/form-data)")
@@ -163,10 +162,14 @@ class OutgoingReviewView(APIView):
         document = _document(request, pk)
         serializer = ReviewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ids = serializer.validated_data["reviewers"]
-        users = list(User.objects.filter(pk__in=ids, is_active=True))
-        if len(users) != len(set(ids)):
-            raise DomainError(_("Có người được chọn không tồn tại."), field="reviewers")
+        ids = set(serializer.validated_data["reviewers"])
+        # only the people the page offers: an id outside them is refused without naming whom it belongs to
+        users = list(selectors.reviewer_candidates(document).filter(pk__in=ids))
+        if len(users) != len(ids):
+            raise DomainError(
+                _("Chỉ xin ý kiến được lãnh đạo, công chức của %(unit)s.") % {"unit": document.unit.name},
+                field="reviewers",
+            )
         services.outgoing_submit_for_review(actor=request.user, document=document, reviewers=users)
         return detail_response(request, _document(request, pk))
 
@@ -185,7 +188,7 @@ class OutgoingCommentView(APIView):
         serializer.is_valid(raise_exception=True)
         version = None
         if serializer.validated_data.get("file"):
-            version = DocumentFile.objects.filter(pk=serializer.validated_data["file"], outgoing=document).first()
+            version = selectors.version_of(document, serializer.validated_data["file"])
             if version is None:
                 raise serializers.ValidationError({"file": [_("Phiên bản không thuộc văn bản này.")]})
         comment = services.outgoing_comment(

@@ -126,6 +126,11 @@ def reviewer_candidates(document: OutgoingDocument) -> QuerySet[User]:
     )
 
 
+def version_of(document: OutgoingDocument, pk: int) -> DocumentFile | None:
+    """One version (file) of this outgoing document, or None when the id is another document's."""
+    return DocumentFile.objects.filter(pk=pk, outgoing=document).first()
+
+
 def outgoing_file(user, pk: int) -> DocumentFile | None:
     """A file of an outgoing document the user may see (for download)."""
     document_file = DocumentFile.objects.filter(pk=pk, outgoing__isnull=False).first()

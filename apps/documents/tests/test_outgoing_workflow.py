@@ -371,3 +371,16 @@ def test_the_register_names_who_actually_signed_not_the_name_typed_in_the_draft(
         outgoing.outgoing_sign(actor=deputy, document=document)
     document.refresh_from_db()
     assert (document.signer_name, document.signer_position) == ("Lê Thị Hoa", "Phó Chủ tịch")
+
+
+def test_the_review_api_refuses_a_stranger_without_telling_their_name(s):
+    w = s.w
+    w.other_clerk.full_name = "Trần Văn Lạ"
+    w.other_clerk.save()
+    clerk = api_client(w.clerk)
+    document = draft(w)
+    url = f"/api/v1/documents/outgoing/{document.pk}/"
+    clerk.post(f"{url}versions/", {"file": pdf_upload()}, format="multipart")
+    refused = clerk.post(f"{url}review/", {"reviewers": [w.officer.pk, w.other_clerk.pk]}, format="json")
+    assert refused.status_code == 400 and "Trần Văn Lạ" not in refused.content.decode()
+    assert not document.reviewers.exists()  # nobody asked: nothing half-kept

@@ -194,7 +194,7 @@ def outgoing_review(request, pk: int):
 @require_POST
 def outgoing_comment(request, pk: int):
     def act(document, form):
-        version = DocumentFile.objects.get(pk=form.cleaned_data["file"], outgoing=document)
+        version = selectors.version_of(document, form.cleaned_data["file"])
         services.outgoing_comment(actor=request.user, document=document, body=form.cleaned_data["body"], file=version)
 
     return _post_action(request, pk, act, _("Đã ghi ý kiến."), CommentForm, "comment_form",

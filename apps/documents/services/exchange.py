@@ -36,7 +36,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import filetype
-import requests
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -355,6 +354,8 @@ def _transmit(message: OutboxMessage, now: dt.datetime | None = None) -> None:
         except ExchangeRefused as refused:
             raise _Refused(refused.message) from refused
         return
+    import requests  # 90 ms to import: only the worker delivering to a peer pays it, not every process at start
+
     response = requests.post(
         f"{message.peer.base_url}{RECEIVE_PATH}", data=envelope,
         headers={"Content-Type": "application/xml"}, timeout=settings.EXCHANGE_TIMEOUT_SECONDS,

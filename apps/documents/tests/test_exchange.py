@@ -267,9 +267,7 @@ def test_a_peers_document_arrives_and_its_01_waits_while_the_peer_is_down(w, pee
     start = timezone.now()
     with (
         time_machine.travel(start, tick=False),
-        mock.patch(
-            "apps.documents.services.exchange.requests.post", side_effect=requests.ConnectionError("refused")
-        ) as post,
+        mock.patch("requests.post", side_effect=requests.ConnectionError("refused")) as post,
     ):
         assert exchange.deliver_due() == 0
     assert post.call_args.args[0] == "https://peer.invalid/api/v1/documents/exchange/receive/"
@@ -277,12 +275,12 @@ def test_a_peers_document_arrives_and_its_01_waits_while_the_peer_is_down(w, pee
     assert (status.state, status.attempts, status.last_error) == ("retrying", 1, "refused")
     # first failure: base 30 s, jittered into its upper half
     assert dt.timedelta(seconds=15) <= status.next_attempt_at - start <= dt.timedelta(seconds=30)
-    with mock.patch("apps.documents.services.exchange.requests.post") as post:
+    with mock.patch("requests.post") as post:
         assert exchange.deliver_due() == 0  # not due yet
         post.assert_not_called()
     with (
         time_machine.travel(start + dt.timedelta(seconds=31), tick=False),
-        mock.patch("apps.documents.services.exchange.requests.post") as post,
+        mock.patch("requests.post") as post,
     ):
         post.return_value.status_code = 200
         assert exchange.deliver_due() == 1
@@ -293,7 +291,7 @@ def test_a_peers_document_arrives_and_its_01_waits_while_the_peer_is_down(w, pee
 def test_a_peer_refusing_a_message_stops_its_retries(w, peer_keys):
     add_peer(peer_keys)
     exchange.receive_envelope(from_peer(peer_keys))
-    with mock.patch("apps.documents.services.exchange.requests.post") as post:
+    with mock.patch("requests.post") as post:
         post.return_value.status_code = 400
         post.return_value.text = "bad signature"
         exchange.deliver_due()

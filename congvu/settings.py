@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.feedback",
     "apps.documents",
     "apps.stats",
+    "apps.work",
     "apps.portal",
     "apps.demo",
 ]

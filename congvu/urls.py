@@ -12,6 +12,7 @@ from apps.dossiers import api as dossier_api
 from apps.feedback import api as feedback_api
 from apps.org import api as org_api
 from apps.payments import api as payment_api
+from apps.work import api_urls as work_api_urls
 from apps.portal.forms import LoginForm
 
 # Resolution tries patterns in order: the busiest public read comes first.
@@ -48,6 +49,7 @@ api_v1 = [
     path("feedback/<str:code>/", feedback_api.FeedbackDetailView.as_view(), name="feedback-detail"),
     path("feedback/<str:code>/<slug:action>/", feedback_api.FeedbackActionView.as_view(), name="feedback-action"),
     *document_api_urls.urlpatterns,
+    *work_api_urls.urlpatterns,
     path("feedback-settings/<int:unit_id>/", feedback_api.FeedbackSettingsView.as_view(), name="feedback-settings"),
 ]
 
@@ -56,6 +58,8 @@ urlpatterns = [
     path("", include("apps.portal.urls")),
     path("can-bo/ho-so/", include("apps.dossiers.urls")),
     path("can-bo/van-ban/", include("apps.documents.urls")),
+    path("can-bo/cong-viec/", include("apps.work.urls")),
+    path("", include("apps.work.public_urls")),
     path("", include("apps.payments.urls")),
     path("", include("apps.feedback.urls")),
     path("", include("apps.stats.urls")),

@@ -14,6 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from apps.calendar.engine import LEGAL_DAY_HOURS, Sessions, WorkingCalendar
 from apps.calendar.models import CalendarOverride, CalendarRevision, CountingRule, OfficeHours
@@ -158,6 +159,17 @@ def _legal_due_on(calendar, method: str, received_at: dt.datetime, amount, time_
             return calendar.same_day_due(received_at)
         return calendar.add_working_hours(received_at, amount)
     return calendar.legal_days_due(received_at, amount)
+
+
+def timeliness(finished: dt.datetime, due: dt.datetime) -> str:
+    """How a piece of work with a due moment was finished (a dossier, a task, a report): "late" after the due
+    moment; "early" when finished on an earlier local day than the due day; else "on_time"."""
+    if finished > due:
+        return "late"
+    tz = timezone.get_current_timezone()
+    if finished.astimezone(tz).date() < due.astimezone(tz).date():
+        return "early"
+    return "on_time"
 
 
 @functools.cache

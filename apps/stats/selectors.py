@@ -25,7 +25,15 @@ from apps.dossiers.models import Apology, Dossier
 from apps.feedback.models import Feedback
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
-from apps.stats.models import DossierMonth, DueDay, FeedbackMonth, OfficerDay, ProcedureFeedbackDay
+from apps.stats.models import (
+    DossierDay,
+    DossierMonth,
+    DueDay,
+    FeedbackDay,
+    FeedbackMonth,
+    OfficerDay,
+    ProcedureFeedbackDay,
+)
 from apps.stats.services import counts_version, day_bounds
 
 PERIOD_KINDS = ("year", "quarter", "month")
@@ -522,6 +530,25 @@ def apology_figures(unit: Unit, period: Period) -> dict[str, int]:
     return signed.aggregate(
         signed=Count("pk"), signed_late=Count("pk", filter=Q(approved_at__gt=F("original_appointment_at")))
     )
+
+
+def counts_between(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
+    """The dossier and feedback counts of the unit's subtree over any run of days, both included (a report's
+    figures period, e.g. the 15th to the 14th of Decree 09/2019), from the daily tables, plus the BM.04 apologies
+    signed in it: three queries."""
+    days = {"day__gte": first_day, "day__lte": last_day}
+    counts = _zeros_for_none(
+        DossierDay.objects.filter(_in_subtree(unit.path, "unit"), **days).aggregate(**_sums(DOSSIER_COLUMNS))
+    )
+    counts |= _zeros_for_none(
+        FeedbackDay.objects.filter(_in_subtree(unit.path, "unit"), **days).aggregate(**_sums(FEEDBACK_COLUMNS))
+    )
+    start, _end = day_bounds(first_day)
+    _start, end = day_bounds(last_day)
+    counts["apologies"] = Apology.objects.filter(
+        _in_subtree(unit.path, "unit"), approved_at__gte=start, approved_at__lt=end
+    ).count()
+    return counts
 
 
 def next_deadline(unit: Unit) -> dt.datetime | None:

@@ -7,9 +7,7 @@ each hand-over closes a BM.05 row as early / on time / late."""
 
 import datetime as dt
 
-from django.utils import timezone
-
-from apps.calendar.selectors import calendar_for_unit, legal_calendar_for_unit, legal_due
+from apps.calendar.selectors import calendar_for_unit, legal_calendar_for_unit, legal_due, timeliness
 from apps.core.actors import staff_user
 from apps.core.text import normalize_multiline
 from apps.dossiers.models import Dossier, DossierStep, Outcome
@@ -19,11 +17,7 @@ from apps.procedures.selectors import resolve_step_unit
 
 def classify(finished: dt.datetime, due: dt.datetime) -> str:
     """Late after the due moment; early when done on an earlier day than the due day; else on time."""
-    if finished > due:
-        return Outcome.LATE
-    if timezone.localtime(finished).date() < timezone.localtime(due).date():
-        return Outcome.EARLY
-    return Outcome.ON_TIME
+    return Outcome(timeliness(finished, due))
 
 
 def add_budget(unit, start: dt.datetime, amount, time_unit: str) -> dt.datetime:

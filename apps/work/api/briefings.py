@@ -1,0 +1,3 @@
+"""The API of briefings (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The API of commitments (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The API of programmes (to be written)."""
+
+urlpatterns: list = []

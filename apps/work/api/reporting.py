@@ -1,0 +1,3 @@
+"""The API of reporting (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The API of schedule (to be written)."""
+
+urlpatterns: list = []

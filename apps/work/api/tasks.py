@@ -1,0 +1,3 @@
+"""The API of tasks (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Printable and spreadsheet exports of the work app: programmes, report aggregates, conclusion notices, the
+weekly schedule."""

@@ -1,0 +1,1 @@
+"""One module per purpose: common, tasks, programmes, commitments, reporting, briefings, schedule."""

@@ -1,0 +1,48 @@
+"""The figures the system already has, for a unit (with its subtree) over a run of days: what a commitment's
+bound target is checked against and what a report form is pre-filled with (apps.work.models.Metric).
+
+Dossier and feedback counts come from the read model (apps.stats: daily tables kept in step with the records);
+the tasks' on-time rate from this app's own tasks. A rate is None when nothing was counted (no dossier returned:
+no rate, rather than 0% or 100%)."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from apps.org.models import Unit
+from apps.stats import selectors as stats
+from apps.work.models import Metric, Outcome, Task
+from apps.work.services.common import day_bounds_of
+
+
+def share(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
+    """Tasks of the subtree reported done within the days, and how many of them not late."""
+    start, end = day_bounds_of(first_day, last_day)
+    return Task.objects.filter(
+        unit__path__startswith=unit.path, completed_at__gte=start, completed_at__lt=end
+    ).aggregate(done=Count("pk"), done_in_time=Count("pk", filter=~Q(outcome=Outcome.LATE)))
+
+
+def metric_values(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, Decimal | None]:
+    """Every metric of the unit's subtree from `first_day` to `last_day` (both included)."""
+    c = stats.counts_between(unit, first_day, last_day)
+    tasks = task_counts(unit, first_day, last_day)
+    all_ratings = c["ratings"] + c["feedback_ratings"]
+    return {
+        Metric.DOSSIER_ON_TIME_RATE: share(c["returned_on_time"], c["returned"]),
+        Metric.DOSSIERS_RECEIVED: Decimal(c["received"]),
+        Metric.DOSSIERS_RETURNED: Decimal(c["returned"]),
+        Metric.LATE_DOSSIERS: Decimal(c["returned"] - c["returned_on_time"]),
+        Metric.APOLOGIES_ISSUED: Decimal(c["apologies"]),
+        Metric.FEEDBACK_RECEIVED: Decimal(c["feedback_received"]),
+        Metric.FEEDBACK_ON_TIME_RATE: share(c["feedback_on_time"], c["feedback_answered"]),
+        Metric.SATISFACTION: share(c["ratings_satisfied"] + c["feedback_satisfied"], all_ratings),
+        Metric.TASKS_ON_TIME_RATE: share(tasks["done_in_time"], tasks["done"]),
+    }

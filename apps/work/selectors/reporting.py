@@ -1,0 +1,1 @@
+"""Reads on reporting, scoped to what the caller may see (to be written)."""

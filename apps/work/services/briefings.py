@@ -1,0 +1,1 @@
+"""Writes on briefings (to be written)."""

@@ -1,0 +1,1 @@
+"""Writes on commitments (to be written)."""

@@ -1,0 +1,1 @@
+"""Writes on programmes (to be written)."""

@@ -1,0 +1,1 @@
+"""Writes on reporting (to be written)."""

@@ -1,0 +1,1 @@
+"""Writes on schedule (to be written)."""

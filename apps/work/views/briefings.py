@@ -1,0 +1,3 @@
+"""The pages of briefings (to be written)."""
+
+urlpatterns: list = []

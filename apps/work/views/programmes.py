@@ -1,0 +1,3 @@
+"""The pages of programmes (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The pages of reporting (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The pages of tasks (to be written)."""
+
+urlpatterns: list = []

@@ -3,64 +3,23 @@ stats figures built from real dossier records (recounted into the daily tables a
 Every expected rate is computed by hand from the records the test writes."""
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.models import AuditEvent
-from apps.core.projections import recount
-from apps.dossiers.models import Apology, Dossier
-from apps.dossiers.tests.factories import APPLICANT, certificate_procedure
-from apps.org.models import Unit
+from apps.dossiers.models import Apology
 from apps.stats.models import FeedbackDay
 from apps.work import tasks as work_tasks
-from apps.work.models import Commitment, CommitmentTarget, Metric
+from apps.work.models import Commitment, Metric
 from apps.work.selectors import commitments as selectors
 from apps.work.services import commitments as services
+from apps.work.tests.commitments_helpers import GTE, LTE, charter, local, returned_dossiers, signed
 from apps.work.tests.factories import world
 
 pytestmark = pytest.mark.django_db
-SEQUENCE = itertools.count(1)
-GTE, LTE = CommitmentTarget.Comparison.AT_LEAST, CommitmentTarget.Comparison.AT_MOST
-
-
-def local(*args) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args))
-
-
-def returned_dossiers(unit: Unit, day: dt.date, *, on_time: int = 0, late: int = 0, early: int = 0) -> list[Dossier]:
-    """Dossiers filed with `unit` and returned on `day`, recounted into the daily tables (a raw write must be)."""
-    procedure = certificate_procedure()
-    returned_at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
-    created = []
-    for outcome, count in (("on_time", on_time), ("late", late), ("early", early)):
-        for _ in range(count):
-            received = returned_at - dt.timedelta(days=5)
-            created.append(Dossier.objects.create(
-                code=f"H98.21-{day:%y%m%d}-{next(SEQUENCE):04d}", procedure=procedure, filing_unit=unit, desk=unit,
-                channel=Dossier.Channel.DESK, status=Dossier.Status.RETURNED, submitted_at=received,
-                received_at=received, due_at=returned_at, returned_at=returned_at, closed_at=returned_at,
-                outcome=outcome, **APPLICANT,
-            ))  # fmt: skip
-    recount("dossier", *(d.pk for d in created))
-    return created
-
-
-def charter(w, *, period_kind="quarter", year=2026, number=1, now=None) -> Commitment:
-    """The commune chairman's service charter to the province chairman."""
-    return services.draft_commitment(
-        actor=w.commune_chairman, unit=w.commune, superior=w.chairman, kind=Commitment.Kind.CHARTER,
-        title="Cam kết phục vụ quý I/2026", period_kind=period_kind, year=year, number=number,
-        now=now or local(2026, 1, 5, 9),
-    )  # fmt: skip
-
-
-def signed(commitment: Commitment, now=None) -> Commitment:
-    return services.sign_commitment(actor=commitment.signer, commitment=commitment, now=now or local(2026, 1, 6, 9))
 
 
 def test_period_days_are_calendar_periods():

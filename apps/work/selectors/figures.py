@@ -15,6 +15,8 @@ from apps.stats import selectors as stats
 from apps.work.models import Metric, Outcome, Task
 from apps.work.services.common import day_bounds_of
 
+DONE = (Task.Status.COMPLETED, Task.Status.ACCEPTED)
+
 
 def share(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
@@ -23,10 +25,11 @@ def share(numerator: int, denominator: int) -> Decimal | None:
 
 
 def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
-    """Tasks of the subtree reported done within the days, and how many of them not late."""
+    """Tasks of the subtree reported done within the days, and how many of them not late. Only tasks still done
+    (awaiting acceptance or accepted): one returned for rework or withdrawn after its report is not done."""
     start, end = day_bounds_of(first_day, last_day)
     return Task.objects.filter(
-        unit__path__startswith=unit.path, completed_at__gte=start, completed_at__lt=end
+        unit__path__startswith=unit.path, completed_at__gte=start, completed_at__lt=end, status__in=DONE
     ).aggregate(done=Count("pk"), done_in_time=Count("pk", filter=~Q(outcome=Outcome.LATE)))
 
 

@@ -13,9 +13,10 @@ from apps.core.models import AuditEvent
 from apps.dossiers.models import Apology
 from apps.stats.models import FeedbackDay
 from apps.work import tasks as work_tasks
-from apps.work.models import Commitment, Metric
+from apps.work.models import Commitment, Metric, Task
 from apps.work.selectors import commitments as selectors
 from apps.work.services import commitments as services
+from apps.work.services.tasks import assign_task
 from apps.work.tests.commitments_helpers import GTE, LTE, charter, local, returned_dossiers, signed
 from apps.work.tests.factories import world
 
@@ -257,3 +258,26 @@ def test_only_the_superior_makes_a_signed_charter_public():
     with pytest.raises(DomainError):
         services.set_public(actor=w.commune_chairman, commitment=tasks, is_public=True)
     assert AuditEvent.objects.filter(action="work.commitment.published").count() == 1
+
+
+def test_the_tasks_on_time_rate_counts_the_tasks_still_done_in_the_period():
+    w = world()
+    commitment = services.draft_commitment(actor=w.culture_head, unit=w.culture, superior=w.commune_chairman,
+                                           kind="tasks", title="Nhiệm vụ quý I", period_kind="quarter", year=2026,
+                                           number=1, now=local(2026, 1, 2, 9))  # fmt: skip
+    services.add_target(actor=w.culture_head, commitment=commitment, text="Nhiệm vụ đúng hạn ≥ 70%",
+                        metric=Metric.TASKS_ON_TIME_RATE, comparison=GTE, target_value=70)  # fmt: skip
+    signed(commitment)
+    done = [("accepted", "early", local(2026, 1, 20, 9)), ("completed", "on_time", local(2026, 3, 31, 16)),
+            ("accepted", "late", local(2026, 2, 10, 9)),
+            ("cancelled", "late", local(2026, 2, 11, 9)),  # withdrawn after its report: not done
+            ("in_progress", "late", local(2026, 2, 12, 9)),  # returned for rework: not done
+            ("accepted", "late", local(2026, 4, 1, 9))]  # after the quarter  # fmt: skip
+    for status, outcome, completed_at in done:
+        task = assign_task(actor=w.commune_chairman, unit=w.culture, title=f"Nhiệm vụ {outcome}",
+                           working_days=5, now=local(2026, 1, 5, 9))  # fmt: skip
+        Task.objects.filter(pk=task.pk).update(status=status, outcome=outcome, completed_at=completed_at)
+    with time_machine.travel(local(2026, 4, 1, 0, 30)):
+        services.evaluate_ended_commitments()
+    target = commitment.targets.get()
+    assert (target.actual_value, target.met) == (Decimal("66.67"), False)  # 2 of 3 in time

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.core.models import AuditEvent
+from apps.core.models import AuditEvent, Notification
 from apps.portal.navigation import navigation_for
 from apps.work.models import Commitment, CommitmentTarget, Metric
 from apps.work.selectors import commitments as selectors
@@ -190,6 +190,11 @@ def test_the_pages_draft_sign_review_and_evaluate():
     url = f"/can-bo/cong-viec/cam-ket/{commitment.pk}/"
     draft_page = signer.get(url).content.decode()
     assert "Ký cam kết" in draft_page and "Thêm chỉ tiêu" in draft_page
+    header = {f"edit-{name}": value for name, value in form.items() if not name.startswith("chi-tieu")}
+    assert signer.post(url, {"hanh-dong": "edit", **header, "edit-number": "5"}).status_code == 400
+    assert signer.post(url, {"hanh-dong": "edit", **header, "edit-title": "Cam kết quý I (sửa)"}).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.title == "Cam kết quý I (sửa)"
     assert signer.post(url, {"hanh-dong": "add_target", "add_target-text": "Thêm một chỉ tiêu"}).status_code == 302
     extra = commitment.targets.get(text="Thêm một chỉ tiêu")
     assert signer.post(url, {"hanh-dong": "remove_target", "remove_target-target": extra.pk}).status_code == 302
@@ -218,3 +223,31 @@ def test_the_pages_draft_sign_review_and_evaluate():
     assert commitment.result == Commitment.Result.BROKEN
     assert AuditEvent.objects.filter(action="work.commitment.target_reviewed").count() == 2
     assert CommitmentTarget.objects.get(pk=free.pk).review_note == "Đã tổ chức 3 đợt"
+
+
+def test_the_api_edits_a_draft_only_and_tells_the_superior_of_the_signature():
+    w = world()
+    w.chairman.email = "chutich@example.vn"
+    w.chairman.save(update_fields=["email"])
+    commitment = charter(w)
+    target = services.add_target(actor=w.commune_chairman, commitment=commitment, text="Đúng hẹn")
+    signer = api_client(w.commune_chairman)
+    base = f"/api/v1/work/commitments/{commitment.pk}/"
+    header = {"unit": w.commune.pk, "superior": w.chairman.pk, "kind": "charter", "title": "Cam kết 6 tháng đầu",
+              "period_kind": "half", "year": 2026, "number": 1}  # fmt: skip
+    assert api_client(w.chairman).put(base, header, format="json").status_code == 403
+    assert signer.put(base, {**header, "number": 3}, format="json").status_code == 400  # a year has two halves
+    assert signer.put(base, {**header, "unit": w.culture.pk}, format="json").status_code == 400
+    edited = signer.put(base, header, format="json").json()
+    assert edited["commitment"]["period_label"] == "6 tháng đầu năm 2026"
+    assert (edited["standing"]["first_day"], edited["standing"]["last_day"]) == ("2026-01-01", "2026-06-30")
+    bound = {"text": "Hài lòng ≥ 90%", "metric": "satisfaction", "comparison": "gte", "target_value": "90"}
+    changed = signer.put(f"{base}targets/{target.pk}/", bound, format="json")
+    assert changed.status_code == 200 and changed.json()["metric"] == "satisfaction"
+    extra = signer.post(f"{base}targets/", {"text": "Tạm"}, format="json").json()
+    assert signer.delete(f"{base}targets/{extra['id']}/").status_code == 204
+    assert signer.delete(f"{base}targets/999999/").status_code == 404
+    assert signer.post(f"{base}sign/").status_code == 200
+    assert signer.put(base, header, format="json").status_code == 409
+    notice = Notification.objects.get(recipient="chutich@example.vn")
+    assert notice.subject == "Bản cam kết mới" and "Cam kết 6 tháng đầu" in notice.body

@@ -176,6 +176,10 @@ def _forms(request, commitment: Commitment, bound: str) -> dict:
         forms_[name] = form_class(data if bound == name else None, prefix=name)
 
     if is_signer and commitment.status == Status.DRAFT:
+        forms_["edit"] = CommitmentForm(
+            data if bound == "edit" else None, prefix="edit", units=[commitment.unit],
+            superiors=selectors.superior_candidates(user), initial=_header_of(commitment),
+        )  # fmt: skip
         add("add_target", TargetForm)
         add("remove_target", RemoveTargetForm)
         add("sign", EmptyForm)
@@ -188,6 +192,12 @@ def _forms(request, commitment: Commitment, bound: str) -> dict:
     return forms_
 
 
+def _header_of(commitment: Commitment) -> dict:
+    return {"unit": commitment.unit_id, "kind": commitment.kind, "title": commitment.title,
+            "superior": commitment.superior_id, "period_kind": commitment.period_kind, "year": commitment.year,
+            "number": commitment.number}  # fmt: skip
+
+
 def _target_of(commitment: Commitment, pk: int) -> CommitmentTarget:
     for target in commitment.targets.all():
         if target.pk == pk:
@@ -197,6 +207,11 @@ def _target_of(commitment: Commitment, pk: int) -> CommitmentTarget:
 
 def _take_step(request, commitment: Commitment, name: str, form) -> str:
     data, user = form.cleaned_data, request.user
+    if name == "edit":
+        arguments = form.service_arguments()
+        arguments.pop("unit")
+        services.edit_commitment(actor=user, commitment=commitment, **arguments)
+        return _("Đã lưu bản cam kết.")
     if name == "add_target":
         if form.is_empty():
             raise DomainError(_("Nhập nội dung chỉ tiêu cam kết."), field="text")

@@ -251,3 +251,18 @@ def test_the_api_edits_a_draft_only_and_tells_the_superior_of_the_signature():
     assert signer.put(base, header, format="json").status_code == 409
     notice = Notification.objects.get(recipient="chutich@example.vn")
     assert notice.subject == "Bản cam kết mới" and "Cam kết 6 tháng đầu" in notice.body
+
+
+def test_the_lists_read_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    w = world()
+    for number in (1, 2, 3, 4, 1, 2):
+        commitment = charter(w, number=number)
+        services.add_target(actor=w.commune_chairman, commitment=commitment, text=f"Chỉ tiêu quý {number}")
+    with django_assert_max_num_queries(3):  # the user's scope (once), the rows with their units and people
+        rows = list(selectors.commitment_list(w.chairman))
+        assert [(r.target_count, r.unit.name, str(r.signer)) for r in rows] == [
+            (1, w.commune.name, str(w.commune_chairman))
+        ] * 6
+    with django_assert_max_num_queries(4):  # signed by me, signed to me: each with its targets
+        mine = selectors.my_commitments(w.commune_chairman)
+        assert [len(c.targets.all()) for c in mine["signed_by_me"]] == [1] * 6

@@ -42,7 +42,8 @@ def period_label(commitment: Commitment) -> str:
     if kind == PeriodKind.YEAR:
         return _("Năm %(y)d") % {"y": year}
     if kind == PeriodKind.HALF:
-        return _("6 tháng %(h)s năm %(y)d") % {"h": _("đầu") if number == 1 else _("cuối"), "y": year}
+        label = _("6 tháng đầu năm %(y)d") if number == 1 else _("6 tháng cuối năm %(y)d")
+        return label % {"y": year}
     if kind == PeriodKind.QUARTER:
         return _("Quý %(q)d/%(y)d") % {"q": number, "y": year}
     return _("Tháng %(m)d/%(y)d") % {"m": number, "y": year}

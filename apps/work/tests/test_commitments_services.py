@@ -281,3 +281,25 @@ def test_the_tasks_on_time_rate_counts_the_tasks_still_done_in_the_period():
         services.evaluate_ended_commitments()
     target = commitment.targets.get()
     assert (target.actual_value, target.met) == (Decimal("66.67"), False)  # 2 of 3 in time
+
+
+def test_another_communes_leaders_take_no_step_on_it():
+    w = world()
+    commitment = charter(w)
+    target = services.add_target(actor=w.commune_chairman, commitment=commitment, text="Đúng hẹn")
+    with pytest.raises(PermissionDeniedError):
+        services.add_target(actor=w.other_chairman, commitment=commitment, text="Xã khác thêm")
+    with pytest.raises(PermissionDeniedError):
+        services.sign_commitment(actor=w.other_chairman, commitment=commitment)
+    signed(commitment)
+    with time_machine.travel(local(2026, 4, 1, 8)):
+        for step in (
+            lambda: services.review_target(actor=w.other_chairman, target=target, met=True),
+            lambda: services.evaluate_commitment(actor=w.other_chairman, commitment=commitment),
+            lambda: services.set_public(actor=w.other_chairman, commitment=commitment, is_public=True),
+            lambda: services.evaluate_commitment(actor=w.commune_chairman, commitment=commitment),  # not his own
+        ):
+            with pytest.raises(PermissionDeniedError):
+                step()
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.is_public) == (Commitment.Status.SIGNED, False)

@@ -8,6 +8,7 @@ page again with what was typed, a good one redirects back to it."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -109,9 +110,10 @@ def commitment_list(request):
     status = request.GET.get("trang-thai", "")
     year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
     status_value = status if status in Commitment.Status.values else ""
-    rows = selectors.commitment_list(request.user, year=year_value, status=status_value)[:500]
+    rows = selectors.commitment_list(request.user, year=year_value, status=status_value)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "work/commitments_list.html", {
-        "mine": selectors.my_commitments(request.user), "rows": rows, "year": year_value, "status": status_value,
+        "mine": selectors.my_commitments(request.user), "page": page, "year": year_value, "status": status_value,
         "statuses": Commitment.Status.choices, "can_draft": selectors.draft_units_for(request.user).exists(),
     })  # fmt: skip
 

@@ -22,7 +22,8 @@ def local(*args) -> dt.datetime:
 def scheduled(w, **overrides):
     fields = {
         "actor": w.commune_chairman, "unit": w.commune, "kind": Briefing.Kind.QUARTERLY,
-        "title": "Giao ban quý I năm 2026", "starts_at": local(2026, 3, 10, 8, 0), "ends_at": local(2026, 3, 10, 11, 30),
+        "title": "Giao ban quý I năm 2026", "starts_at": local(2026, 3, 10, 8, 0),
+        "ends_at": local(2026, 3, 10, 11, 30),
         "location": "Hội trường UBND xã", "chaired_by": w.commune_chairman, "agenda": "Kiểm điểm quý I",
         "participant_users": [w.culture_head], "participant_units": [w.culture],
         "now": local(2026, 3, 2, 9, 0),
@@ -40,7 +41,8 @@ def held(w, **overrides):
 def concluded(w):
     briefing = held(w)
     services.add_conclusion(actor=w.commune_chairman, briefing=briefing, text="Rà soát hồ sơ trễ hạn",
-                            owner_unit=w.culture, owner_user=w.culture_officer, deadline=dt.date(2026, 3, 20))  # fmt: skip
+                            owner_unit=w.culture, owner_user=w.culture_officer,
+                            deadline=dt.date(2026, 3, 20))  # fmt: skip
     services.add_conclusion(actor=w.commune_chairman, briefing=briefing, text="Báo cáo kết quả chuyển đổi số",
                             owner_unit=w.culture, deadline=dt.date(2026, 3, 31))  # fmt: skip
     return services.issue_notice(actor=w.commune_chairman, briefing=briefing, now=local(2026, 3, 11, 10, 0))

@@ -1,6 +1,6 @@
-"""Reads on briefings, scoped: a member of staff sees the briefings of the units they see, and those they chair or
-are invited to by name. One briefing comes with its participants, conclusions, their tasks and its schedule entry in
-a fixed number of queries."""
+"""Reads on briefings, scoped: a member of staff sees the briefings of the units they see, those they chair or are
+invited to by name, and those a unit they see is invited to. One briefing comes with its participants, conclusions,
+their tasks and its schedule entry in a fixed number of queries."""
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,7 +12,12 @@ from apps.work.selectors.scope import leads, led_units, visible_units_q
 def _visible_q(user) -> Q:
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
-    return visible_units_q(user) | Q(chaired_by=user) | Q(participants__user=user)
+    return (
+        visible_units_q(user)
+        | Q(chaired_by=user)
+        | Q(participants__user=user)
+        | visible_units_q(user, prefix="participants__unit__")
+    )
 
 
 def briefings_for(user, *, status: str = "", unit: Unit | None = None) -> QuerySet[Briefing]:

@@ -69,7 +69,7 @@ def schedule_entry(user, pk: int) -> ScheduleEntry | None:
 
 def schedule_units(user) -> QuerySet[Unit]:
     """The units whose schedule `user` may open on the staff page."""
-    return Unit.objects.filter(visible_units_q(user, prefix=""), is_active=True).order_by("path")
+    return Unit.objects.filter(visible_units_q(user, prefix="pk__"), is_active=True).order_by("path")
 
 
 def public_units() -> QuerySet[Unit]:

@@ -3,7 +3,7 @@ attendance, minutes, conclusions, the conclusion notice (and its PDF) and the ta
 
 A briefing the caller may not see answers 404; a step they may not take answers 403 with the reason."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.org.models import Unit, User
-from apps.work.exports.briefings import notice_pdf
+from apps.work.exports.briefings import notice_response
 from apps.work.models import Briefing, BriefingParticipant, Conclusion, Task
 from apps.work.selectors import briefings as selectors
 from apps.work.services import briefings as services
@@ -266,14 +266,7 @@ class BriefingNoticePdfView(APIView):
         briefing = _briefing(request, pk)
         if briefing.status != Briefing.Status.CONCLUDED:
             raise Http404
-        return pdf_response(briefing)
-
-
-def pdf_response(briefing: Briefing) -> HttpResponse:
-    response = HttpResponse(notice_pdf(briefing), content_type="application/pdf")
-    number = briefing.notice_number.replace("/", "-")
-    response["Content-Disposition"] = f'inline; filename="thong-bao-ket-luan-{number}.pdf"'
-    return response
+        return notice_response(briefing)
 
 
 class BriefingTasksView(APIView):

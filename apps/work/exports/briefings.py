@@ -2,6 +2,7 @@
 heading, the unit and its number "05/TB-UBND", the date line, "THÔNG BÁO Kết luận của <chair> tại cuộc họp
 <briefing>", the conclusions with their owner and deadline, and the recipients (Nơi nhận)."""
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from apps.core.dates import date_line
@@ -52,3 +53,10 @@ def notice_context(briefing: Briefing) -> dict:
 def notice_pdf(briefing: Briefing) -> bytes:
     """`briefing` from selectors.briefings.briefing_for (participants and conclusions prefetched)."""
     return render_pdf("work/briefings_notice_pdf.html", notice_context(briefing))
+
+
+def notice_response(briefing: Briefing) -> HttpResponse:
+    response = HttpResponse(notice_pdf(briefing), content_type="application/pdf")
+    number = briefing.notice_number.replace("/", "-")
+    response["Content-Disposition"] = f'inline; filename="thong-bao-ket-luan-{number}.pdf"'
+    return response

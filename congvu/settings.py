@@ -377,6 +377,9 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStatusEnum": "apps.feedback.models.Feedback.Status",
         "PaymentStatusEnum": "apps.payments.models.Payment.Status",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
+        "BriefingStatusEnum": "apps.work.models.Briefing.Status",
+        "BriefingKindEnum": "apps.work.models.Briefing.Kind",
+        "ScheduleEntryKindEnum": "apps.work.models.ScheduleEntry.Kind",
     },
 }
 

@@ -51,7 +51,8 @@ class WeekSerializer(serializers.Serializer):
 
 class EntryWriteSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
-    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in services.EDITABLE_KINDS])
+    # every kind, so that the schema has one enum of kinds; the service refuses "briefing" (written by a briefing)
+    kind = serializers.ChoiceField(choices=ScheduleEntry.Kind.choices)
     title = serializers.CharField(max_length=500)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -105,6 +106,7 @@ class ScheduleWeekView(APIView):
             OpenApiParameter("week", dt.date, required=False, description="Một ngày trong tuần (mặc định: hôm nay)"),
         ],
         responses=WeekSerializer,
+        operation_id="work_schedule_week",
         summary="Lịch công tác tuần của một đơn vị (thứ Hai đến Chủ nhật), kể cả lịch nội bộ và đã hủy",
     )
     def get(self, request):

@@ -4,7 +4,8 @@ into a task in one step.
 
 A briefing moves planned → held (minutes recorded) → concluded (notice issued), or planned → cancelled. Its entry in
 the leaders' weekly schedule (kind briefing) is written with it: same title, time, place, the chair as leader.
-Every service is one transaction, locks the briefing and writes an audit event."""
+Those invited (by name, and the head of each invited unit) are sent the invitation, and told of a cancellation,
+through the notification outbox. Every service is one transaction, locks the briefing and writes an audit event."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
@@ -21,7 +22,7 @@ from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.work.models import Briefing, BriefingParticipant, Conclusion, ScheduleEntry, Task
 from apps.work.selectors.scope import leads
-from apps.work.services.common import end_of_working_day, local_day
+from apps.work.services.common import end_of_working_day, local_day, notify_person, shown_date
 from apps.work.services.tasks import assign_task
 
 Status = Briefing.Status
@@ -157,6 +158,23 @@ def _write_entry(briefing: Briefing, actor, users: Sequence, units: Sequence, is
     entry.leaders.set([briefing.chaired_by])
 
 
+def _invited_people(briefing: Briefing, users: Sequence, units: Sequence, actor) -> list:
+    """Those invited by name and the head of each invited unit, once each, not the one who acts."""
+    people = [*users, *(org.head_of(unit) for unit in units), briefing.chaired_by]
+    unique = {person.pk: person for person in people if person is not None and person.pk != actor.pk}
+    return list(unique.values())
+
+
+def _tell_invited(briefing: Briefing, people: Sequence, subject: str) -> None:
+    start = timezone.localtime(briefing.starts_at)
+    body = _("%(title)s — %(time)s ngày %(day)s tại %(place)s, do %(chair)s chủ trì.") % {
+        "title": briefing.title, "time": start.strftime("%H:%M"), "day": shown_date(start.date()),
+        "place": briefing.location, "chair": _name(briefing.chaired_by),
+    }  # fmt: skip
+    for person in people:
+        notify_person(person, subject, body, obj=briefing)
+
+
 def schedule_briefing(
     *,
     actor,
@@ -188,6 +206,7 @@ def schedule_briefing(
             changes={"title": briefing.title, "starts_at": starts_at.isoformat(), "chaired_by": chaired_by.pk,
                      "participants": {"users": [u.pk for u in users], "units": [u.pk for u in units]}},
         )  # fmt: skip
+        _tell_invited(briefing, _invited_people(briefing, users, units, actor), _("Giấy mời họp"))
     return briefing
 
 
@@ -241,6 +260,10 @@ def cancel_briefing(*, actor, briefing: Briefing, reason: str) -> Briefing:
         ScheduleEntry.objects.filter(briefing=briefing).update(cancelled=True, updated_at=timezone.now())
         record_event("work.briefing.cancelled", actor=actor, obj=briefing, unit=briefing.unit,
                      changes={"reason": reason})  # fmt: skip
+        participants = list(briefing.participants.select_related("user", "unit"))
+        people = _invited_people(briefing, [p.user for p in participants if p.user],
+                                 [p.unit for p in participants if p.unit and not p.user], actor)  # fmt: skip
+        _tell_invited(briefing, people, _("Hủy cuộc họp: %(reason)s") % {"reason": reason})
     return briefing
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.models import AuditEvent
+from apps.core.models import AuditEvent, Notification
 from apps.work.models import Briefing, ScheduleEntry, Task
 from apps.work.services import briefings as services
 from apps.work.tests.factories import world
@@ -237,3 +237,18 @@ def test_tasks_only_by_the_chair_or_a_leader_over_the_owners_and_only_after_the_
             services.conclusions_to_tasks(actor=outsider, briefing=briefing, now=local(2026, 3, 11, 11))
     tasks = services.conclusions_to_tasks(actor=w.culture_head, briefing=briefing, now=local(2026, 3, 11, 11))
     assert tasks[0].assigned_by == w.culture_head
+
+
+def test_the_invited_are_sent_the_invitation_and_told_of_a_cancellation_once_each():
+    w = world()
+    w.culture_head.email = "truongphong@anphu.gov.vn"  # invited by name and as the head of the invited division
+    w.culture_head.save()
+    w.commune_chairman.email = "chutich@anphu.gov.vn"  # the one who schedules is not sent his own invitation
+    w.commune_chairman.save()
+    briefing = scheduled(w)
+    invitation = Notification.objects.get()
+    assert invitation.recipient == "truongphong@anphu.gov.vn" and invitation.subject == "Giấy mời họp"
+    assert "08:00 ngày 10/03/2026" in invitation.body and "Hội trường UBND xã" in invitation.body
+    services.cancel_briefing(actor=w.commune_chairman, briefing=briefing, reason="Trùng lịch họp tỉnh")
+    cancelled = Notification.objects.exclude(pk=invitation.pk).get()
+    assert cancelled.recipient == "truongphong@anphu.gov.vn" and "Trùng lịch họp tỉnh" in cancelled.subject

@@ -113,3 +113,24 @@ def test_another_commune_cannot_see_or_act_on_the_briefing(client):
     assert response.status_code == 403
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.PLANNED
+
+
+@time_machine.travel(local(2026, 3, 2, 9, 0), tick=False)
+def test_a_planned_briefing_is_edited_from_its_page_and_the_schedule_follows(client):
+    w = world()
+    briefing = scheduled(w)
+    client.force_login(w.commune_chairman)
+    url = reverse("work:briefing-edit", args=[briefing.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Giao ban quý I năm 2026" in page.content.decode()
+    response = client.post(url, {
+        "kind": "quarterly", "title": "Giao ban quý I năm 2026", "starts_at": "2026-03-11T14:00",
+        "ends_at": "2026-03-11T16:00", "location": "Phòng họp số 2", "chaired_by": w.commune_chairman.pk,
+        "participant_users": [w.culture_head.pk], "participant_units": [w.culture.pk],
+    })  # fmt: skip
+    assert response.status_code == 302
+    entry = ScheduleEntry.objects.get(briefing=briefing)
+    assert entry.starts_at == local(2026, 3, 11, 14) and entry.location == "Phòng họp số 2"
+    assert entry.is_public is False  # the box was left unticked
+    client.force_login(w.other_chairman)
+    assert client.get(url).status_code == 404

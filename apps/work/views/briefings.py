@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -184,6 +185,39 @@ def briefing_new(request):
     return render(request, "work/briefings_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _edit_initial(briefing: Briefing) -> dict:
+    participants = list(briefing.participants.all())
+    return {
+        "kind": briefing.kind, "title": briefing.title, "location": briefing.location, "agenda": briefing.agenda,
+        "starts_at": timezone.localtime(briefing.starts_at), "ends_at": timezone.localtime(briefing.ends_at),
+        "chaired_by": briefing.chaired_by, "participant_users": [p.user for p in participants if p.user],
+        "participant_units": [p.unit for p in participants if p.unit and not p.user],
+        "is_public": getattr(getattr(briefing, "schedule_entry", None), "is_public", True),
+    }  # fmt: skip
+
+
+@login_required
+def briefing_edit(request, pk: int):
+    briefing = selectors.briefing_for(request.user, pk)
+    if briefing is None:
+        raise Http404
+    if briefing.status != Briefing.Status.PLANNED or not selectors.can_organise(request.user, briefing.unit):
+        messages.error(request, _("Chỉ lãnh đạo đơn vị sửa được cuộc họp chưa diễn ra."))
+        return redirect("work:briefing", pk=briefing.pk)
+    form = BriefingForm(request.POST or None, user=request.user, initial=_edit_initial(briefing))
+    del form.fields["unit"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_briefing(actor=request.user, briefing=briefing, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã sửa cuộc họp; lịch công tác tuần đã cập nhật."))
+            return redirect("work:briefing", pk=briefing.pk)
+    return render(request, "work/briefings_new.html", {"form": form, "briefing": briefing},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
 @login_required
 def briefing_detail(request, pk: int):
     briefing = selectors.briefing_for(request.user, pk)
@@ -221,6 +255,7 @@ def briefing_detail(request, pk: int):
         "briefing": briefing, "forms": forms_, "bound": bound, "conclusions": conclusions,
         "participants": list(briefing.participants.all()),
         "can_manage": selectors.can_manage(request.user, briefing),
+        "can_edit": briefing.status == Briefing.Status.PLANNED and selectors.can_organise(request.user, briefing.unit),
         "pending_tasks": briefing.status == Briefing.Status.CONCLUDED
         and any(not _has_task(c) for c in conclusions),
     }, status=error_status)  # fmt: skip
@@ -242,5 +277,6 @@ urlpatterns = [
     path("giao-ban/", briefing_list, name="briefings"),
     path("giao-ban/moi/", briefing_new, name="briefing-new"),
     path("giao-ban/<int:pk>/", briefing_detail, name="briefing"),
+    path("giao-ban/<int:pk>/sua/", briefing_edit, name="briefing-edit"),
     path("giao-ban/<int:pk>/thong-bao-ket-luan.pdf", briefing_notice_pdf, name="briefing-notice-pdf"),
 ]

@@ -274,6 +274,8 @@ def record_attendance(*, actor, briefing: Briefing, marks: Sequence[tuple[int, b
         _require_manager(actor, briefing)
         _require_status(briefing, Status.PLANNED, Status.HELD,
                         message=_("Chỉ ghi điểm danh cho cuộc họp đã lên lịch hoặc đã họp."))  # fmt: skip
+        if not marks:
+            raise DomainError(_("Chọn có mặt hoặc vắng cho ít nhất một người, đơn vị."), field="attendance")
         participants = {p.pk: p for p in briefing.participants.select_related("user", "unit")}
         changed = []
         for pk, present, reason in marks:
@@ -339,6 +341,11 @@ def _checked_conclusion(briefing: Briefing, text: str, owner_unit, owner_user, d
     if not text:
         raise DomainError(_("Nhập nội dung kết luận."), field="text")
     unit = _owner_unit(owner_unit, owner_user)
+    if not unit.path.startswith(briefing.unit.path):
+        raise DomainError(
+            _("Đơn vị, người thực hiện kết luận phải thuộc %(unit)s.") % {"unit": briefing.unit.name},
+            field="owner_unit" if owner_unit is not None else "owner_user",
+        )
     if deadline is None:
         raise DomainError(_("Nhập thời hạn thực hiện kết luận."), field="deadline")
     if deadline < local_day(briefing.starts_at):

@@ -117,6 +117,8 @@ def test_attendance_needs_a_reason_for_an_absence():
     with pytest.raises(DomainError) as error:
         services.record_attendance(actor=w.commune_chairman, briefing=briefing, marks=[(head.pk, False, "  ")])
     assert error.value.field == "absence_reason"
+    with pytest.raises(DomainError):
+        services.record_attendance(actor=w.commune_chairman, briefing=briefing, marks=[])
     services.record_attendance(actor=w.commune_chairman, briefing=briefing,
                                marks=[(head.pk, True, "ignored"), (unit.pk, False, "Đi công tác")])  # fmt: skip
     head.refresh_from_db()
@@ -150,6 +152,10 @@ def test_a_conclusion_owner_must_belong_to_the_owner_unit_and_an_owner_is_requir
         services.add_conclusion(actor=w.commune_chairman, briefing=briefing, text="Báo cáo", owner_unit=w.culture,
                                 owner_user=w.other_officer, deadline=dt.date(2026, 3, 20))  # fmt: skip
     assert error.value.field == "owner_user"
+    with pytest.raises(DomainError) as error:  # another commune's division is not the briefing's to direct
+        services.add_conclusion(actor=w.commune_chairman, briefing=briefing, text="Báo cáo",
+                                owner_user=w.other_officer, deadline=dt.date(2026, 3, 20))  # fmt: skip
+    assert "phải thuộc" in error.value.message
     with pytest.raises(DomainError):
         services.add_conclusion(actor=w.commune_chairman, briefing=briefing, text="Báo cáo",
                                 deadline=dt.date(2026, 3, 20))  # fmt: skip

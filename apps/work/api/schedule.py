@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import DomainError
+from apps.core.schema import error_response
 from apps.org.models import Unit, User
 from apps.work.models import ScheduleEntry
 from apps.work.selectors import schedule as selectors
@@ -79,9 +80,15 @@ def _week_param(request) -> dt.date:
     if not raw:
         return selectors.week_start(timezone.localdate())
     try:
-        return selectors.week_start(dt.date.fromisoformat(raw))
+        day = dt.date.fromisoformat(raw)
     except ValueError as error:
         raise DomainError(_("Ngày trong tuần viết theo dạng YYYY-MM-DD."), field="week") from error
+    if not services.FIRST_YEAR <= day.year <= services.LAST_YEAR:
+        raise DomainError(
+            _("Năm phải từ %(first)d đến %(last)d.") % {"first": services.FIRST_YEAR, "last": services.LAST_YEAR},
+            field="week",
+        )
+    return selectors.week_start(day)
 
 
 def _unit_param(request) -> Unit:
@@ -105,7 +112,7 @@ class ScheduleWeekView(APIView):
             OpenApiParameter("unit", int, required=True, description="Đơn vị"),
             OpenApiParameter("week", dt.date, required=False, description="Một ngày trong tuần (mặc định: hôm nay)"),
         ],
-        responses=WeekSerializer,
+        responses={200: WeekSerializer, 404: error_response("Không có đơn vị này, hoặc bạn không được xem")},
         operation_id="work_schedule_week",
         summary="Lịch công tác tuần của một đơn vị (thứ Hai đến Chủ nhật), kể cả lịch nội bộ và đã hủy",
     )

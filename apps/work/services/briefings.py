@@ -23,6 +23,7 @@ from apps.org.models import Unit
 from apps.work.models import Briefing, BriefingParticipant, Conclusion, ScheduleEntry, Task
 from apps.work.selectors.scope import leads
 from apps.work.services.common import end_of_working_day, local_day, notify_person, shown_date
+from apps.work.services.schedule import check_period
 from apps.work.services.tasks import assign_task
 
 Status = Briefing.Status
@@ -35,6 +36,7 @@ TRANSITIONS = {
     Status.CANCELLED: set(),
 }
 NOTICE_TYPE = "TB"
+MAX_YEARS_AHEAD = 5
 
 
 def _name(user) -> str:
@@ -83,13 +85,6 @@ def _member(user, unit: Unit) -> bool:
     return org.active_memberships(user).filter(unit__path__startswith=unit.path).exists()
 
 
-def _checked_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
-    if starts_at is None or ends_at is None:
-        raise DomainError(_("Nhập thời gian bắt đầu và kết thúc."), field="starts_at")
-    if ends_at <= starts_at:
-        raise DomainError(_("Thời gian kết thúc phải sau thời gian bắt đầu."), field="ends_at")
-
-
 def _required_text(value: str, field: str, message: str, limit: int) -> str:
     value = normalize_text(value)
     if not value:
@@ -101,7 +96,7 @@ def _checked_fields(unit: Unit, fields: dict) -> dict:
     kind = fields.get("kind")
     if kind not in Briefing.Kind.values:
         raise DomainError(_("Chọn loại cuộc họp."), field="kind")
-    _checked_times(fields.get("starts_at"), fields.get("ends_at"))
+    check_period(fields.get("starts_at"), fields.get("ends_at"))
     return {
         "kind": kind,
         "title": _required_text(fields.get("title", ""), "title", _("Nhập tên cuộc họp."), 500),
@@ -350,6 +345,10 @@ def _checked_conclusion(briefing: Briefing, text: str, owner_unit, owner_user, d
         raise DomainError(_("Nhập thời hạn thực hiện kết luận."), field="deadline")
     if deadline < local_day(briefing.starts_at):
         raise DomainError(_("Thời hạn không được trước ngày họp."), field="deadline")
+    if deadline.year > local_day(briefing.starts_at).year + MAX_YEARS_AHEAD:
+        raise DomainError(
+            _("Thời hạn không quá %(years)d năm sau ngày họp.") % {"years": MAX_YEARS_AHEAD}, field="deadline"
+        )
     end_of_working_day(unit, deadline)  # refuses a day off, naming the working day before it
     return {"text": text, "owner_unit": owner_unit, "owner_user": owner_user, "deadline": deadline}
 

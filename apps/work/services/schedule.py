@@ -20,6 +20,8 @@ from apps.work.selectors.scope import leads
 
 Kind = ScheduleEntry.Kind
 EDITABLE_KINDS = (Kind.MEETING, Kind.RECEPTION, Kind.VISIT, Kind.OTHER)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_DAYS = 31
 FIELDS = ("kind", "title", "starts_at", "ends_at", "location", "participants", "preparing_unit", "is_public")
 
 
@@ -50,14 +52,25 @@ def _checked_leaders(unit: Unit, leaders: Iterable) -> list:
     return leaders
 
 
+def check_period(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> None:
+    """A meeting, visit or briefing: it ends after it starts, lasts at most MAX_DAYS, in years a schedule can hold."""
+    if starts_at is None or ends_at is None:
+        raise DomainError(_("Nhập thời gian bắt đầu và kết thúc."), field="starts_at")
+    if not FIRST_YEAR <= starts_at.year <= LAST_YEAR:
+        raise DomainError(
+            _("Năm phải từ %(first)d đến %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}, field="starts_at"
+        )
+    if ends_at <= starts_at:
+        raise DomainError(_("Thời gian kết thúc phải sau thời gian bắt đầu."), field="ends_at")
+    if ends_at - starts_at > dt.timedelta(days=MAX_DAYS):
+        raise DomainError(_("Một mục lịch kéo dài tối đa %(days)d ngày.") % {"days": MAX_DAYS}, field="ends_at")
+
+
 def _checked(fields: dict) -> dict:
     if fields.get("kind") not in EDITABLE_KINDS:
         raise DomainError(_("Chọn loại lịch: họp, tiếp công dân, đi cơ sở hoặc khác."), field="kind")
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
-    if starts_at is None or ends_at is None:
-        raise DomainError(_("Nhập thời gian bắt đầu và kết thúc."), field="starts_at")
-    if ends_at <= starts_at:
-        raise DomainError(_("Thời gian kết thúc phải sau thời gian bắt đầu."), field="ends_at")
+    check_period(starts_at, ends_at)
     title = normalize_text(fields.get("title"))
     if not title:
         raise DomainError(_("Nhập nội dung công việc."), field="title")

@@ -72,3 +72,16 @@ def test_edit_cancel_and_refusals():
     response = chair.post(reverse("v1:work-schedule"), body(w, kind="briefing"), format="json")
     assert response.status_code == 400
     assert chair.get(reverse("v1:work-schedule"), {"unit": w.commune.pk, "week": "khong"}).status_code == 400
+
+
+def test_out_of_range_weeks_and_periods_are_refused_not_crashed():
+    w = world()
+    chair = client_for(w.commune_chairman)
+    for week in ("9999-12-31", "0001-01-01"):
+        response = chair.get(reverse("v1:work-schedule"), {"unit": w.commune.pk, "week": week})
+        assert response.status_code == 400 and "week" in response.json()["errors"]
+    far = body(w, starts_at="9999-12-31T08:00:00+07:00", ends_at="9999-12-31T09:00:00+07:00")
+    response = chair.post(reverse("v1:work-schedule"), far, format="json")
+    assert response.status_code == 400
+    response = chair.post(reverse("v1:work-schedule"), body(w, ends_at="2026-05-12T11:30:00+07:00"), format="json")
+    assert response.status_code == 400 and "ends_at" in response.json()["errors"]  # two months long

@@ -52,10 +52,14 @@ class EntryForm(forms.Form):
 
 
 def _monday(request) -> dt.date:
+    """The Monday of the week asked for; this week when none is asked or the day cannot be read."""
     try:
-        return selectors.week_start(dt.date.fromisoformat(request.GET.get("tuan", "")))
+        day = dt.date.fromisoformat(request.GET.get("tuan", ""))
     except ValueError:
-        return selectors.week_start(timezone.localdate())
+        day = timezone.localdate()
+    if not services.FIRST_YEAR <= day.year <= services.LAST_YEAR:
+        day = timezone.localdate()
+    return selectors.week_start(day)
 
 
 def _chosen(units, request) -> Unit | None:

@@ -379,6 +379,9 @@ SPECTACULAR_SETTINGS = {
         "CommitmentStatusEnum": "apps.work.models.Commitment.Status",
         "CommitmentKindEnum": "apps.work.models.Commitment.Kind",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
+        "BriefingStatusEnum": "apps.work.models.Briefing.Status",
+        "BriefingKindEnum": "apps.work.models.Briefing.Kind",
+        "ScheduleEntryKindEnum": "apps.work.models.ScheduleEntry.Kind",
     },
 }
 

@@ -45,6 +45,8 @@ STAFF_MENU = (
         also_when=_holds_documents,
     ),
     NavItem(_("Cam kết"), "work:commitments"),
+    NavItem(_("Giao ban"), "work:briefings", (Role.UNIT_LEADER, Role.CLERICAL_OFFICER, Role.HANDLING_OFFICER)),
+    NavItem(_("Lịch công tác tuần"), "work:schedule", (Role.UNIT_LEADER, Role.CLERICAL_OFFICER)),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
     NavItem(_("Đơn vị"), "portal:units"),

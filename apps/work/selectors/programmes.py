@@ -1,7 +1,8 @@
 """Reads on work programmes, scoped to what the caller may see (apps.work.selectors.scope), and who may draft and
 approve a unit's programme.
 
-* A programme is seen by whoever sees its unit: a commune sees nothing of another commune's programmes.
+* A programme is seen by whoever sees its unit, and by the people of the units below it (they lead its items):
+  a commune sees nothing of another commune's programmes.
 * It is drafted by the members of its unit (or of a unit below it) and by the leaders over it.
 * It is approved, or returned to draft, by the head of its unit or a leader over the unit."""
 
@@ -79,8 +80,20 @@ def drafting_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(own, is_active=True).order_by("path")
 
 
+def _units_above_q(user, prefix: str) -> Q:
+    """The units above the user's own: a division works to its commune's programme (which it leads items of), so
+    its people read it too. Only ancestors: never a sibling, so never another commune."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return Q(pk__in=[])
+    ids = {int(part) for path in org.active_memberships(user).values_list("unit__path", flat=True)
+           for part in path.strip("/").split("/") if part}  # fmt: skip
+    return Q(**{f"{prefix}id__in": sorted(ids)})
+
+
 def visible_programs(user) -> QuerySet[WorkProgram]:
-    return WorkProgram.objects.filter(visible_units_q(user)).select_related("unit", "approved_by")
+    """Programmes of the units `user` sees, and of the units above their own."""
+    scope = visible_units_q(user) | _units_above_q(user, "unit__")
+    return WorkProgram.objects.filter(scope).select_related("unit", "approved_by")
 
 
 def programs_of(user, unit: Unit, year: int) -> QuerySet[WorkProgram]:
@@ -125,7 +138,9 @@ def program_detail(user, pk: int) -> WorkProgram | None:
 
 def program_item(user, pk: int) -> ProgramItem | None:
     return (
-        ProgramItem.objects.filter(visible_units_q(user, prefix="program__unit__"))
+        ProgramItem.objects.filter(
+            visible_units_q(user, prefix="program__unit__") | _units_above_q(user, "program__unit__")
+        )
         .select_related("program__unit", "lead_unit", "person_in_charge")
         .filter(pk=pk)
         .first()

@@ -174,3 +174,29 @@ def draw_candidates(unit: Unit, year: int, month: int) -> list[ProgramItem]:
     )  # fmt: skip
     sources = {item.source_item_id for item in items if item.source_item_id}
     return [item for item in items if item.pk not in sources]
+
+
+def program_units(user) -> list[Unit]:
+    """Units whose programmes the list page offers: those `user` sees and those above their own, in tree order."""
+    scope = visible_units_q(user, prefix="") | _units_above_q(user, "")
+    return list(Unit.objects.filter(scope, is_active=True).order_by("path"))
+
+
+def own_unit(user) -> Unit | None:
+    """The unit a list starts on: the user's first own unit."""
+    membership = org.active_memberships(user).select_related("unit").order_by("unit__path").first()
+    return membership.unit if membership else None
+
+
+def mark_rights(user, program: WorkProgram, items) -> None:
+    """Each item gets `can_report` (may set its status: the programme's drafters, its person in charge, the people
+    of its lead unit) and `can_assign` (may make it a task: a leader over its lead unit), in one query."""
+    drafter = may_draft(user, program.unit)
+    paths = list(org.active_memberships(user).values_list("unit__path", flat=True))
+    for item in items:
+        item.can_report = (
+            drafter
+            or item.person_in_charge_id == user.pk
+            or any(path.startswith(item.lead_unit.path) for path in paths)
+        )
+        item.can_assign = leads(user, item.lead_unit)

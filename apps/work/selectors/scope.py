@@ -23,7 +23,7 @@ def visible_units_q(user, prefix: str = "unit__") -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    return Q(**{f"{prefix}in": org.units_visible_to(user)})
+    return Q(**{f"{prefix}in" if prefix else "pk__in": org.units_visible_to(user)})
 
 
 def led_paths(user) -> list[str]:

@@ -87,7 +87,7 @@ class ItemWriteSerializer(serializers.Serializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+    items = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), max_length=1000)
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -40,6 +40,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "return": ((Status.SUBMITTED, Status.APPROVED), Status.DRAFT),
 }
 NUMBERS = {PeriodKind.YEAR: (1, 1), PeriodKind.HALF: (1, 2), PeriodKind.QUARTER: (1, 4), PeriodKind.MONTH: (1, 12)}
+# An item may fall due after its period (work carried over), within a year of its end.
+LATEST_AFTER_PERIOD = dt.timedelta(days=365)
 # Item statuses a programme item may not be drawn or tasked from.
 CLOSED_ITEM_STATUSES = (ItemStatus.DONE, ItemStatus.CANCELLED)
 
@@ -203,10 +205,15 @@ def _checked_item(program: WorkProgram, fields: dict) -> dict:
     deadline = fields.get("deadline")
     if not isinstance(deadline, dt.date):
         raise DomainError(_("Nhập thời hạn."), field="deadline")
-    first, _last = selectors.program_period(program)
+    first, last = selectors.program_period(program)
     if deadline < first:
         raise DomainError(
             _("Thời hạn phải từ ngày %(first)s (đầu kỳ của chương trình) trở đi.") % {"first": shown_date(first)},
+            field="deadline",
+        )
+    if deadline > last + LATEST_AFTER_PERIOD:
+        raise DomainError(
+            _("Thời hạn quá xa: chậm nhất ngày %(latest)s.") % {"latest": shown_date(last + LATEST_AFTER_PERIOD)},
             field="deadline",
         )
     due_at = end_of_working_day(lead_unit, deadline)

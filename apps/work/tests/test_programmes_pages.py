@@ -6,7 +6,9 @@ import io
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.portal.navigation import navigation_for
@@ -155,3 +157,16 @@ def test_another_commune_gets_404_everywhere_and_changes_nothing(w):
         them.post(f"{LIST}lay-tu-quy-nam/", {"unit": w.commune.pk, "year": 2026, "month": 3})
     assert WorkProgram.objects.count() == 1 and ProgramItem.objects.count() == 1
     assert program.items.get().title == item.title
+
+
+def test_the_programme_page_reads_in_queries_that_do_not_grow_with_its_items(w, django_assert_max_num_queries):
+    program = draft(w)
+    services.add_item(actor=w.culture_officer, program=program, **item_fields(w))
+    officer = client_for(w.culture_officer)
+    with CaptureQueriesContext(connection) as one_item:
+        assert officer.get(f"{LIST}{program.pk}/").status_code == 200
+    for n in range(15):
+        services.add_item(actor=w.culture_officer, program=program,
+                          **item_fields(w, title=f"Việc {n}", co_handlers=[w.commune, w.justice]))  # fmt: skip
+    with django_assert_max_num_queries(len(one_item)):
+        assert officer.get(f"{LIST}{program.pk}/").status_code == 200

@@ -164,6 +164,10 @@ def test_a_deadline_before_the_period_is_refused_and_after_it_allowed():
     assert "01/03/2026" in error.value.message
     later = services.add_item(actor=w.culture_officer, program=program, **item_fields(w, deadline=dt.date(2026, 4, 2)))
     assert later.due_at == local(2026, 4, 2, 17, 0)
+    # A year after the period's end (31/03/2027) at the latest.
+    with pytest.raises(DomainError) as error:
+        services.add_item(actor=w.culture_officer, program=program, **item_fields(w, deadline=dt.date(2027, 4, 1)))
+    assert "31/03/2027" in error.value.message
 
 
 def test_the_lead_unit_is_the_unit_or_under_it_and_the_person_works_there():

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.text import normalize_multiline, normalize_text
+from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.work.models import PeriodKind, ProgramItem, Task, WorkProgram
 from apps.work.selectors import programmes as selectors
-from apps.work.services.common import end_of_working_day, shown_date
+from apps.work.services.common import end_of_working_day, notify_person, shown_date
 from apps.work.services.tasks import assign_task
 
 Status = WorkProgram.Status
@@ -153,7 +154,28 @@ def _move(actor, program: WorkProgram, action: str, now: dt.datetime, note: str 
             changes["note"] = note
         verb = {"submit": "submitted", "approve": "approved", "return": "returned"}[action]
         record_event(f"work.program.{verb}", actor=actor, obj=program, unit=program.unit, changes=changes)
+        _tell(actor, program, action, note)
     return program
+
+
+def _tell(actor, program: WorkProgram, action: str, note: str) -> None:
+    """A submitted programme is announced to the head of its unit; the decision to whoever drafted it."""
+    if action == "submit":
+        recipient = org.head_of(program.unit)
+        subject = _("Chương trình công tác chờ phê duyệt")
+        body = _("%(title)s của %(unit)s đã được trình, chờ phê duyệt.")
+    else:
+        recipient = program.created_by
+        if action == "approve":
+            subject = _("Chương trình công tác đã được phê duyệt")
+            body = _("%(title)s của %(unit)s đã được phê duyệt.")
+        else:
+            subject = _("Chương trình công tác được trả lại để sửa")
+            body = _("%(title)s của %(unit)s được trả lại để sửa: %(note)s")
+    if recipient is None or recipient.pk == actor.pk:
+        return
+    notify_person(recipient, str(subject), body % {"title": program.title, "unit": program.unit.name, "note": note},
+                  obj=program)  # fmt: skip
 
 
 def submit_program(*, actor, program: WorkProgram, now: dt.datetime | None = None) -> WorkProgram:

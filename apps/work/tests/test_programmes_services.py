@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.models import AuditEvent
+from apps.core.models import AuditEvent, Notification
 from apps.work.models import ProgramItem, Task, WorkProgram
 from apps.work.services import programmes as services
 from apps.work.tests.factories import world
@@ -114,6 +114,27 @@ def test_submit_approve_and_return_follow_the_state_machine():
     assert [a for a in actions() if a.startswith("work.program.")] == [
         "work.program.created", "work.program.submitted", "work.program.returned", "work.program.submitted",
         "work.program.approved", "work.program.returned",
+    ]  # fmt: skip
+
+
+def test_the_head_is_told_of_a_submission_and_the_drafter_of_the_decision():
+    w = world()
+    w.commune_chairman.email, w.culture_officer.email = "chutich@anphu.gov.vn", "chuyenvien@anphu.gov.vn"
+    w.commune_chairman.save(), w.culture_officer.save()
+    program = draft(w)
+    services.add_item(actor=w.culture_officer, program=program, **item_fields(w))
+    services.submit_program(actor=w.culture_officer, program=program)
+    services.return_program(actor=w.commune_chairman, program=program, note="Bổ sung thời hạn")
+    services.submit_program(actor=w.culture_officer, program=program)
+    services.approve_program(actor=w.commune_chairman, program=program)
+    sent = list(Notification.objects.order_by("pk").values_list("recipient", "subject", "body"))
+    title = "Chương trình công tác năm 2026 của Ủy ban nhân dân xã An Phú"
+    assert sent == [
+        ("chutich@anphu.gov.vn", "Chương trình công tác chờ phê duyệt", f"{title} đã được trình, chờ phê duyệt."),
+        ("chuyenvien@anphu.gov.vn", "Chương trình công tác được trả lại để sửa",
+         f"{title} được trả lại để sửa: Bổ sung thời hạn"),
+        ("chutich@anphu.gov.vn", "Chương trình công tác chờ phê duyệt", f"{title} đã được trình, chờ phê duyệt."),
+        ("chuyenvien@anphu.gov.vn", "Chương trình công tác đã được phê duyệt", f"{title} đã được phê duyệt."),
     ]  # fmt: skip
 
 

@@ -101,6 +101,9 @@ def test_a_programme_is_made_filled_submitted_approved_and_tasked_from_the_pages
         chairman.post(url, {"hanh-dong": "approve"})
         assert WorkProgram.objects.get().status == "approved"
 
+        refused = officer.get(edit, follow=True)
+        assert "Chỉ sửa nội dung khi chương trình là dự thảo" in page_of(refused)
+        assert refused.redirect_chain[-1][0] == url
         shown = page_of(officer.get(url))
         assert 'value="add"' not in shown and 'value="task"' not in shown  # approved; an officer does not assign
         officer.post(url, {"hanh-dong": "status", "item": second.pk, "status": "in_progress", "note": "Đang soạn"})

@@ -331,6 +331,9 @@ def item_edit(request, pk: int):
     if item is None:
         raise Http404
     program = item.program
+    if program.status != WorkProgram.Status.DRAFT or not selectors.may_draft(request.user, program.unit):
+        messages.error(request, _("Chỉ sửa nội dung khi chương trình là dự thảo, bởi cán bộ của đơn vị."))
+        return redirect("work:program", pk=program.pk)
     form = ItemForm(request.POST if request.method == "POST" else None, program=program,
                     co_units=_co_units(request.user), initial=item_initial(item))  # fmt: skip
     if request.method == "POST" and form.is_valid():

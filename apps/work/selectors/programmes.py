@@ -115,11 +115,17 @@ def in_period_order(programs) -> list[WorkProgram]:
 
 
 def _items() -> QuerySet[ProgramItem]:
-    open_tasks = Task.objects.filter(program_item=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
+    tasks = Task.objects.exclude(status=Task.Status.CANCELLED)
+    # The same work: the item, the item it was drawn from, or its copies drawn into a month.
+    tasked = (
+        Exists(tasks.filter(program_item=OuterRef("pk")))
+        | Exists(tasks.filter(program_item=OuterRef("source_item")))
+        | Exists(tasks.filter(program_item__source_item=OuterRef("pk")))
+    )
     return (
         ProgramItem.objects.select_related("lead_unit", "person_in_charge", "source_item__program")
         .prefetch_related("co_handlers")
-        .annotate(has_task=Exists(open_tasks))
+        .annotate(has_task=tasked)
         .order_by("order", "pk")
     )
 

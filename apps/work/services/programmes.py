@@ -4,7 +4,8 @@ A programme belongs to a unit and a period (one per unit and period). Its member
 lead unit, the person in charge, the co-handlers, the expected product, a deadline on the working-day clock), submit
 it, and the head of the unit or a leader over it approves it or returns it to draft with a note. Once approved only
 the items' status changes (planned, in progress, done, postponed, cancelled), and items can become tasks. A month's
-programme is drawn in one step from the approved quarter's and year's programmes of the unit.
+programme is drawn in one step from the approved quarter's and year's programmes of the unit; an item done in the
+month is done in the programme it came from, and the same work is made a task once.
 
 Allowed moves of a programme (the state machine, enforced here):
 
@@ -346,7 +347,11 @@ def set_item_status(
         raise DomainError(_("Tình trạng không hợp lệ."), field="status")
     with transaction.atomic():
         program = _locked(item.program)
-        item = ProgramItem.objects.select_for_update().select_related("lead_unit").get(pk=item.pk, program=program)
+        item = (
+            ProgramItem.objects.select_for_update(of=("self",))
+            .select_related("lead_unit")
+            .get(pk=item.pk, program=program)
+        )
         item.program = program
         if not _may_report_status(actor, item):
             raise PermissionDeniedError(
@@ -364,7 +369,24 @@ def set_item_status(
         item.save(update_fields=["status", "done_at", "note"])
         record_event("work.program_item.status", actor=actor, obj=item, unit=program.unit,
                      changes={"status": [before, status], "note": note})  # fmt: skip
+        if status == ItemStatus.DONE and item.source_item_id:
+            _done_at_source(actor, item)
     return item
+
+
+def _done_at_source(actor, item: ProgramItem) -> None:
+    """Work done in the month is done in the quarter's or year's programme it was drawn from (one entry, not
+    two); other statuses stay the month's own (postponed to next month is not postponed in the year)."""
+    source = (
+        ProgramItem.objects.select_for_update(of=("self",)).select_related("program__unit").get(pk=item.source_item_id)
+    )
+    if source.status == ItemStatus.DONE or source.program.status != Status.APPROVED:
+        return
+    before = source.status
+    source.status, source.done_at = ItemStatus.DONE, item.done_at
+    source.save(update_fields=["status", "done_at"])
+    record_event("work.program_item.status", actor=actor, obj=source, unit=source.program.unit,
+                 changes={"status": [before, ItemStatus.DONE], "from_item": item.pk})  # fmt: skip
 
 
 # ---- the month's programme drawn from the quarter's and the year's ---------------------------------------------
@@ -417,7 +439,11 @@ def make_task(*, actor, item: ProgramItem, now: dt.datetime | None = None) -> Ta
             raise ConflictError(
                 _("Nội dung đã ở tình trạng “%(status)s”; không giao nhiệm vụ.") % {"status": item.get_status_display()}
             )
-        if Task.objects.filter(program_item=item).exclude(status=Task.Status.CANCELLED).exists():
+        # The same work drawn into a month (or the item it was drawn from) is tasked once.
+        lineage = {item.pk, *item.drawn_items.values_list("pk", flat=True)} | (
+            {item.source_item_id} if item.source_item_id else set()
+        )
+        if Task.objects.filter(program_item__in=lineage).exclude(status=Task.Status.CANCELLED).exists():
             raise ConflictError(_("Nội dung này đã được giao thành nhiệm vụ."))
         description = item.product
         if item.product_kind != ProgramItem.Product.OTHER:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.models import AuditEvent, Notification
 from apps.work.models import ProgramItem, Task, WorkProgram
+from apps.work.selectors.programmes import program_detail
 from apps.work.services import programmes as services
 from apps.work.tests.factories import world
 
@@ -392,3 +393,30 @@ def test_no_task_from_a_done_or_cancelled_item():
     services.set_item_status(actor=w.culture_officer, item=item, status="done")
     with pytest.raises(ConflictError):
         services.make_task(actor=w.commune_chairman, item=item, now=NOW)
+
+
+def test_done_in_the_month_is_done_in_the_year_and_the_same_work_is_tasked_once():
+    w = world()
+    year = draft(w)
+    source = services.add_item(actor=w.culture_officer, program=year, **item_fields(w, deadline=dt.date(2026, 3, 10)))
+    other = services.add_item(actor=w.culture_officer, program=year, **item_fields(w, deadline=dt.date(2026, 3, 11)))
+    approved(w, year)
+    month, _added = services.draw_month(actor=w.culture_officer, unit=w.commune, year=2026, month=3, now=NOW)
+    approved(w, month)
+    drawn, drawn_other = month.items.order_by("order")
+    assert (drawn.source_item, drawn_other.source_item) == (source, other)
+
+    services.make_task(actor=w.commune_chairman, item=source, now=NOW)
+    with pytest.raises(ConflictError):  # its copy in the month is the same work
+        services.make_task(actor=w.commune_chairman, item=drawn, now=NOW)
+    services.make_task(actor=w.commune_chairman, item=drawn_other, now=NOW)
+    with pytest.raises(ConflictError):  # nor back from the year
+        services.make_task(actor=w.commune_chairman, item=other, now=NOW)
+
+    shown = program_detail(w.commune_chairman, month.pk)
+    assert [i.has_task for i in shown.items.all()] == [True, True]
+    services.set_item_status(actor=w.culture_officer, item=drawn_other, status="postponed")
+    assert ProgramItem.objects.get(pk=other.pk).status == "planned"  # the month's own
+    services.set_item_status(actor=w.culture_officer, item=drawn, status="done", now=local(2026, 3, 9, 16, 0))
+    source.refresh_from_db()
+    assert (source.status, source.done_at) == ("done", local(2026, 3, 9, 16, 0))

@@ -47,6 +47,7 @@ STAFF_MENU = (
     NavItem(_("Cam kết"), "work:commitments"),
     NavItem(_("Giao ban"), "work:briefings", (Role.UNIT_LEADER, Role.CLERICAL_OFFICER, Role.HANDLING_OFFICER)),
     NavItem(_("Lịch công tác tuần"), "work:schedule", (Role.UNIT_LEADER, Role.CLERICAL_OFFICER)),
+    NavItem(_("Chương trình công tác"), "work:programs", (Role.HANDLING_OFFICER, Role.UNIT_LEADER)),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
     NavItem(_("Đơn vị"), "portal:units"),

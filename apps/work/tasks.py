@@ -1,3 +1,34 @@
 """Background jobs of the work app (huey), each idempotent (safe to run twice): reminders before a task's
 deadline and the notice to the assigner once it is late, report cycles opened ahead and report reminders,
 commitments evaluated at the end of their period."""
+
+import datetime as dt
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from apps.core.jobs import single_run
+from apps.work.services import reporting
+
+# --- the reporting regime ---------------------------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="5", hour="0"))
+@single_run("work-report-cycles", ttl=dt.timedelta(hours=1))
+def open_report_cycles() -> int:
+    """Every night: open the report cycles whose figures period has begun, with a draft for every unit."""
+    return reporting.open_all_due_cycles()
+
+
+@db_periodic_task(crontab(minute="0", hour="7,13"))
+@single_run("work-report-reminders", ttl=dt.timedelta(hours=1))
+def remind_reports() -> int:
+    """Twice a working day: remind (once) the units that have not sent a report due on the next working day."""
+    return reporting.send_due_reminders()
+
+
+@db_periodic_task(crontab(minute="15", hour="*"))
+@single_run("work-report-late", ttl=dt.timedelta(hours=1))
+def report_late_notices() -> int:
+    """Every hour: tell (once) each unit whose report is past due, and its requester which units are late."""
+    return reporting.send_late_notices()

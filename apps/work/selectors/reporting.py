@@ -87,6 +87,11 @@ class CycleTable:
             yield submission, [self.values.get((submission.pk, f.pk)) for f in self.fields]
 
     @property
+    def total_cells(self) -> list[Decimal | None]:
+        """One cell per field: the total of a number field, None for the others."""
+        return [self.totals.get(f.pk) for f in self.fields]
+
+    @property
     def number_fields(self) -> list[ReportField]:
         return [f for f in self.fields if f.kind == ReportField.Kind.NUMBER]
 

@@ -467,6 +467,8 @@ def save_values(
 def _store(submission, field, value, files, number, text, file_info) -> str:
     """Write one value; returns the field's label when it changed."""
     if value is None:
+        if field.kind != ReportField.Kind.FILE and number is None and not text:
+            return ""
         value = ReportValue(submission=submission, field=field)
     if field.kind == ReportField.Kind.FILE:
         uploaded = files[field.pk]

@@ -191,9 +191,7 @@ class RequestDetailView(APIView):
         report = _request(request, pk)
         requester = selectors.is_requester_side(request.user, report)
         cycles = selectors.request_cycles(report) if requester else []
-        own = (
-            [] if requester else SubmissionSerializer(selectors.unit_submissions(request.user, report), many=True).data
-        )
+        own = [] if requester else selectors.unit_submissions(request.user, report)
         return Response(RequestDetailSerializer({
             "request": report, "fields": report.fields.all(), "cycles": cycles, "submissions": own,
         }).data)  # fmt: skip

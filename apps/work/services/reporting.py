@@ -70,6 +70,9 @@ CLOSING_MONTHS = {
 CLOSING_DAY = 14
 ROMAN = {3: "I", 6: "II", 9: "III", 12: "IV"}
 MAX_FIELDS = 60
+# A request may start up to a year back (its past cycles already due are not opened) and up to two years ahead.
+MAX_DAYS_BACK = 366
+MAX_DAYS_AHEAD = 2 * 366
 MAX_NUMBER = Decimal("9999999999999999.99")
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 NOT_SUBMITTED = (Status.DRAFT,)
@@ -217,6 +220,15 @@ def _check_rule(kind: str, frequency: str, due_day, starts_on, ends_on, deadline
         raise DomainError(_("Chọn loại báo cáo: định kỳ hoặc đột xuất."), field="kind")
     if starts_on is None:
         raise DomainError(_("Nhập ngày bắt đầu."), field="starts_on")
+    if not today - dt.timedelta(days=MAX_DAYS_BACK) <= starts_on <= today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise DomainError(
+            _("Ngày bắt đầu phải trong khoảng từ %(first)s đến %(last)s.")
+            % {"first": shown_date(today - dt.timedelta(days=MAX_DAYS_BACK)),
+               "last": shown_date(today + dt.timedelta(days=MAX_DAYS_AHEAD))},
+            field="starts_on",
+        )  # fmt: skip
+    if deadline is not None and deadline > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise DomainError(_("Hạn nộp quá xa (tối đa hai năm)."), field="deadline")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_("Ngày kết thúc không được trước ngày bắt đầu."), field="ends_on")
 

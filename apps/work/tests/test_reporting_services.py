@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -39,9 +40,10 @@ def form() -> list[FieldSpec]:
 
 
 def monthly(w, *, due_day=20, now=None, starts_on=dt.date(2026, 11, 15), frequency="month", **kwargs):
+    kwargs.setdefault("recipients", [w.commune, w.other_commune])
     return reporting.create_request(
         actor=w.chairman, from_unit=w.province, title="Báo cáo công tác cải cách hành chính", fields=form(),
-        recipients=[w.commune, w.other_commune], frequency=frequency, due_day=due_day, starts_on=starts_on,
+        frequency=frequency, due_day=due_day, starts_on=starts_on,
         now=now or local(2026, 11, 20, 9, 0), **kwargs,
     )  # fmt: skip
 
@@ -379,3 +381,37 @@ def test_the_requester_reminds_now_every_unit_not_sent():
         reporting.remind_now(actor=w.commune_chairman, cycle=cycle)
     assert reporting.remind_now(actor=w.chairman, cycle=cycle, now=local(2026, 12, 2, 9)) == 1
     assert len(mails_to(w.other_chairman)) == 1 and mails_to(w.commune_chairman) == []
+
+
+def test_a_start_too_far_back_or_ahead_is_refused():
+    w = world()
+    for starts_on in (dt.date(2025, 11, 1), dt.date(2029, 1, 1)):
+        with pytest.raises(DomainError) as error:
+            monthly(w, starts_on=starts_on)
+        assert error.value.field == "starts_on"
+
+
+def test_a_request_made_late_in_the_year_does_not_ask_for_the_months_already_due():
+    w = world()
+    request = monthly(w, starts_on=dt.date(2026, 1, 1), now=local(2026, 11, 23, 9))
+    # November's cycle (15/10–14/11) was due Friday 20/11, before the request: only December's is opened.
+    assert [c[0] for c in cycles_of(request)] == ["Tháng 12/2026"]
+
+
+def test_the_jobs_open_cycles_remind_and_tell_late_once():
+    from apps.work import tasks
+
+    w = world()
+    with_email(w.commune_chairman, w.chairman)
+    request = monthly(w, recipients=None)
+    with time_machine.travel(local(2026, 12, 15, 0, 5), tick=False):
+        assert tasks.open_report_cycles.call_local() == 1
+        assert tasks.open_report_cycles.call_local() == 0
+    with time_machine.travel(local(2026, 12, 18, 7, 0), tick=False):
+        assert tasks.remind_reports.call_local() == 5
+        assert tasks.remind_reports.call_local() == 0
+    with time_machine.travel(local(2026, 12, 21, 18, 15), tick=False):
+        assert tasks.report_late_notices.call_local() == 5
+        assert tasks.report_late_notices.call_local() == 0
+    assert ReportCycle.objects.filter(request=request).count() == 2
+    assert len(mails_to(w.chairman)) == 1 and len(mails_to(w.commune_chairman)) == 2

@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "ApologyStatusEnum": "apps.dossiers.models.Apology.Status",
         "FeedbackStatusEnum": "apps.feedback.models.Feedback.Status",
         "PaymentStatusEnum": "apps.payments.models.Payment.Status",
+        "ReportRequestKindEnum": "apps.work.models.ReportRequest.Kind",
+        "ReportFieldKindEnum": "apps.work.models.ReportField.Kind",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
     },
 }

@@ -20,13 +20,13 @@ from apps.work.selectors import reporting as selectors
 from apps.work.services import reporting as services
 
 
-class FieldSerializer(serializers.ModelSerializer):
+class ReportFieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportField
         fields = ["id", "order", "label", "kind", "measure", "choices", "required", "help_text", "prefill"]
 
 
-class FieldSpecSerializer(serializers.Serializer):
+class ReportFieldSpecSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=ReportField.Kind.choices)
     measure = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -37,7 +37,7 @@ class FieldSpecSerializer(serializers.Serializer):
     prefill = serializers.ChoiceField(choices=Metric.choices, required=False, allow_blank=True, default="")
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class ReportCycleSerializer(serializers.ModelSerializer):
     units = serializers.IntegerField(read_only=True, default=None)
     sent = serializers.IntegerField(read_only=True, default=None)
     sent_late = serializers.IntegerField(read_only=True, default=None)
@@ -50,7 +50,7 @@ class CycleSerializer(serializers.ModelSerializer):
                   "returned", "not_sent"]  # fmt: skip
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class ReportRequestSerializer(serializers.ModelSerializer):
     from_unit_name = serializers.CharField(source="from_unit.name", read_only=True)
 
     class Meta:
@@ -59,7 +59,7 @@ class RequestSerializer(serializers.ModelSerializer):
                   "starts_on", "ends_on", "status", "created_at"]  # fmt: skip
 
 
-class CreateRequestSerializer(serializers.Serializer):
+class ReportCreateRequestSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     instructions = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     from_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
@@ -71,7 +71,7 @@ class CreateRequestSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     deadline = serializers.DateField(required=False, allow_null=True, default=None, help_text="Báo cáo đột xuất")
-    fields = FieldSpecSerializer(many=True, min_length=1, max_length=services.MAX_FIELDS)
+    fields = ReportFieldSpecSerializer(many=True, min_length=1, max_length=services.MAX_FIELDS)
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
@@ -81,7 +81,7 @@ class CreateRequestSerializer(serializers.Serializer):
         return data
 
 
-class ValueSerializer(serializers.Serializer):
+class ReportValueSerializer(serializers.Serializer):
     field = serializers.IntegerField(source="field_id")
     number = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     text = serializers.CharField()
@@ -89,7 +89,7 @@ class ValueSerializer(serializers.Serializer):
     prefilled = serializers.BooleanField()
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class ReportSubmissionSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     state = serializers.CharField(
         read_only=True, default="", help_text="submitted | accepted | returned | late | missing"
@@ -105,31 +105,31 @@ class SubmissionSerializer(serializers.ModelSerializer):
                   "status", "state", "submitted_at", "outcome", "returned_note", "decided_at"]  # fmt: skip
 
 
-class RequestDetailSerializer(serializers.Serializer):
-    request = RequestSerializer()
-    fields = FieldSerializer(many=True)
-    cycles = CycleSerializer(many=True, help_text="Phía đơn vị yêu cầu: mọi kỳ báo cáo")
-    submissions = SubmissionSerializer(many=True, help_text="Phía đơn vị báo cáo: báo cáo của đơn vị mình")
+class ReportRequestDetailSerializer(serializers.Serializer):
+    request = ReportRequestSerializer()
+    fields = ReportFieldSerializer(many=True)
+    cycles = ReportCycleSerializer(many=True, help_text="Phía đơn vị yêu cầu: mọi kỳ báo cáo")
+    submissions = ReportSubmissionSerializer(many=True, help_text="Phía đơn vị báo cáo: báo cáo của đơn vị mình")
 
 
-class SubmissionDetailSerializer(serializers.Serializer):
-    submission = SubmissionSerializer()
-    fields = FieldSerializer(many=True)
-    values = ValueSerializer(many=True)
+class ReportSubmissionDetailSerializer(serializers.Serializer):
+    submission = ReportSubmissionSerializer()
+    fields = ReportFieldSerializer(many=True)
+    values = ReportValueSerializer(many=True)
 
 
-class TotalSerializer(serializers.Serializer):
+class ReportTotalSerializer(serializers.Serializer):
     field = serializers.IntegerField()
     label = serializers.CharField()
     measure = serializers.CharField()
     total = serializers.DecimalField(max_digits=24, decimal_places=2, allow_null=True)
 
 
-class CycleStatusSerializer(serializers.Serializer):
-    cycle = CycleSerializer()
+class ReportCycleStatusSerializer(serializers.Serializer):
+    cycle = ReportCycleSerializer()
     counts = serializers.DictField(child=serializers.IntegerField())
-    submissions = SubmissionSerializer(many=True)
-    totals = TotalSerializer(many=True, help_text="Cộng các chỉ tiêu số của các báo cáo đã nộp")
+    submissions = ReportSubmissionSerializer(many=True)
+    totals = ReportTotalSerializer(many=True, help_text="Cộng các chỉ tiêu số của các báo cáo đã nộp")
 
 
 def _request(request, pk: int) -> ReportRequest:
@@ -155,7 +155,7 @@ def _submission(request, pk: int) -> ReportSubmission:
 
 def submission_body(submission: ReportSubmission) -> dict:
     values = sorted(selectors.submission_values(submission).values(), key=lambda v: v.field_id)
-    return SubmissionDetailSerializer({
+    return ReportSubmissionDetailSerializer({
         "submission": submission, "fields": submission.cycle.request.fields.all(), "values": values,
     }).data  # fmt: skip
 
@@ -166,7 +166,7 @@ def invalid_values_response(error: services.ReportValuesInvalid) -> Response:
 
 
 class RequestListView(generics.ListAPIView):
-    serializer_class = RequestSerializer
+    serializer_class = ReportRequestSerializer
     filter_backends = []
 
     @extend_schema(summary="Các yêu cầu báo cáo người dùng được xem (đơn vị mình yêu cầu hoặc được yêu cầu)")
@@ -176,52 +176,54 @@ class RequestListView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.visible_requests(self.request.user).order_by("-created_at", "pk")
 
-    @extend_schema(request=CreateRequestSerializer, responses={201: RequestSerializer},
+    @extend_schema(request=ReportCreateRequestSerializer, responses={201: ReportRequestSerializer},
                    summary="Lãnh đạo đơn vị yêu cầu các đơn vị trực thuộc báo cáo (định kỳ hoặc đột xuất)")  # fmt: skip
     def post(self, request):
-        serializer = CreateRequestSerializer(data=request.data)
+        serializer = ReportCreateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.create_request(actor=request.user, **serializer.service_arguments())
-        return Response(RequestSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(ReportRequestSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 class RequestDetailView(APIView):
-    @extend_schema(responses=RequestDetailSerializer, summary="Một yêu cầu báo cáo: biểu mẫu và các kỳ báo cáo")
+    @extend_schema(responses=ReportRequestDetailSerializer, summary="Một yêu cầu báo cáo: biểu mẫu và các kỳ báo cáo")
     def get(self, request, pk: int):
         report = _request(request, pk)
         requester = selectors.is_requester_side(request.user, report)
         cycles = selectors.request_cycles(report) if requester else []
         own = [] if requester else selectors.unit_submissions(request.user, report)
-        return Response(RequestDetailSerializer({
+        return Response(ReportRequestDetailSerializer({
             "request": report, "fields": report.fields.all(), "cycles": cycles, "submissions": own,
         }).data)  # fmt: skip
 
 
 class CycleView(APIView):
-    @extend_schema(responses=CycleStatusSerializer,
+    @extend_schema(responses=ReportCycleStatusSerializer,
                    summary="Một kỳ báo cáo: tình hình nộp của từng đơn vị và số liệu cộng dồn")  # fmt: skip
     def get(self, request, pk: int):
         table = selectors.cycle_table(_cycle(request, pk))
         totals = [{"field": f.pk, "label": f.label, "measure": f.measure, "total": table.totals.get(f.pk)}
                   for f in table.number_fields]  # fmt: skip
-        return Response(CycleStatusSerializer({
+        return Response(ReportCycleStatusSerializer({
             "cycle": table.cycle, "counts": table.counts, "submissions": table.submissions, "totals": totals,
         }).data)  # fmt: skip
 
 
-class RemindSerializer(serializers.Serializer):
+class ReportRemindSerializer(serializers.Serializer):
     reminded = serializers.IntegerField()
 
 
 class CycleRemindView(APIView):
-    @extend_schema(request=None, responses=RemindSerializer, summary="Nhắc ngay các đơn vị chưa nộp báo cáo kỳ này")
+    @extend_schema(
+        request=None, responses=ReportRemindSerializer, summary="Nhắc ngay các đơn vị chưa nộp báo cáo kỳ này"
+    )
     def post(self, request, pk: int):
         count = services.remind_now(actor=request.user, cycle=_cycle(request, pk))
-        return Response(RemindSerializer({"reminded": count}).data)
+        return Response(ReportRemindSerializer({"reminded": count}).data)
 
 
 class MyReportsView(generics.ListAPIView):
-    serializer_class = SubmissionSerializer
+    serializer_class = ReportSubmissionSerializer
     filter_backends = []
 
     @extend_schema(summary="Các báo cáo đơn vị của tôi phải nộp (chưa nộp hoặc bị trả lại)")
@@ -232,7 +234,7 @@ class MyReportsView(generics.ListAPIView):
         return selectors.reports_to_submit(self.request.user)
 
 
-class ValuesSerializer(serializers.Serializer):
+class ReportValuesSerializer(serializers.Serializer):
     values = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=20000), required=False,
                                    default=dict, help_text="id chỉ tiêu → giá trị (số: 1.234 hoặc 12,5)")  # fmt: skip
 
@@ -240,15 +242,15 @@ class ValuesSerializer(serializers.Serializer):
 class SubmissionView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses=SubmissionDetailSerializer, summary="Một báo cáo của đơn vị với các số liệu")
+    @extend_schema(responses=ReportSubmissionDetailSerializer, summary="Một báo cáo của đơn vị với các số liệu")
     def get(self, request, pk: int):
         return Response(submission_body(_submission(request, pk)))
 
-    @extend_schema(request=ValuesSerializer, responses=SubmissionDetailSerializer,
+    @extend_schema(request=ReportValuesSerializer, responses=ReportSubmissionDetailSerializer,
                    summary="Ghi số liệu (JSON values hoặc multipart field_<id>); sai thì không ghi gì")  # fmt: skip
     def patch(self, request, pk: int):
         submission = _submission(request, pk)
-        serializer = ValuesSerializer(data={"values": _typed_values(request)})
+        serializer = ReportValuesSerializer(data={"values": _typed_values(request)})
         serializer.is_valid(raise_exception=True)
         values = _keyed(serializer.validated_data["values"])
         files = _keyed(request.FILES)
@@ -277,35 +279,35 @@ def _keyed(mapping) -> dict[int, object]:
 
 
 class SubmitView(APIView):
-    @extend_schema(request=None, responses=SubmissionSerializer, summary="Nộp (hoặc nộp lại) báo cáo")
+    @extend_schema(request=None, responses=ReportSubmissionSerializer, summary="Nộp (hoặc nộp lại) báo cáo")
     def post(self, request, pk: int):
         try:
             submission = services.submit_report(actor=request.user, submission=_submission(request, pk))
         except services.ReportValuesInvalid as error:
             return invalid_values_response(error)
-        return Response(SubmissionSerializer(submission).data)
+        return Response(ReportSubmissionSerializer(submission).data)
 
 
-class NoteSerializer(serializers.Serializer):
+class ReportReturnSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
 class ReturnView(APIView):
-    @extend_schema(request=NoteSerializer, responses=SubmissionSerializer,
+    @extend_schema(request=ReportReturnSerializer, responses=ReportSubmissionSerializer,
                    summary="Trả lại báo cáo để đơn vị hoàn thiện, nêu lý do")  # fmt: skip
     def post(self, request, pk: int):
-        serializer = NoteSerializer(data=request.data)
+        serializer = ReportReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = services.return_report(actor=request.user, submission=_submission(request, pk),
                                             note=serializer.validated_data["note"])  # fmt: skip
-        return Response(SubmissionSerializer(submission).data)
+        return Response(ReportSubmissionSerializer(submission).data)
 
 
 class AcceptView(APIView):
-    @extend_schema(request=None, responses=SubmissionSerializer, summary="Tiếp nhận báo cáo đã nộp")
+    @extend_schema(request=None, responses=ReportSubmissionSerializer, summary="Tiếp nhận báo cáo đã nộp")
     def post(self, request, pk: int):
         submission = services.accept_report(actor=request.user, submission=_submission(request, pk))
-        return Response(SubmissionSerializer(submission).data)
+        return Response(ReportSubmissionSerializer(submission).data)
 
 
 urlpatterns: list = [

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -140,10 +141,10 @@ def submission_form(submission: ReportSubmission, fields, values, data=None, fil
 
 @login_required
 def reports(request):
-    requests = selectors.visible_requests(request.user).order_by("-created_at", "pk")[:200]
+    requests = selectors.visible_requests(request.user).order_by("-created_at", "pk")
     return render(request, "work/reporting_list.html", {
-        "requests": requests, "to_submit": selectors.reports_to_submit(request.user)[:50],
-        "can_ask": led_units(request.user).exists(),
+        "page": Paginator(requests, 50).get_page(request.GET.get("page")),
+        "to_submit": selectors.reports_to_submit(request.user)[:50], "can_ask": led_units(request.user).exists(),
     })  # fmt: skip
 
 

@@ -20,6 +20,13 @@ def open_report_cycles() -> int:
     return reporting.open_all_due_cycles()
 
 
+@db_periodic_task(crontab(minute="35", hour="0"))
+@single_run("work-report-figures", ttl=dt.timedelta(hours=1))
+def refresh_report_figures() -> int:
+    """Every night: the figures of the drafts whose period has closed and which are not due yet, read again."""
+    return reporting.refresh_closed_periods()
+
+
 @db_periodic_task(crontab(minute="0", hour="7,13"))
 @single_run("work-report-reminders", ttl=dt.timedelta(hours=1))
 def remind_reports() -> int:

@@ -698,6 +698,29 @@ def send_late_notices(*, now: dt.datetime | None = None) -> int:
     return sum(len(s) for s in by_cycle.values())
 
 
+def refresh_closed_periods(*, now: dt.datetime | None = None) -> int:
+    """Each night between the end of a cycle's figures period and its due moment, read again the system's figures
+    of the drafts not sent yet (a cycle opens when its period begins, so the figures pre-filled then are partial);
+    numbers a unit typed are kept. Safe to run twice. Returns the drafts refreshed."""
+    now = now or timezone.now()
+    cycles = (
+        ReportCycle.objects.filter(period_end__lt=local_day(now), due_at__gt=now, request__fields__prefill__gt="")
+        .distinct()
+        .select_related("request__from_unit")
+    )
+    refreshed = 0
+    for cycle in cycles:
+        fields = [f for f in cycle.request.fields.all() if f.prefill]
+        drafts = cycle.submissions.filter(status=Status.DRAFT).select_related("unit")
+        with transaction.atomic():
+            for submission in drafts:
+                _prefill(submission, fields, cycle)
+                refreshed += 1
+            record_event("work.report_cycle.prefilled", obj=cycle, unit=cycle.request.from_unit,
+                         changes={"fields": [f.label for f in fields]})  # fmt: skip
+    return refreshed
+
+
 def open_all_due_cycles(*, now: dt.datetime | None = None) -> int:
     """Every active periodic request opens the cycles whose period has begun."""
     now = now or timezone.now()

@@ -415,3 +415,20 @@ def test_the_jobs_open_cycles_remind_and_tell_late_once():
         assert tasks.report_late_notices.call_local() == 0
     assert ReportCycle.objects.filter(request=request).count() == 2
     assert len(mails_to(w.chairman)) == 1 and len(mails_to(w.commune_chairman)) == 2
+
+
+def test_once_the_period_closes_the_drafts_figures_are_read_again_and_typed_numbers_kept():
+    w = world()
+    request = monthly(w)  # opened 20/11/2026, in the middle of the figures period 15/11–14/12
+    f = fields_of(request)
+    mine, theirs = submission(request, w.commune), submission(request, w.other_commune)
+    assert mine.values.get(field=f["Số hồ sơ tiếp nhận"]).number == 0
+    dossiers_received(w.commune, dt.date(2026, 12, 10), 8)
+    dossiers_received(w.other_commune, dt.date(2026, 12, 14), 6)
+    reporting.save_values(actor=w.other_chairman, submission=theirs, values={f["Số hồ sơ tiếp nhận"].pk: "7"})
+    assert reporting.refresh_closed_periods(now=local(2026, 12, 14, 23, 0)) == 0  # the period has not closed
+    assert reporting.refresh_closed_periods(now=local(2026, 12, 15, 0, 35)) == 2
+    assert (mine.values.get(field=f["Số hồ sơ tiếp nhận"]).number, theirs.values.get(
+        field=f["Số hồ sơ tiếp nhận"]).number) == (8, 7)  # fmt: skip
+    assert mine.values.get(field=f["Số hồ sơ tiếp nhận"]).prefilled
+    assert reporting.refresh_closed_periods(now=local(2026, 12, 21, 17, 30)) == 0  # past due

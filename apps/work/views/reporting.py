@@ -323,6 +323,7 @@ def submission_detail(request, pk: int):
         "can_decide": submission.status == ReportSubmission.Status.SUBMITTED
         and leads(request.user, submission.cycle.request.from_unit),
         "has_prefill": any(f.prefill for f in fields),
+        "period_open": timezone.localdate() <= submission.cycle.period_end,
     }, status=status)  # fmt: skip
 
 

@@ -484,8 +484,8 @@ def _store(submission, field, value, files, number, text, file_info) -> str:
         value = ReportValue(submission=submission, field=field)
     if field.kind == ReportField.Kind.FILE:
         uploaded = files[field.pk]
-        value.file.save(uploaded.name, uploaded, save=False)
         value.file_name, value.content_type = file_info["name"], file_info["content_type"]
+        value.file.save(uploaded.name, uploaded, save=False)  # named by the content type found above
         value.save()
         return field.label
     if value.pk and value.number == number and value.text == text:

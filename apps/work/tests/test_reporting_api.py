@@ -121,3 +121,23 @@ def test_the_requester_reminds_through_the_api():
     cycle = request.cycles.get()
     assert api_for(w.commune_chairman).post(reverse("v1:work-report-cycle-remind", args=[cycle.pk])).status_code == 404
     assert api_for(w.chairman).post(reverse("v1:work-report-cycle-remind", args=[cycle.pk])).json() == {"reminded": 2}
+
+
+def test_a_file_value_goes_as_multipart():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = world()
+    request = reporting.create_request(actor=w.chairman, from_unit=w.province, title="Báo cáo kèm văn bản",
+                                       recipients=[w.commune], frequency="month", due_day=20,
+                                       fields=[FieldSpec("Văn bản", "file"), FieldSpec("Số vụ", "number")],
+                                       now=local(2026, 11, 20, 9))  # fmt: skip
+    f = ids(request)
+    sub = ReportSubmission.objects.get(cycle__request=request)
+    upload = SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = api_for(w.commune_chairman).patch(
+        reverse("v1:work-report-submission", args=[sub.pk]),
+        {f"field_{f['Văn bản']}": upload, f"field_{f['Số vụ']}": "3"}, format="multipart",
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    values = {v["field"]: v for v in response.json()["values"]}
+    assert values[f["Văn bản"]]["file_name"] == "bc.pdf" and values[f["Số vụ"]]["number"] == "3.00"

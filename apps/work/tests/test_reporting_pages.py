@@ -201,3 +201,31 @@ def test_the_request_page_shows_cycles_to_the_requester_and_only_its_own_report_
                                    fields=[FieldSpec("Số liệu", "number")], frequency="month", due_day=20,
                                    now=local(2026, 11, 20, 9))  # fmt: skip
     assert client_for(w.other_chairman).get(reverse("work:report", args=[own.pk])).status_code == 404
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_file_sent_with_the_form_is_served_to_the_unit_and_the_requester_only():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = world()
+    request = reporting.create_request(actor=w.chairman, from_unit=w.province, title="Báo cáo kèm văn bản",
+                                       recipients=[w.commune, w.other_commune],
+                                       fields=[FieldSpec("Văn bản báo cáo", "file")], frequency="month", due_day=20,
+                                       now=local(2026, 11, 20, 9))  # fmt: skip
+    field = request.fields.get()
+    sub = sub_of(request, w.commune)
+    url = reverse("work:report-submission", args=[sub.pk])
+    upload = SimpleUploadedFile("bao-cao-thang.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client_for(w.commune_chairman).post(url, {"hanh-dong": "luu", f"field_{field.pk}": upload})
+    assert response.status_code == 302
+    file_url = reverse("work:report-file", args=[sub.pk, field.pk])
+    assert file_url in client_for(w.commune_chairman).get(url).content.decode()
+    served = client_for(w.chairman).get(file_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PDF_BYTES
+    assert served["Content-Disposition"].startswith("attachment")
+    assert client_for(w.other_chairman).get(file_url).status_code == 404
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    refused = client_for(w.commune_chairman).post(url, {"hanh-dong": "luu", f"field_{field.pk}": fake})
+    assert refused.status_code == 400 and sub.values.get().file_name == "bao-cao-thang.pdf"

@@ -216,7 +216,8 @@ def test_a_file_field_takes_a_pdf_checked_by_its_content():
     reporting.save_values(actor=w.commune_chairman, submission=sub, values={},
                           files={field.pk: SimpleUploadedFile("bao-cao.pdf", PDF_BYTES)})  # fmt: skip
     value = sub.values.get()
-    assert value.file_name == "bao-cao.pdf" and value.content_type == "application/pdf" and value.file
+    assert value.file_name == "bao-cao.pdf" and value.content_type == "application/pdf"
+    assert value.file.name.startswith("work/reports/") and value.file.name.endswith(".pdf")
 
 
 def test_submitting_needs_the_required_fields_and_judges_timeliness_at_the_first_sending():

@@ -197,6 +197,14 @@ class RequestDetailView(APIView):
         }).data)  # fmt: skip
 
 
+class CloseView(APIView):
+    @extend_schema(request=None, responses=ReportRequestSerializer,
+                   summary="Dừng yêu cầu báo cáo định kỳ (không mở thêm kỳ mới)")  # fmt: skip
+    def post(self, request, pk: int):
+        report = services.close_request(actor=request.user, request=_request(request, pk))
+        return Response(ReportRequestSerializer(report).data)
+
+
 class CycleView(APIView):
     @extend_schema(responses=ReportCycleStatusSerializer,
                    summary="Một kỳ báo cáo: tình hình nộp của từng đơn vị và số liệu cộng dồn")  # fmt: skip
@@ -313,6 +321,7 @@ class AcceptView(APIView):
 urlpatterns: list = [
     path("work/reports/", RequestListView.as_view(), name="work-reports"),
     path("work/reports/<int:pk>/", RequestDetailView.as_view(), name="work-report"),
+    path("work/reports/<int:pk>/close/", CloseView.as_view(), name="work-report-close"),
     path("work/report-cycles/<int:pk>/", CycleView.as_view(), name="work-report-cycle"),
     path("work/report-cycles/<int:pk>/remind/", CycleRemindView.as_view(), name="work-report-cycle-remind"),
     path("work/report-submissions/", MyReportsView.as_view(), name="work-report-submissions"),

@@ -143,10 +143,10 @@ def _label(frequency: str, period_end: dt.date) -> str:
     return _("Năm %(year)d") % {"year": period_end.year}
 
 
-def periodic_cycles(request: ReportRequest, until: dt.date) -> list[CyclePlan]:
+def periodic_cycles(request: ReportRequest, until: dt.date, since: dt.date | None = None) -> list[CyclePlan]:
     """The cycles of a periodic request whose figures period has begun by `until`, from the first period that
-    ends on or after `starts_on` to the last that begins by `ends_on`."""
-    first = dt.datetime.combine(request.starts_on, dt.time())
+    ends on or after `starts_on` (or `since`, a later day) to the last that begins by `ends_on`."""
+    first = dt.datetime.combine(max(request.starts_on, since or request.starts_on), dt.time())
     plans = []
     for closing in rrule(MONTHLY, dtstart=first, bymonth=CLOSING_MONTHS[request.frequency], bymonthday=CLOSING_DAY):
         start, end = cycle_period(request.frequency, closing.date())
@@ -315,7 +315,7 @@ def open_due_cycles(request: ReportRequest, *, now: dt.datetime | None = None) -
     made_on = local_day(request.created_at)
     known = set(request.cycles.values_list("period_start", flat=True))
     opened = []
-    for plan in periodic_cycles(request, local_day(now)):
+    for plan in periodic_cycles(request, local_day(now), since=max(known, default=None)):
         if plan.deadline < made_on or plan.period_start in known:
             continue
         cycle = open_cycle(request, plan)

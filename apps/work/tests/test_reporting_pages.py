@@ -229,3 +229,17 @@ def test_a_file_sent_with_the_form_is_served_to_the_unit_and_the_requester_only(
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")
     refused = client_for(w.commune_chairman).post(url, {"hanh-dong": "luu", f"field_{field.pk}": fake})
     assert refused.status_code == 400 and sub.values.get().file_name == "bao-cao-thang.pdf"
+
+
+def test_the_requester_stops_a_request_from_its_page():
+    w = world()
+    request = ask(w)
+    url = reverse("work:report-close", args=[request.pk])
+    assert client_for(w.other_chairman).post(url).status_code == 302  # refused with a message
+    request.refresh_from_db()
+    assert request.status == "active"
+    assert url in client_for(w.chairman).get(reverse("work:report", args=[request.pk])).content.decode()
+    client_for(w.chairman).post(url)
+    request.refresh_from_db()
+    assert request.status == "closed"
+    assert client_for(w.culture_officer).post(url).status_code == 404

@@ -433,3 +433,16 @@ def test_once_the_period_closes_the_drafts_figures_are_read_again_and_typed_numb
         field=f["Số hồ sơ tiếp nhận"]).number) == (8, 7)  # fmt: skip
     assert mine.values.get(field=f["Số hồ sơ tiếp nhận"]).prefilled
     assert reporting.refresh_closed_periods(now=local(2026, 12, 21, 17, 30)) == 0  # past due
+
+
+def test_a_closed_request_opens_no_more_cycles():
+    w = world()
+    request = monthly(w)
+    with pytest.raises(PermissionDeniedError):
+        reporting.close_request(actor=w.commune_chairman, request=request)
+    request = reporting.close_request(actor=w.chairman, request=request)
+    assert reporting.open_due_cycles(request, now=local(2027, 3, 1, 0, 5)) == []
+    assert reporting.open_all_due_cycles(now=local(2027, 3, 1, 0, 5)) == 0
+    with pytest.raises(ConflictError):
+        reporting.close_request(actor=w.chairman, request=request)
+    assert AuditEvent.objects.filter(action="work.report_request.closed").count() == 1

@@ -204,9 +204,25 @@ def report_detail(request, pk: int):
     requester = selectors.is_requester_side(request.user, report)
     return render(request, "work/reporting_request.html", {
         "report": report, "fields": report.fields.all(), "requester": requester,
+        "can_close": report.status == ReportRequest.Status.ACTIVE and leads(request.user, report.from_unit),
         "cycles": selectors.request_cycles(report) if requester else [],
         "own": [] if requester else selectors.unit_submissions(request.user, report),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_close(request, pk: int):
+    report = selectors.request_for(request.user, pk)
+    if report is None:
+        raise Http404
+    try:
+        services.close_request(actor=request.user, request=report)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã dừng yêu cầu báo cáo; không mở thêm kỳ mới."))
+    return redirect("work:report", pk=report.pk)
 
 
 @login_required
@@ -343,6 +359,7 @@ urlpatterns: list = [
     path("bao-cao/", reports, name="reports"),
     path("bao-cao/tao-moi/", report_new, name="report-new"),
     path("bao-cao/<int:pk>/", report_detail, name="report"),
+    path("bao-cao/<int:pk>/dung/", report_close, name="report-close"),
     path("bao-cao/ky/<int:pk>/", cycle_detail, name="report-cycle"),
     path("bao-cao/ky/<int:pk>/nhac/", cycle_remind, name="report-cycle-remind"),
     path("bao-cao/don-vi/<int:pk>/", submission_detail, name="report-submission"),

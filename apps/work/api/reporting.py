@@ -271,10 +271,12 @@ class SubmissionView(APIView):
 
 def _typed_values(request) -> dict:
     """JSON: {"values": {id: value}}; a form (with files): one `field_<id>` per value."""
-    if isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
-        values = request.data.get("values", {})
-        return values if isinstance(values, dict) else {}
-    return {key: request.data.get(key) for key in request.data if key.startswith("field_") and key not in request.FILES}
+    data = request.data
+    if hasattr(data, "getlist"):
+        return {key: data.get(key) for key in data if key.startswith("field_") and key not in request.FILES}
+    if isinstance(data, dict) and isinstance(data.get("values", {}), dict):
+        return data.get("values", {})
+    return {}
 
 
 def _keyed(mapping) -> dict[int, object]:

@@ -470,9 +470,10 @@ def save_values(
         existing = {v.field_id: v for v in submission.values.all()}
         changed = [_store(submission, fields[pk], existing.get(pk), files, *parsed[pk]) for pk in sorted(parsed)]
         changed = [label for label in changed if label]
-        submission.save(update_fields=["updated_at"])
-        record_event("work.report.saved", actor=actor, obj=submission, unit=submission.unit,
-                     changes={"fields": changed})  # fmt: skip
+        if changed:
+            submission.save(update_fields=["updated_at"])
+            record_event("work.report.saved", actor=actor, obj=submission, unit=submission.unit,
+                         changes={"fields": changed})  # fmt: skip
     return submission
 
 

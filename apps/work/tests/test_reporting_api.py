@@ -141,3 +141,15 @@ def test_a_file_value_goes_as_multipart():
     assert response.status_code == 200, response.json()
     values = {v["field"]: v for v in response.json()["values"]}
     assert values[f["Văn bản"]]["file_name"] == "bc.pdf" and values[f["Số vụ"]]["number"] == "3.00"
+
+
+def test_a_body_of_the_wrong_shape_is_refused_not_a_server_error():
+    w = world()
+    request = ask(w)
+    sub = ReportSubmission.objects.get(cycle__request=request, unit=w.commune)
+    url = reverse("v1:work-report-submission", args=[sub.pk])
+    client = api_for(w.commune_chairman)
+    assert client.patch(url, [1, 2], format="json").status_code == 200  # nothing to write
+    assert client.patch(url, {"values": {"x": "1", "999999": "2"}}, format="json").status_code == 200
+    assert client.patch(url, {"values": {str(request.fields.first().pk): {"a": 1}}}, format="json").status_code == 400
+    assert not ReportValue.objects.filter(submission=sub, prefilled=False).exists()

@@ -236,7 +236,9 @@ def test_submitting_needs_the_required_fields_and_judges_timeliness_at_the_first
     sub = reporting.return_report(actor=w.chairman, submission=sub, note="Số kinh phí chưa khớp",
                                   now=local(2026, 12, 22, 9))  # fmt: skip
     assert (sub.status, sub.returned_note) == ("returned", "Số kinh phí chưa khớp")
-    fill(request, sub, w.commune_chairman)
+    fill(request, sub, w.commune_chairman)  # unchanged: nothing written, no event
+    reporting.save_values(actor=w.commune_chairman, submission=sub,
+                          values={fields_of(request)["Kinh phí đã chi"].pk: "1.300"})  # fmt: skip
     sub = reporting.submit_report(actor=w.commune_chairman, submission=sub, now=local(2026, 12, 22, 10))
     assert (sub.status, sub.outcome) == ("submitted", "late")  # the first sending counts
     sub = reporting.accept_report(actor=w.chairman, submission=sub, now=local(2026, 12, 22, 11))

@@ -64,7 +64,7 @@ class ReportCreateRequestSerializer(serializers.Serializer):
     instructions = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     from_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     recipients = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False,
-                                                    help_text="Mặc định: mọi đơn vị trực thuộc")  # fmt: skip
+                                                    help_text="Mặc định: các đơn vị trực thuộc trực tiếp")  # fmt: skip
     kind = serializers.ChoiceField(choices=ReportRequest.Kind.choices)
     frequency = serializers.ChoiceField(choices=PeriodKind.choices, required=False, allow_blank=True, default="")
     due_day = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True, default=None)

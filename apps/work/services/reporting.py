@@ -188,8 +188,10 @@ def _clean_fields(specs: list[FieldSpec]) -> list[ReportField]:
     return fields
 
 
-def recipients_under(from_unit: Unit):
-    return Unit.objects.filter(path__startswith=from_unit.path, is_active=True).exclude(pk=from_unit.pk)
+def units_directly_under(from_unit: Unit):
+    """The default recipients: the units directly under the requesting one (for a province: its departments and
+    communes, not the communes' own divisions)."""
+    return Unit.objects.filter(parent=from_unit, is_active=True).order_by("path")
 
 
 def _check_recipients(from_unit: Unit, recipients) -> list[Unit]:
@@ -251,7 +253,8 @@ def create_request(
 ) -> ReportRequest:
     """A leader of `from_unit` asks units under it for a report. Periodic: by `frequency` and `due_day`, from
     `starts_on` (to `ends_on`). Ad hoc: figures from `starts_on` to `ends_on` (default: today), due on `deadline`.
-    `recipients` defaults to every unit under `from_unit`. The cycles already begun are opened at once."""
+    `recipients` (any units below `from_unit`) defaults to the units directly under it. The cycles already begun
+    are opened at once."""
     now = now or timezone.now()
     today = local_day(now)
     require_leader_over(actor, from_unit, _("Chỉ lãnh đạo của đơn vị mới được yêu cầu các đơn vị trực thuộc báo cáo."))
@@ -262,7 +265,7 @@ def create_request(
     if kind == ReportRequest.Kind.AD_HOC:
         ends_on = ends_on or today
     _check_rule(kind, frequency, due_day, starts_on, ends_on, deadline, today)
-    units = _check_recipients(from_unit, recipients_under(from_unit) if recipients is None else recipients)
+    units = _check_recipients(from_unit, list(recipients or []) or units_directly_under(from_unit))
     form = _clean_fields(fields)
     if kind == ReportRequest.Kind.AD_HOC:
         end_of_working_day(from_unit, deadline)  # a holiday is refused with the working day before it

@@ -53,7 +53,7 @@ def test_a_leader_creates_a_request_through_the_api():
     response = api_for(w.chairman).post(reverse("v1:work-reports"), body, format="json")
     assert response.status_code == 201, response.json()
     request = ReportRequest.objects.get()
-    assert request.recipients.count() == 5  # every unit under the province
+    assert request.recipients.count() == 4  # the units directly under the province
     assert [f.label for f in request.fields.all()] == ["Số vụ việc", "Đánh giá"]
     wrong = api_for(w.chairman).post(reverse("v1:work-reports"), {**body, "frequency": ""}, format="json")
     assert wrong.status_code == 400 and wrong.json()["errors"] == {

@@ -90,6 +90,9 @@ def test_a_leader_asks_for_a_report_with_the_field_builder():
         ("Mức độ", "choice", "", ["Cao", "Thấp"], False),
     ]
     assert request.cycles.get().deadline == dt.date(2026, 12, 21)
+    assert set(request.recipients.all()) == {w.office, w.justice, w.commune, w.other_commune}
+    client.post(reverse("work:report-new"), {**data, "title": "Báo cáo văn hóa", "recipients": [w.culture.pk]})
+    assert list(ReportRequest.objects.get(title="Báo cáo văn hóa").recipients.all()) == [w.culture]
     assert client_for(w.other_officer).get(reverse("work:report-new")).status_code == 404
 
 

@@ -145,8 +145,13 @@ def test_an_ad_hoc_request_has_one_cycle_due_on_its_date():
     )  # fmt: skip
     assert cycles_of(request) == [("Đột xuất", dt.date(2026, 11, 1), dt.date(2026, 11, 23), dt.date(2026, 11, 27),
                                    local(2026, 11, 27, 17, 0))]  # fmt: skip
-    # Every unit under the province is asked by default.
-    assert ReportSubmission.objects.filter(cycle__request=request).count() == 5
+    # The units directly under the province are asked by default, not the communes' own divisions.
+    assert {s.unit for s in ReportSubmission.objects.filter(cycle__request=request)} == {
+        w.office,
+        w.justice,
+        w.commune,
+        w.other_commune,
+    }
     with pytest.raises(DomainError) as error:
         reporting.create_request(
             actor=w.chairman, from_unit=w.province, title="Báo cáo", fields=form(), kind="ad_hoc",
@@ -411,10 +416,10 @@ def test_the_jobs_open_cycles_remind_and_tell_late_once():
         assert tasks.open_report_cycles.call_local() == 1
         assert tasks.open_report_cycles.call_local() == 0
     with time_machine.travel(local(2026, 12, 18, 7, 0), tick=False):
-        assert tasks.remind_reports.call_local() == 5
+        assert tasks.remind_reports.call_local() == 4
         assert tasks.remind_reports.call_local() == 0
     with time_machine.travel(local(2026, 12, 21, 18, 15), tick=False):
-        assert tasks.report_late_notices.call_local() == 5
+        assert tasks.report_late_notices.call_local() == 4
         assert tasks.report_late_notices.call_local() == 0
     assert ReportCycle.objects.filter(request=request).count() == 2
     assert len(mails_to(w.chairman)) == 1 and len(mails_to(w.commune_chairman)) == 2

@@ -40,6 +40,12 @@ class RequestForm(forms.Form):
                             widget=forms.TextInput(attrs={"class": "form-control"}))  # fmt: skip
     from_unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị yêu cầu"), queryset=None,
                                        widget=forms.Select(attrs={"class": "form-select"}))  # fmt: skip
+    recipients = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Đơn vị báo cáo (để trống: các đơn vị trực thuộc trực tiếp)"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+    )
     kind = forms.ChoiceField(label=gettext_lazy("Loại báo cáo"), choices=ReportRequest.Kind.choices,
                              widget=forms.Select(attrs={"class": "form-select"}))  # fmt: skip
     frequency = forms.ChoiceField(label=gettext_lazy("Kỳ báo cáo (định kỳ)"), required=False,
@@ -58,6 +64,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_unit"].queryset = units
+        self.fields["recipients"].queryset = units
 
 
 class FieldRowForm(forms.Form):
@@ -151,7 +158,8 @@ def reports(request):
 def _request_arguments(form, rows) -> dict:
     data = form.cleaned_data
     return {
-        "title": data["title"], "from_unit": data["from_unit"], "kind": data["kind"], "frequency": data["frequency"],
+        "title": data["title"], "from_unit": data["from_unit"], "recipients": list(data["recipients"]) or None,
+        "kind": data["kind"], "frequency": data["frequency"],
         "due_day": data["due_day"], "deadline": data["deadline"], "starts_on": data["starts_on"],
         "ends_on": data["ends_on"], "instructions": data["instructions"],
         "fields": [spec for spec in (row.spec() for row in rows) if spec is not None],

@@ -29,7 +29,6 @@ from apps.org.models import Unit
 from apps.org.selectors import active_memberships, active_memberships_of_unit
 from apps.work.models import Metric, PeriodKind, ReportCycle, ReportField, ReportRequest, ReportSubmission, ReportValue
 from apps.work.selectors.figures import metric_values
-from apps.work.selectors.scope import leads
 from apps.work.services.common import (
     checked_file,
     end_of_working_day,
@@ -380,12 +379,11 @@ def _prefill(submission: ReportSubmission, fields: list[ReportField], cycle: Rep
 
 
 def can_fill(user, submission: ReportSubmission) -> bool:
-    """Staff of the reporting unit itself (or a leader over it) fill and submit its report."""
-    if leads(user, submission.unit):
-        return True
+    """Staff of the reporting unit itself fill and send its report; a superior reads it, returns or accepts it, but
+    does not write it for the unit."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return active_memberships(user).filter(unit=submission.unit).exists()
+    return user.is_superuser or active_memberships(user).filter(unit=submission.unit).exists()
 
 
 def _locked(submission: ReportSubmission) -> ReportSubmission:

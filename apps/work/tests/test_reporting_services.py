@@ -270,7 +270,7 @@ def test_only_the_unit_fills_its_report_and_only_the_requester_returns_or_accept
     w = world()
     request = monthly(w)
     sub = submission(request, w.commune)
-    for stranger in (w.other_chairman, w.other_officer, w.culture_officer, w.justice_head):
+    for stranger in (w.other_chairman, w.other_officer, w.culture_officer, w.justice_head, w.chairman):
         with pytest.raises(PermissionDeniedError):
             fill(request, sub, stranger)
     fill(request, sub, w.commune_chairman)

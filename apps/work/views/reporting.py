@@ -35,6 +35,11 @@ MORE_ROWS = 3
 # --- forms --------------------------------------------------------------------------------------------------
 
 
+def unit_with_parent(unit) -> str:
+    """Many units share a name (every commune has its one-stop desk): the unit above tells them apart."""
+    return f"{unit.name} — {unit.parent.name}" if unit.parent_id else unit.name
+
+
 class RequestForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Tên báo cáo"), max_length=500,
                             widget=forms.TextInput(attrs={"class": "form-control"}))  # fmt: skip
@@ -64,7 +69,8 @@ class RequestForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_unit"].queryset = units
-        self.fields["recipients"].queryset = units
+        self.fields["recipients"].queryset = units.select_related("parent")
+        self.fields["recipients"].label_from_instance = unit_with_parent
 
 
 class FieldRowForm(forms.Form):

@@ -217,6 +217,8 @@ def _check_rule(kind: str, frequency: str, due_day, starts_on, ends_on, deadline
             raise DomainError(_("Nhập hạn nộp báo cáo."), field="deadline")
         if deadline < today:
             raise DomainError(_("Hạn nộp không được trước hôm nay."), field="deadline")
+        if ends_on is not None and ends_on > deadline:
+            raise DomainError(_("Số liệu phải chốt trước hạn nộp."), field="ends_on")
     else:
         raise DomainError(_("Chọn loại báo cáo: định kỳ hoặc đột xuất."), field="kind")
     if starts_on is None:

@@ -158,6 +158,12 @@ def test_an_ad_hoc_request_has_one_cycle_due_on_its_date():
             deadline=dt.date(2026, 11, 28), now=local(2026, 11, 23, 9),
         )  # fmt: skip
     assert "không phải ngày làm việc" in error.value.message
+    with pytest.raises(DomainError) as error:
+        reporting.create_request(
+            actor=w.chairman, from_unit=w.province, title="Báo cáo", fields=form(), kind="ad_hoc",
+            ends_on=dt.date(2026, 11, 30), deadline=dt.date(2026, 11, 27), now=local(2026, 11, 23, 9),
+        )  # fmt: skip
+    assert error.value.field == "ends_on"
 
 
 def test_only_a_leader_of_the_requesting_unit_asks_and_only_units_under_it():

@@ -246,3 +246,28 @@ def test_the_requester_stops_a_request_from_its_page():
     request.refresh_from_db()
     assert request.status == "closed"
     assert client_for(w.culture_officer).post(url).status_code == 404
+
+
+def test_the_cycle_page_takes_the_same_queries_for_more_units():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.org.models import Unit
+    from apps.org.tests.factories import UnitFactory
+
+    w = world()
+    request = ask(w)
+    cycle = request.cycles.get()
+    client = client_for(w.chairman)
+    url = reverse("work:report-cycle", args=[cycle.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(10):
+        unit = UnitFactory(name=f"Ủy ban nhân dân xã Số {n}", parent=w.province, level=Unit.Level.COMMUNE)
+        request.recipients.add(unit)
+    for unit in request.recipients.exclude(pk__in=[w.commune.pk, w.other_commune.pk]):
+        ReportSubmission.objects.create(cycle=cycle, unit=unit)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

@@ -378,6 +378,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "apps.payments.models.Payment.Status",
         "CommitmentStatusEnum": "apps.work.models.Commitment.Status",
         "CommitmentKindEnum": "apps.work.models.Commitment.Kind",
+        "ReportRequestKindEnum": "apps.work.models.ReportRequest.Kind",
+        "ReportFieldKindEnum": "apps.work.models.ReportField.Kind",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
         "BriefingStatusEnum": "apps.work.models.Briefing.Status",
         "BriefingKindEnum": "apps.work.models.Briefing.Kind",

@@ -50,6 +50,7 @@ STAFF_MENU = (
     NavItem(_("Chương trình công tác"), "work:programs", (Role.HANDLING_OFFICER, Role.UNIT_LEADER)),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
+    NavItem(_("Báo cáo"), "work:reports"),
     NavItem(_("Đơn vị"), "portal:units"),
     NavItem(_("Lịch làm việc"), "portal:calendar"),
     NavItem(_("Nhật ký hệ thống"), "portal:audit", (Role.ADMINISTRATOR,)),

@@ -12,8 +12,8 @@ from apps.dossiers import api as dossier_api
 from apps.feedback import api as feedback_api
 from apps.org import api as org_api
 from apps.payments import api as payment_api
-from apps.work import api_urls as work_api_urls
 from apps.portal.forms import LoginForm
+from apps.work import api_urls as work_api_urls
 
 # Resolution tries patterns in order: the busiest public read comes first.
 api_v1 = [

@@ -301,7 +301,7 @@ def dossiers_received(unit: Unit, day: dt.date, count: int) -> None:
 
 def finished_task(w, unit, completed: dt.datetime, outcome: str) -> None:
     task = assign_task(actor=w.chairman, unit=unit, title="Rà soát", working_days=3, now=local(2026, 11, 2, 9))
-    Task.objects.filter(pk=task.pk).update(completed_at=completed, outcome=outcome, status="done")
+    Task.objects.filter(pk=task.pk).update(completed_at=completed, outcome=outcome, status=Task.Status.ACCEPTED)
 
 
 def test_numbers_the_system_knows_are_pre_filled_for_the_cycles_period_and_marked():

@@ -296,3 +296,29 @@ def test_generating_again_adds_nothing(year):
         assert generate_work_year(seed=11).skipped
     assert (Task.objects.count(), WorkProgram.objects.count(), ReportSubmission.objects.count()) == counts
     assert timezone.is_aware(Task.objects.first().due_at)
+
+
+def test_the_load_generator_writes_tasks_and_submissions_that_keep_the_rules(settings, tmp_path):
+    settings.EXCHANGE_DIR = tmp_path / "exchange"
+    with time_machine.travel(NOW, tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("generate_work_load", tasks=3000, submissions=700, days=400, batch=1000, now=NOW,
+                     stdout=io.StringIO())  # fmt: skip
+    tasks = Task.objects.all()
+    assert tasks.count() == 3000 and ReportSubmission.objects.count() == 700
+    assert TaskEvent.objects.filter(kind="assigned").values("task").distinct().count() == 3000
+    root = Unit.objects.get(agency_code="000.00.00.H99")
+    assert tasks.filter(assigner_unit=root).count() > 1000  # half from the province's chairman
+    assert tasks.values("unit").distinct().count() > 30 and tasks.values("assignee").distinct().count() > 20
+    open_late = tasks.filter(status__in=("assigned", "in_progress"), due_at__lt=NOW)
+    assert open_late.count() > 100 and tasks.filter(outcome="late").count() > 100
+    for task in tasks.filter(completed_at__isnull=False)[:500]:
+        assert task.outcome == outcome_by_rule(task.completed_at, task.due_at)
+        assert task.completed_at <= NOW and is_plain_working_day(task.deadline)
+    for task in tasks.filter(extended=True)[:50]:
+        assert task.original_deadline < task.deadline
+        assert ExtensionRequest.objects.filter(task=task, status="approved", granted_deadline=task.deadline).exists()
+    for submission in ReportSubmission.objects.filter(submitted_at__isnull=False).select_related("cycle")[:300]:
+        assert submission.outcome == outcome_by_rule(submission.submitted_at, submission.cycle.due_at)
+        start, end = submission.cycle.period_start, submission.cycle.period_end
+        assert (start, end) == decree_09_month(end)

@@ -61,7 +61,7 @@ def year(settings, tmp_path):
     settings.EXCHANGE_DIR = tmp_path / "exchange"
     with time_machine.travel(NOW, tick=False):
         call_command("load_demo", history=300, documents=False, work=False, stdout=io.StringIO())
-        generate_document_year(days=40, seed=7, file_days=0)
+        generate_document_year(days=20, seed=7, file_days=0)
         summary = generate_work_year(seed=11)
     return summary
 
@@ -81,7 +81,7 @@ def outcome_by_rule(finished: dt.datetime, due: dt.datetime) -> str:
     return "early" if local(finished).date() < local(due).date() else "on_time"
 
 
-def test_the_year_has_programmes_tasks_commitments_reports_briefings_and_a_week(year):
+def check_programmes_tasks_commitments_reports_briefings_and_a_week(year):
     assert not year.skipped
     assert 300 <= Task.objects.count() <= 600
     assert year.tasks == Task.objects.count()
@@ -131,7 +131,7 @@ def test_the_year_has_programmes_tasks_commitments_reports_briefings_and_a_week(
         assert set(request.fields.values_list("kind", flat=True)) == {"number", "text", "choice"}
 
 
-def test_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day(year):
+def check_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day():
     tasks = list(Task.objects.all())
     assigned = {event.task_id: event for event in TaskEvent.objects.filter(kind="assigned").order_by("pk")}
     assert (
@@ -154,7 +154,7 @@ def test_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day(y
         assert TaskEvent.objects.filter(task=task, at__gt=NOW).count() == 0
 
 
-def test_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic(year):
+def check_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic():
     finished = Task.objects.filter(completed_at__isnull=False)
     for task in finished:
         assert task.outcome == outcome_by_rule(task.completed_at, task.due_at), task
@@ -179,7 +179,7 @@ def test_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic(year):
                                + dt.timedelta(days=4), status__in=("assigned", "in_progress")).exists()  # fmt: skip
 
 
-def test_extended_tasks_keep_the_original_deadline_beside_an_approved_request(year):
+def check_extended_tasks_keep_the_original_deadline_beside_an_approved_request():
     extended = Task.objects.filter(extended=True)
     assert extended.count() >= 5
     for task in extended:
@@ -197,7 +197,7 @@ def test_extended_tasks_keep_the_original_deadline_beside_an_approved_request(ye
     assert refused.exists() and not refused.filter(task__extended=True).exists()
 
 
-def test_tasks_from_incoming_documents_name_a_document_of_the_assigning_unit(year):
+def check_tasks_from_incoming_documents_name_a_document_of_the_assigning_unit():
     from_documents = Task.objects.filter(source="document")
     assert from_documents.exists()
     for task in from_documents:
@@ -214,7 +214,7 @@ def decree_09_month(day_in_end_month: dt.date) -> tuple[dt.date, dt.date]:
     return before.replace(day=15), end
 
 
-def test_report_cycles_follow_decree_09_and_submissions_are_judged_by_their_due_moment(year):
+def check_report_cycles_follow_decree_09_and_submissions_are_judged_by_their_due_moment():
     monthly = ReportRequest.objects.get(frequency="month")
     quarterly = ReportRequest.objects.get(frequency="quarter")
     months = list(ReportCycle.objects.filter(request=monthly).order_by("period_start"))
@@ -260,7 +260,7 @@ def local_midnight_after(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=VN)
 
 
-def test_commitments_of_ended_quarters_are_judged_from_the_tasks_and_figures(year):
+def check_commitments_of_ended_quarters_are_judged_from_the_tasks_and_figures():
     evaluated = Commitment.objects.filter(status="evaluated")
     assert set(evaluated.values_list("period_kind", "number").distinct()) == {("quarter", 1), ("quarter", 2),
                                                                                ("quarter", 3)}  # fmt: skip
@@ -290,12 +290,32 @@ def test_commitments_of_ended_quarters_are_judged_from_the_tasks_and_figures(yea
         assert target.actual_value is None
 
 
-def test_generating_again_adds_nothing(year):
+def check_generating_again_adds_nothing():
     counts = (Task.objects.count(), WorkProgram.objects.count(), ReportSubmission.objects.count())
     with time_machine.travel(NOW + dt.timedelta(days=1), tick=False):
         assert generate_work_year(seed=11).skipped
     assert (Task.objects.count(), WorkProgram.objects.count(), ReportSubmission.objects.count()) == counts
     assert timezone.is_aware(Task.objects.first().due_at)
+
+
+# One year loaded per test (about 15 s): the checks are grouped by what they look at.
+
+
+def test_the_year_is_whole_and_loading_again_adds_nothing(year):
+    check_programmes_tasks_commitments_reports_briefings_and_a_week(year)
+    check_tasks_from_incoming_documents_name_a_document_of_the_assigning_unit()
+    check_generating_again_adds_nothing()
+
+
+def test_tasks_keep_the_rules_of_the_services(year):
+    check_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day()
+    check_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic()
+    check_extended_tasks_keep_the_original_deadline_beside_an_approved_request()
+
+
+def test_reports_and_commitments_follow_decree_09_and_the_figures(year):
+    check_report_cycles_follow_decree_09_and_submissions_are_judged_by_their_due_moment()
+    check_commitments_of_ended_quarters_are_judged_from_the_tasks_and_figures()
 
 
 def test_the_load_generator_writes_tasks_and_submissions_that_keep_the_rules(settings, tmp_path):

@@ -230,7 +230,8 @@ class Generator:
             request = ReportRequest.objects.create(
                 title=f"Báo cáo chuyên đề số {number} hằng tháng", from_unit=self.root,
                 kind=ReportRequest.Kind.PERIODIC, frequency=PeriodKind.MONTH, due_day=20,
-                starts_on=periods[0][0], created_by_id=chairman, created_at=self.now - dt.timedelta(days=self.days + 20),
+                starts_on=periods[0][0], created_by_id=chairman,
+                created_at=self.now - dt.timedelta(days=self.days + 20),
             )  # fmt: skip
             request.recipients.set(recipients)
             ReportField.objects.bulk_create([

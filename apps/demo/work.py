@@ -190,6 +190,7 @@ class WorkYear:
         self.summary = Summary()
         self._due: dict[tuple[int, dt.date], dt.datetime] = {}
         self._remind: dict[tuple[int, dt.date], dt.date] = {}
+        self._calendars: dict[int, object] = {}
         self.root = Unit.objects.get(agency_code=DEMO_AGENCY_ID)
         self.units = {u.pk: u for u in Unit.objects.filter(path__startswith=self.root.path, is_active=True)}
         self.by_code = {u.agency_code: u for u in self.units.values() if u.agency_code}
@@ -222,7 +223,10 @@ class WorkYear:
     # ---- the clock ----------------------------------------------------------------------------------------------
 
     def working(self, unit: Unit, day: dt.date) -> bool:
-        return legal_calendar_for_unit(unit).is_working_day(day)
+        """On the unit's legal calendar, looked up once per unit (the lookup reads the calendar revision)."""
+        if unit.pk not in self._calendars:
+            self._calendars[unit.pk] = legal_calendar_for_unit(unit)
+        return self._calendars[unit.pk].is_working_day(day)
 
     def on_or_after(self, unit: Unit, day: dt.date) -> dt.date:
         while not self.working(unit, day):

@@ -93,6 +93,77 @@ def counts() -> str:
             f"{ReportSubmission.objects.count():,} report submissions")  # fmt: skip
 
 
+def reference_reads(username: str) -> list[tuple[str, object]]:
+    """What any follow-up page must read for a leader, written plainly over the models with the leader's scope
+    (apps.work.selectors.scope): a floor for the page's time and a check that the indexes serve it."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from apps.org.models import User
+    from apps.work.models import ReportCycle, ReportSubmission, Task
+    from apps.work.selectors.scope import led_units_q
+
+    user = User.objects.get(username=username)
+    now = timezone.now()
+    week_end = now + dt.timedelta(days=7)
+    year_start = now - dt.timedelta(days=365)
+    tasks = Task.objects.filter(led_units_q(user))
+    is_open = Q(status__in=Task.OPEN_STATUSES)
+    figures = {
+        "open": Count("pk", filter=is_open),
+        "late_now": Count("pk", filter=is_open & Q(due_at__lt=now)),
+        "due_this_week": Count("pk", filter=is_open & Q(due_at__gte=now, due_at__lt=week_end)),
+        "finished_late": Count("pk", filter=Q(outcome="late", completed_at__gte=year_start)),
+    }
+
+    def by_unit():
+        return list(tasks.values("unit").annotate(**figures).order_by("unit"))
+
+    def by_unit_split():
+        """The same figures from the rows that can count: open tasks (index unit, status, due_at) and tasks finished
+        late in the year (index unit, outcome, completed_at), instead of every task the leader ever gave."""
+        open_counts = tasks.filter(is_open).values("unit").annotate(
+            open=Count("pk"), late_now=Count("pk", filter=Q(due_at__lt=now)),
+            due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=week_end)),
+        )  # fmt: skip
+        late = tasks.filter(outcome="late", completed_at__gte=year_start).values("unit").annotate(n=Count("pk"))
+        return list(open_counts.order_by("unit")), list(late.order_by("unit"))
+
+    def by_person():
+        return list(tasks.exclude(assignee=None).values("assignee").annotate(**figures).order_by("assignee"))
+
+    def late_list():
+        rows = tasks.filter(is_open, due_at__lt=now).select_related("unit", "assignee").order_by("due_at", "pk")
+        return list(rows[:50])
+
+    def reports_late():
+        due = ReportCycle.objects.filter(request__from_unit__in=user.memberships.values("unit"), due_at__lt=now)
+        return list(
+            ReportSubmission.objects.filter(cycle__in=due, outcome="late").values("unit").annotate(n=Count("pk"))
+        )
+
+    return [("tasks by unit (4 counts)", by_unit), ("tasks by unit, open and late read apart", by_unit_split),
+            ("tasks by person (4 counts)", by_person),
+            ("late now, first 50 rows", late_list), ("late report submissions by unit", reports_late)]  # fmt: skip
+
+
+def time_call(function, runs: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    function()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return timings, len(queries)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=100)
@@ -100,6 +171,7 @@ def main() -> int:
     parser.add_argument("--api", help="the follow-up API's URL (default: v1:work-follow-up)")
     parser.add_argument("--fallback", default="/can-bo/van-ban/", help="measured when a URL is not there yet")
     parser.add_argument("--user", default="chutich.tinh")
+    parser.add_argument("--no-reference", action="store_true", help="skip the plain reads over the models")
     parser.add_argument("--compare-user", default="chutich.anphu", help="the same URLs' query count, fewer rows")
     args = parser.parse_args()
 
@@ -146,6 +218,10 @@ def main() -> int:
         if len(queries_by_user) == 2:
             same = len(set(queries_by_user.values())) == 1
             print(f"  queries {'constant' if same else 'DIFFER'} in rows: {queries_by_user}")
+    if not args.no_reference:
+        print(f"reference reads over the models as {args.user} (no page, no template): a floor for the page")
+        for label, function in reference_reads(args.user):
+            print(line(label, *time_call(function, max(10, args.runs // 3)), bare_p95))
     if not measured:
         print("the follow-up page and API are not there yet: nothing to judge")
         return 2

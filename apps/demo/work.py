@@ -64,7 +64,7 @@ DOCUMENT_TASKS = 60
 LATE_NOW = 6  # open tasks already past their deadline today
 DUE_THIS_WEEK = 8
 EXTENSION_SHARE, REFUSED_SHARE = 0.09, 0.03
-OUTCOME_WEIGHTS = {Outcome.EARLY: 35, Outcome.ON_TIME: 45, Outcome.LATE: 20}
+OUTCOME_WEIGHTS = {Outcome.EARLY: 38, Outcome.ON_TIME: 50, Outcome.LATE: 12}
 
 # (content, product kind, expected product) — what a committee, a department and a commune plan
 PROVINCE_ITEMS = [
@@ -605,7 +605,7 @@ class WorkYear:
         self.briefing(self.anphu, self.commune_chairman, Briefing.Kind.QUARTERLY,
                       f"Giao ban quý {ROMAN[ended]} năm {year} của UBND xã An Phú", commune_day,
                       [self.holder_of(d) for d in divisions], divisions)  # fmt: skip
-        thursday = self.today - dt.timedelta(days=self.today.weekday() - 3)
+        thursday = self.on_or_after(self.anphu, self.today - dt.timedelta(days=self.today.weekday() - 3))
         self.briefing(self.anphu, self.commune_chairman, Briefing.Kind.MONTHLY,
                       f"Giao ban tháng {self.today.month}/{self.year} của UBND xã An Phú", thursday,
                       [self.holder_of(d) for d in divisions], divisions, conclude=False)  # fmt: skip
@@ -827,7 +827,10 @@ class WorkYear:
                                                                                  COMMUNE_WEEK)):  # fmt: skip
             rows = []
             for weekday, hour, kind, title, location, participants, preparing in entries:
-                starts = self.at(monday + dt.timedelta(days=weekday), hour)
+                day = self.on_or_after(unit, monday + dt.timedelta(days=weekday))  # a holiday moves it on
+                if day > monday + dt.timedelta(days=4):
+                    continue
+                starts = self.at(day, hour)
                 rows.append(ScheduleEntry(
                     unit=unit, kind=kind, title=title, starts_at=starts, ends_at=starts + dt.timedelta(hours=3),
                     location=location, participants=participants, preparing_unit=preparing, created_by=leader,
@@ -895,7 +898,7 @@ COMMUNE_WEEK = [
      "Phó Chủ tịch UBND xã; Phòng Kinh tế", "Phòng Kinh tế"),
     (1, 8, K.VISIT, "Kiểm tra vệ sinh môi trường tại các thôn", "Thôn Đông, thôn Tây", "Phòng Văn hóa - Xã hội",
      "Phòng Văn hóa - Xã hội"),
-    (3, 8, K.RECEPTION, "Tiếp công dân định kỳ", "Phòng Tiếp công dân UBND xã", "Công chức Tư pháp - Hộ tịch",
+    (2, 8, K.RECEPTION, "Tiếp công dân định kỳ", "Phòng Tiếp công dân UBND xã", "Công chức Tư pháp - Hộ tịch",
      "Văn phòng HĐND và UBND"),
 ]  # fmt: skip
 

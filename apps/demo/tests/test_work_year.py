@@ -36,6 +36,7 @@ from apps.work.models import (
     TaskEvent,
     WorkProgram,
 )
+from apps.work.selectors.scope import led_units_q, visible_units_q
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +308,24 @@ def test_the_year_is_whole_and_loading_again_adds_nothing(year):
     check_generating_again_adds_nothing()
 
 
+def check_a_commune_sees_none_of_another_communes_tasks():
+    """The year's tasks fall inside the leaders' scope as the work app writes it: Bình Minh's chairman leads and sees
+    none of An Phú's tasks, An Phú's none of the others', the province's chairman all of them."""
+    anphu = Unit.objects.get(agency_code="H99.24")
+    in_anphu = Task.objects.filter(unit__path__startswith=anphu.path)
+    assert in_anphu.count() > 50
+    binhminh = User.objects.get(username="chutich.binhminh")
+    assert not Task.objects.filter(led_units_q(binhminh)).filter(pk__in=in_anphu).exists()
+    assert not Task.objects.filter(visible_units_q(binhminh)).filter(pk__in=in_anphu).exists()
+    chairman = User.objects.get(username="chutich.anphu")
+    assert set(Task.objects.filter(led_units_q(chairman)).values_list("pk", flat=True)) == set(
+        in_anphu.values_list("pk", flat=True)
+    )
+    assert Task.objects.filter(led_units_q(User.objects.get(username="chutich.tinh"))).count() == Task.objects.count()
+
+
 def test_tasks_keep_the_rules_of_the_services(year):
+    check_a_commune_sees_none_of_another_communes_tasks()
     check_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day()
     check_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic()
     check_extended_tasks_keep_the_original_deadline_beside_an_approved_request()

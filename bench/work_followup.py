@@ -15,14 +15,22 @@ Needs generated data in the database the environment points to (DATABASE_URL, or
     .venv/bin/python bench/work_followup.py --runs 200 --page /can-bo/cong-viec/theo-doi/?don-vi=12
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/work_followup.py
 
+With `--wrk SECONDS` the same URLs are also driven over HTTP: one gunicorn (sync workers, `--workers`) started on a
+free port with the bench's URLs, wrk with `--connections` kept-alive connections and the chairman's session cookie,
+the bare view first; p50/p90/p99 and requests per second from wrk's latency distribution (needs wrk).
+
 A URL that does not answer 200 (the page not built yet) is reported and skipped; `--fallback` names a page measured
 instead, so that the harness itself can be checked (default: the documents page).
 """
 
 import argparse
+import http.client
 import logging
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")  # wrk, and the in-process client
 os.environ.setdefault("ROOT_URLCONF", "bench.urls")  # the app's URLs plus the bare view
 
 TARGET_MS = 300
@@ -164,6 +172,72 @@ def time_call(function, runs: int) -> tuple[list[float], int]:
     return timings, len(queries)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "ROOT_URLCONF": "bench.urls", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    command = [str(ROOT / ".venv/bin/gunicorn"), "congvu.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                time.sleep(2)  # every worker up before the first connection
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def wrk(url: str, connections: int, seconds: int, cookie: str = "") -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for share in (50, 90, 99):
+        found = re.search(rf"\s{share}%\s+([\d.]+)(us|ms|s)", output)
+        figures[f"p{share}"] = float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    figures["non_2xx"] = int(errors.group(1)) if errors else 0
+    return figures
+
+
+def http_status(port: int, url: str, cookie: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", url, headers={"Cookie": cookie} if cookie else {})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def wrk_figures(urls: list[str], cookie: str, args) -> None:
+    port = free_port()
+    server = start_server(port, args.workers)
+    try:
+        print(f"over HTTP: gunicorn, {args.workers} sync workers; wrk, {args.connections} connections, "
+              f"{args.wrk} s each")  # fmt: skip
+        for label, url, session in [("bare JSON view", "/bench/bare", ""), *((u, u, cookie) for u in urls)]:
+            status = http_status(port, url, session)
+            if status != 200:  # a redirect to the sign-in page would count as a success in wrk's figures
+                print(f"  {label:<58} HTTP {status} over HTTP — not measured")
+                continue
+            wrk(f"http://127.0.0.1:{port}{url}", args.connections, 2, session)  # warm up
+            got = wrk(f"http://127.0.0.1:{port}{url}", args.connections, args.wrk, session)
+            print(f"  {label:<58} p50 {got['p50']:6.1f}  p90 {got['p90']:6.1f}  p99 {got['p99']:6.1f} ms  "
+                  f"{got['rps']:7.1f} req/s  non-2xx {got['non_2xx']}")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=100)
@@ -172,6 +246,9 @@ def main() -> int:
     parser.add_argument("--fallback", default="/can-bo/van-ban/", help="measured when a URL is not there yet")
     parser.add_argument("--user", default="chutich.tinh")
     parser.add_argument("--no-reference", action="store_true", help="skip the plain reads over the models")
+    parser.add_argument("--wrk", type=int, default=0, metavar="SECONDS", help="also drive the URLs over HTTP")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for --wrk")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections for --wrk")
     parser.add_argument("--compare-user", default="chutich.anphu", help="the same URLs' query count, fewer rows")
     args = parser.parse_args()
 
@@ -197,7 +274,7 @@ def main() -> int:
     bare_p95 = percentile(bare_timings, 95)
     print(line("bare JSON view (baseline)", bare_timings, 0, bare_p95))
     targets = [("page", args.page or url_of(*PAGE)), ("API", args.api or url_of(*API))]
-    worst, measured, fallback_done = 0.0, 0, False
+    worst, measured, fallback_done, answered = 0.0, 0, False, []
     for label, url in targets:
         queries_by_user = {}
         for username, client in clients.items():
@@ -208,6 +285,7 @@ def main() -> int:
                     fallback_done = True
                     fallback = measure(client, args.fallback, args.runs)
                     if not isinstance(fallback, str):
+                        answered.append(args.fallback)
                         print(line(f"fallback {args.fallback} as {username} (harness check)", *fallback, bare_p95))
                 break
             timings, queries = result
@@ -215,6 +293,7 @@ def main() -> int:
             print(line(f"{label} {url} as {username}", timings, queries, bare_p95))
             if username == args.user:
                 worst, measured = max(worst, percentile(timings, 95)), measured + 1
+                answered.append(url)
         if len(queries_by_user) == 2:
             same = len(set(queries_by_user.values())) == 1
             print(f"  queries {'constant' if same else 'DIFFER'} in rows: {queries_by_user}")
@@ -222,6 +301,11 @@ def main() -> int:
         print(f"reference reads over the models as {args.user} (no page, no template): a floor for the page")
         for label, function in reference_reads(args.user):
             print(line(label, *time_call(function, max(10, args.runs // 3)), bare_p95))
+    if args.wrk and answered:
+        from django.conf import settings
+
+        session = clients[args.user].cookies[settings.SESSION_COOKIE_NAME].value
+        wrk_figures(answered, f"{settings.SESSION_COOKIE_NAME}={session}", args)
     if not measured:
         print("the follow-up page and API are not there yet: nothing to judge")
         return 2

@@ -4,9 +4,10 @@ A member of staff sees the tasks of the units they see (scope.visible_units_q on
 assigned or were given by name; a commune sees nothing of another commune's tasks.
 
 The leader's follow-up counts, for the units the leader leads (scope.led_units_q), per unit and per person: open,
-due this week (Monday–Sunday of the current local week), due soon (by the end of the next working day), late now,
-and finished late (outcome late, completed in the chosen year). The counts are one GROUP BY query over the indexes
-of Task whatever the number of rows; the list behind each count is a filtered, paginated queryset."""
+due this week (due moment within Monday–Sunday of the current local week), due soon (deadline today or on the next
+working day, not passed yet), late now, and finished late (outcome late, completed in the chosen year). The counts
+are one GROUP BY query over the indexes of Task whatever the number of rows; the list behind each count is a
+filtered, paginated queryset."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from apps.calendar.selectors import due_soon_limit
+from apps.calendar.selectors import national_calendar
 from apps.org.selectors import active_memberships
 from apps.work.models import ExtensionRequest, Task, TaskEvent, TaskFile
 from apps.work.selectors.scope import led_units_q, visible_units_q
@@ -106,6 +107,15 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, timezone.make_aware(dt.datetime(year + 1, 1, 1))
 
 
+def next_working_day(day: dt.date) -> dt.date:
+    """The national working day after `day` (a deadline by then is "due soon": today's or tomorrow's work)."""
+    calendar = national_calendar()
+    day += dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def kind_q(kind: str, *, year: int, now: dt.datetime) -> Q:
     """The tasks behind one count of the follow-up."""
     is_open = Q(status__in=OPEN)
@@ -115,7 +125,7 @@ def kind_q(kind: str, *, year: int, now: dt.datetime) -> Q:
         start, end = week_bounds(now)
         return is_open & Q(due_at__gte=start, due_at__lt=end)
     if kind == "due_soon":
-        return is_open & Q(due_at__gte=now, due_at__lte=due_soon_limit(now))
+        return is_open & Q(due_at__gte=now, deadline__lte=next_working_day(timezone.localdate(now)))
     if kind == "late":
         return is_open & Q(due_at__lt=now)
     if kind == "finished_late":

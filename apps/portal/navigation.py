@@ -44,6 +44,8 @@ STAFF_MENU = (
         (Role.HANDLING_OFFICER, Role.UNIT_LEADER, Role.CLERICAL_OFFICER),
         also_when=_holds_documents,
     ),
+    NavItem(_("Nhiệm vụ"), "work:my-tasks"),
+    NavItem(_("Theo dõi nhiệm vụ"), "work:follow-up", (Role.UNIT_LEADER,)),
     NavItem(_("Tổng đài 1022"), "feedback:operator", (Role.HOTLINE_OPERATOR,)),
     NavItem(_("Chất lượng phục vụ"), "stats:staff", (Role.UNIT_LEADER, Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR)),
     NavItem(_("Đơn vị"), "portal:units"),

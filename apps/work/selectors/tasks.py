@@ -16,9 +16,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.calendar.selectors import national_calendar
-from apps.org.selectors import active_memberships
-from apps.work.models import ExtensionRequest, Task, TaskEvent, TaskFile
-from apps.work.selectors.scope import led_units_q, visible_units_q
+from apps.documents.selectors import handling as documents
+from apps.org.models import Unit
+from apps.org.selectors import active_memberships, memberships_active_on
+from apps.work.models import ExtensionRequest, ProgramItem, Task, TaskEvent, TaskFile
+from apps.work.selectors.scope import leads, led_units, led_units_q, visible_units_q
 
 OPEN = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS)
 KINDS = ("open", "due_week", "due_soon", "late", "finished_late")
@@ -217,3 +219,69 @@ def follow_up_tasks(
         tasks = tasks.filter(assignee_id=person)
     order = ("completed_at", "pk") if kind == "finished_late" else ("due_at", "pk")
     return tasks.order_by(*order)
+
+
+# --- where a new task comes from ----------------------------------------------------------------------------------
+
+
+def program_item_for(user, pk) -> ProgramItem | None:
+    """A programme item of a unit the user sees, else None."""
+    if not _signed_in(user) or not str(pk).isdigit():
+        return None
+    items = ProgramItem.objects.filter(visible_units_q(user, prefix="program__unit__"))
+    return items.select_related("program__unit", "lead_unit", "person_in_charge").filter(pk=int(pk)).first()
+
+
+def document_reference(document) -> str:
+    """How people cite an incoming document: "Công văn 125/UBND-VP ngày 03/03/2026 của …"."""
+    return (
+        f"{document.get_doc_type_display()} {document.number_symbol} ngày {document.issued_date:%d/%m/%Y} "
+        f"của {document.issuer_name}"
+    )[:300]
+
+
+def incoming_document_for(user, pk):
+    """An incoming document the user may read (through the documents app's selectors), else None."""
+    if not _signed_in(user) or not str(pk).isdigit():
+        return None
+    return documents.incoming_document(user, int(pk))
+
+
+def assignment_prefill(user, *, item=None, document=None) -> dict:
+    """The initial values of a new task drawn from a programme item or an incoming document the user sees."""
+    if item is not None:
+        return {
+            "title": item.title[:500], "unit": item.lead_unit, "assignee": item.person_in_charge,
+            "deadline": item.deadline, "source": Task.Source.PROGRAM, "program_item": item,
+            "description": item.product,
+        }  # fmt: skip
+    if document is not None:
+        return {
+            "title": document.summary[:500], "unit": None, "assignee": None, "deadline": None,
+            "source": Task.Source.DOCUMENT, "incoming_document_id": document.pk,
+            "document_reference": document_reference(document),
+        }  # fmt: skip
+    return {}
+
+
+def assignable_units(user) -> QuerySet[Unit]:
+    """The units the user may give a task to (those they lead and below)."""
+    return led_units(user)
+
+
+def assignable_people(user, unit: Unit | None = None, *, limit: int = 500) -> list:
+    """Staff in force in `unit` and below (or in every unit the user leads), each with `unit_name`, at most `limit`;
+    nobody when the user does not lead `unit`."""
+    if unit is not None and not leads(user, unit):
+        return []
+    units = Unit.objects.filter(path__startswith=unit.path) if unit is not None else led_units(user)
+    memberships = (
+        memberships_active_on().filter(unit__in=units, user__is_active=True).select_related("user", "unit")
+        .order_by("unit__path", "user__full_name", "user__username")
+    )  # fmt: skip
+    people: dict[int, object] = {}
+    for membership in memberships[: limit * 2]:
+        if membership.user_id not in people and len(people) < limit:
+            membership.user.unit_name = membership.unit.name
+            people[membership.user_id] = membership.user
+    return list(people.values())

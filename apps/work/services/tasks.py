@@ -454,6 +454,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
                 continue
             task = Task.objects.select_related("unit", "assignee").get(pk=pk)
             _event(task, TaskEvent.Kind.REMINDED, None, now)
+            _audit("reminded", None, task, deadline=task.deadline.isoformat())
             _notify_holder(task, _("Nhắc hạn nhiệm vụ"),
                            _("Nhiệm vụ “%(title)s” đến hạn lúc %(due)s.")
                            % {"title": task.title, "due": _shown_moment(task.due_at)})  # fmt: skip
@@ -473,6 +474,7 @@ def send_late_notices(now: dt.datetime | None = None) -> int:
                 continue
             task = Task.objects.select_related("unit", "assigned_by").get(pk=pk)
             _event(task, TaskEvent.Kind.LATE_NOTICE, None, now)
+            _audit("late_notice", None, task, deadline=task.deadline.isoformat())
             notify_person(task.assigned_by, _("Nhiệm vụ quá hạn"),
                           _("Nhiệm vụ “%(title)s” giao cho %(unit)s đã quá hạn (%(due)s) mà chưa hoàn thành.")
                           % {"title": task.title, "unit": task.unit.name, "due": _shown_moment(task.due_at)},

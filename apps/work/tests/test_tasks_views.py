@@ -154,6 +154,27 @@ def test_the_assignment_from_an_incoming_document_keeps_its_id_and_reference():
     assert client_for(h.other_leader).get(reverse("work:task-new"), {"van-ban": document.pk}).status_code == 404
 
 
+def test_the_assignment_from_a_programme_item_prefills_the_form_and_links_the_item(w):
+    from apps.work.models import ProgramItem, WorkProgram
+
+    program = WorkProgram.objects.create(unit=w.commune, kind="year", year=2026, title="Chương trình công tác 2026",
+                                         status="approved", created_at=timezone.now())  # fmt: skip
+    item = ProgramItem.objects.create(program=program, order=1, title="Tổng kết công tác văn hóa", lead_unit=w.culture,
+                                      person_in_charge=w.culture_officer, product_kind="report",
+                                      deadline=dt.date(2026, 5, 8), due_at=local(2026, 5, 8, 17))  # fmt: skip
+    chairman = client_for(w.commune_chairman)
+    page = page_of(chairman.get(reverse("work:task-new"), {"item": item.pk}))
+    assert "Tổng kết công tác văn hóa" in page and 'value="2026-05-08"' in page
+    response = chairman.post(f"{reverse('work:task-new')}?item={item.pk}", {
+        "title": item.title, "unit": w.culture.pk, "assignee": w.culture_officer.pk, "deadline": "2026-05-08",
+        "priority": "normal",
+    })  # fmt: skip
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert (task.source, task.program_item, task.assignee) == ("program", item, w.culture_officer)
+    assert client_for(w.other_chairman).get(reverse("work:task-new"), {"item": item.pk}).status_code == 404
+
+
 def test_the_follow_up_page_links_its_counts_and_shows_late_in_red(w):
     give(w)
     late = give(w, unit=w.other_commune, assignee=w.other_officer, title="Báo cáo quá hạn",

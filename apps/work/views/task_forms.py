@@ -8,6 +8,7 @@ from apps.work.models import Task
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 DATE = {**TEXT, "type": "date"}
+ISO = "%Y-%m-%d"  # what an <input type="date"> reads and sends
 
 
 def _area(rows: int = 3) -> forms.Textarea:
@@ -26,7 +27,8 @@ class AssignForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Đơn vị thực hiện"), coerce=int, widget=forms.Select(attrs=SELECT))
     assignee = forms.TypedChoiceField(label=_("Cán bộ thực hiện"), coerce=int, required=False, empty_value=None,
                                       widget=forms.Select(attrs={**SELECT, "id": "id_assignee"}))  # fmt: skip
-    deadline = forms.DateField(label=_("Thời hạn (ngày)"), required=False, widget=forms.DateInput(attrs=DATE),
+    deadline = forms.DateField(label=_("Thời hạn (ngày)"), required=False,
+                               widget=forms.DateInput(attrs=DATE, format=ISO),
                                help_text=_("Hoặc nhập số ngày làm việc bên dưới."))  # fmt: skip
     working_days = forms.IntegerField(label=_("Hoặc số ngày làm việc"), required=False, min_value=1, max_value=365,
                                       widget=forms.NumberInput(attrs=TEXT))  # fmt: skip
@@ -71,7 +73,9 @@ class ProgressForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    proposed_deadline = forms.DateField(label=_("Đề nghị gia hạn đến ngày"), widget=forms.DateInput(attrs=DATE))
+    proposed_deadline = forms.DateField(
+        label=_("Đề nghị gia hạn đến ngày"), widget=forms.DateInput(attrs=DATE, format=ISO)
+    )
     reason = forms.CharField(label=_("Lý do"), max_length=5000, widget=_area())
 
 
@@ -80,7 +84,7 @@ class DecisionForm(forms.Form):
                                      choices=[("1", _("Đồng ý gia hạn")), ("0", _("Không đồng ý"))],
                                      widget=forms.RadioSelect)  # fmt: skip
     granted_deadline = forms.DateField(label=_("Gia hạn đến ngày (bỏ trống: theo đề nghị)"), required=False,
-                                       widget=forms.DateInput(attrs=DATE))  # fmt: skip
+                                       widget=forms.DateInput(attrs=DATE, format=ISO))  # fmt: skip
     note = forms.CharField(label=_("Ý kiến"), max_length=5000, required=False, widget=_area(2))
 
 

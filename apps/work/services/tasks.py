@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.calendar.selectors import timeliness
 from apps.core.audit import record_event
@@ -127,11 +128,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "return": (Status.COMPLETED,),
 }
 _REFUSED_IN = {
-    Status.COMPLETED: _("Nhiệm vụ đã báo cáo hoàn thành, đang chờ người giao nghiệm thu."),
-    Status.ACCEPTED: _("Nhiệm vụ đã được nghiệm thu, không thể thay đổi."),
-    Status.CANCELLED: _("Nhiệm vụ đã bị thu hồi, không thể thay đổi."),
-    Status.ASSIGNED: _("Nhiệm vụ chưa báo cáo hoàn thành."),
-    Status.IN_PROGRESS: _("Nhiệm vụ chưa báo cáo hoàn thành."),
+    Status.COMPLETED: gettext_lazy("Nhiệm vụ đã báo cáo hoàn thành, đang chờ người giao nghiệm thu."),
+    Status.ACCEPTED: gettext_lazy("Nhiệm vụ đã được nghiệm thu, không thể thay đổi."),
+    Status.CANCELLED: gettext_lazy("Nhiệm vụ đã bị thu hồi, không thể thay đổi."),
+    Status.ASSIGNED: gettext_lazy("Nhiệm vụ chưa báo cáo hoàn thành."),
+    Status.IN_PROGRESS: gettext_lazy("Nhiệm vụ chưa báo cáo hoàn thành."),
 }
 
 

@@ -191,3 +191,16 @@ def test_the_follow_up_page_links_its_counts_and_shows_late_in_red(w):
             client_for(w.commune_chairman).get(reverse("work:follow-up-list"), {"loai": "late"})
         )
         assert client_for(w.chairman).get(reverse("work:follow-up-list"), {"loai": "x"}).status_code == 404
+
+
+def test_a_leader_of_many_units_sees_units_first_and_opens_one_for_its_people(w, monkeypatch):
+    from apps.work.views import tasks as views
+
+    give(w)
+    give(w, unit=w.justice, assignee=w.justice_officer, title="Việc của Sở")
+    monkeypatch.setattr(views, "PEOPLE_SHOWN_UP_TO_UNITS", 1)
+    chairman = client_for(w.chairman)
+    page = page_of(chairman.get(reverse("work:follow-up")))
+    assert w.culture_officer.full_name not in page and f"don-vi={w.culture.pk}" in page
+    opened = page_of(chairman.get(reverse("work:follow-up"), {"don-vi": w.culture.pk}))
+    assert w.culture_officer.full_name in opened and w.justice_officer.full_name not in opened

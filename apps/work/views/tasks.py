@@ -6,8 +6,6 @@ the assignment form (optionally drawn from a programme item or an incoming docum
 The task page takes every step as a POST with `hanh-dong` naming it; a refused or invalid step shows the page again
 with what was typed, a good one redirects back to it."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +34,7 @@ KIND_LABELS = {
     "late": gettext_lazy("Đang quá hạn"),
     "finished_late": gettext_lazy("Hoàn thành quá hạn trong năm"),
 }
+LATE_KINDS = ("late", "finished_late")
 TABS = {
     "cua-toi": gettext_lazy("Giao cho tôi"),
     "da-giao": gettext_lazy("Tôi đã giao"),
@@ -219,41 +220,59 @@ def _year(request) -> int:
     return int(value) if value.isdigit() and 2000 <= int(value) <= this_year + 1 else this_year
 
 
-def _cells(counts: dict, year: int, unit_id=None, person=None) -> list[dict]:
-    """One row of the follow-up table: each count with the link to its list; late in red, due soon flagged."""
-    query = {"nam": year}
-    if unit_id is not None:
-        query["don-vi"] = unit_id
-    if person is not None:
-        query["nguoi"] = person
-    cells, base = [], reverse("work:follow-up-list")
+CELL_ZERO = '<td class="text-end">0</td>'
+CELL_LATE = '<td class="text-end text-danger fw-bold"><a class="link-danger" href="{}&amp;loai={}">{}</a></td>'
+CELL_SOON = '<td class="text-end"><a href="{}&amp;loai={}">{}</a> <span class="badge text-bg-warning">{}</span></td>'
+CELL = '<td class="text-end"><a href="{}&amp;loai={}">{}</a></td>'
+
+
+def _cells(counts: dict, base: str) -> str:
+    """The count cells of one row of the follow-up table, each linked to the list behind it; late in red, due soon
+    flagged. Built here, not in the template: a province has hundreds of rows and this is the page's hot loop."""
+    soon = _("sắp đến hạn")
+    cells = []
     for kind in KIND_LABELS:
         count = counts[kind]
-        cells.append({
-            "count": count, "kind": kind, "url": f"{base}?{urlencode({'loai': kind, **query})}",
-            "late": count > 0 and kind in ("late", "finished_late"), "soon": count > 0 and kind == "due_soon",
-        })  # fmt: skip
-    return cells
+        if not count:
+            cells.append(CELL_ZERO)
+        elif kind in LATE_KINDS:
+            cells.append(format_html(CELL_LATE, base, kind, count))
+        elif kind == "due_soon":
+            cells.append(format_html(CELL_SOON, base, kind, count, soon))
+        else:
+            cells.append(format_html(CELL, base, kind, count))
+    return mark_safe("".join(cells))  # every part is a constant or went through format_html
 
 
-def _follow_up_rows(view: selectors.FollowUp) -> list[dict]:
+# Above this many units the page lists units only, and the people of the unit the leader opens (`?don-vi=`).
+PEOPLE_SHOWN_UP_TO_UNITS = 40
+
+
+def _follow_up_rows(view: selectors.FollowUp, opened: int | None = None) -> tuple[list[dict], str]:
+    """(rows by unit then person, the totals cells), each count linked to the list behind it."""
+    base = f"{reverse('work:follow-up-list')}?nam={view.year}"
+    every_person = len(view.units) <= PEOPLE_SHOWN_UP_TO_UNITS
     rows = []
     for unit in view.units:
-        rows.append({"label": unit.unit_name, "is_unit": True, "cells": _cells(unit.counts, view.year, unit.unit_id)})
-        for row in unit.people:
+        unit_base = f"{base}&don-vi={unit.unit_id}"  # format_html escapes the & of these bases
+        shown = every_person or unit.unit_id == opened
+        rows.append({"label": unit.unit_name, "is_unit": True, "unit_id": unit.unit_id, "opened": shown,
+                     "cells": _cells(unit.counts, unit_base)})  # fmt: skip
+        for row in unit.people if shown else ():
             label = row.person_name or _("Giao cho đơn vị (không giao cho người)")
-            rows.append({"label": label, "is_unit": False,
-                         "cells": _cells(row.counts, view.year, unit.unit_id, row.person_id or "none")})  # fmt: skip
-    return rows
+            person_base = f"{unit_base}&nguoi={row.person_id or 'none'}"
+            rows.append({"label": label, "is_unit": False, "cells": _cells(row.counts, person_base)})
+    return rows, _cells(view.totals, base)
 
 
 @login_required
 def follow_up(request):
     year = _year(request)
     view = selectors.follow_up(request.user, year=year)
+    opened = request.GET.get("don-vi", "")
+    rows, totals = _follow_up_rows(view, int(opened) if opened.isdigit() else None)
     return render(request, "work/tasks_follow_up.html", {
-        "view": view, "year": year, "kinds": KIND_LABELS, "rows": _follow_up_rows(view),
-        "totals": _cells(view.totals, year),
+        "view": view, "year": year, "kinds": KIND_LABELS, "rows": rows, "totals": totals,
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })  # fmt: skip
 

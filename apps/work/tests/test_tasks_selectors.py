@@ -139,3 +139,14 @@ def test_the_follow_up_is_one_aggregate_query_whatever_the_rows(s, django_assert
     with django_assert_max_num_queries(5):  # roles, led paths, the GROUP BY, unit names, people names
         view = selectors.follow_up(w.chairman, year=2026, now=NOW)
     assert view.totals["open"] == 46
+
+
+def test_due_soon_reaches_over_the_holidays_to_the_next_working_day(s):
+    w = s.w
+    # Wednesday 29/04 10:00: 30/04 – 03/05 are off, so the next working day is Monday 04/05.
+    eve = local(2026, 4, 29, 10)
+    given = local(2026, 4, 28, 9)
+    services.assign_task(actor=w.chairman, unit=w.justice, title="Hạn thứ Hai", deadline=dt.date(2026, 5, 4), now=given)
+    services.assign_task(actor=w.chairman, unit=w.justice, title="Hạn thứ Ba", deadline=dt.date(2026, 5, 5), now=given)
+    soon = selectors.follow_up_tasks(w.chairman, "due_soon", year=2026, now=eve, unit_id=w.justice.pk)
+    assert [task.title for task in soon] == ["Hạn thứ Hai"]

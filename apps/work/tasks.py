@@ -10,6 +10,7 @@ from huey.contrib.djhuey import db_periodic_task
 from apps.core.jobs import single_run
 from apps.work.services import commitments as commitment_services
 from apps.work.services import reporting
+from apps.work.services import tasks as task_services
 
 # Huey's crontab is in UTC (settings: utc=True by default): 17:30 UTC is 00:30 in Asia/Ho_Chi_Minh.
 
@@ -53,3 +54,21 @@ def remind_reports() -> int:
 def report_late_notices() -> int:
     """Every hour: tell (once) each unit whose report is past due, and its requester which units are late."""
     return reporting.send_late_notices()
+
+
+# --- tasks ------------------------------------------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@single_run("work-task-reminders", ttl=dt.timedelta(minutes=30))
+def remind_task_holders() -> int:
+    """Every 15 minutes: remind the holder of each open task whose reminder day (the working day before its
+    deadline) has come, once per deadline in force."""
+    return task_services.send_due_reminders()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@single_run("work-task-late-notices", ttl=dt.timedelta(minutes=30))
+def tell_assigners_of_late_tasks() -> int:
+    """Every 15 minutes: tell the assigner, once per deadline in force, that an open task has passed it."""
+    return task_services.send_late_notices()

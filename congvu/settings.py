@@ -382,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "ReportFieldKindEnum": "apps.work.models.ReportField.Kind",
         "WalkInChannelEnum": [("desk", "Trực tiếp tại Bộ phận Một cửa"), ("post", "Qua bưu chính")],
         "WorkProgramStatusEnum": "apps.work.models.WorkProgram.Status",
+        "TaskStatusEnum": "apps.work.models.Task.Status",
+        "ExtensionRequestStatusEnum": "apps.work.models.ExtensionRequest.Status",
         "ProgramItemStatusEnum": "apps.work.models.ProgramItem.Status",
         "ReportRequestStatusEnum": "apps.work.models.ReportRequest.Status",
         "ReportSubmissionStatusEnum": "apps.work.models.ReportSubmission.Status",

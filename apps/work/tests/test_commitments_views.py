@@ -169,7 +169,11 @@ def test_the_api_journey_draft_sign_evaluate_review_publish():
 def test_the_pages_draft_sign_review_and_evaluate():
     w = world()
     signer = page_client(w.culture_head)
-    assert any(item.url_name == "work:commitments" for item in navigation_for(w.culture_officer))
+    # Commitments are reached from "Công việc" in the staff menu, then the work app's own menu.
+    assert any(item.url_name == "work:my-tasks" for item in navigation_for(w.culture_officer))
+    assert (
+        'href="/can-bo/cong-viec/cam-ket/"' in page_client(w.culture_officer).get("/can-bo/cong-viec/").content.decode()
+    )
     assert signer.get("/can-bo/cong-viec/cam-ket/").status_code == 200
     new_page = signer.get("/can-bo/cong-viec/cam-ket/moi/").content.decode()
     # The superiors offered: the leaders of the division and of the commune above it, never another commune's.

@@ -46,7 +46,9 @@ def item_post(w, **overrides) -> dict:
 
 
 def test_the_menu_and_the_list_of_a_units_year(w):
-    assert any(item.url_name == "work:programs" for item in navigation_for(w.culture_officer))
+    assert any(item.url_name == "work:my-tasks" for item in navigation_for(w.culture_officer))
+    work_page = page_of(client_for(w.culture_officer).get("/can-bo/cong-viec/"))
+    assert 'href="/can-bo/cong-viec/chuong-trinh/"' in work_page  # the work app's own menu
     program = draft(w)
     services.add_item(actor=w.culture_officer, program=program, **item_fields(w))
     shown = page_of(client_for(w.culture_officer).get(LIST, {"don-vi": w.commune.pk, "nam": 2026}))

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError
 from apps.org.models import Unit
-from apps.work.models import Task
+from apps.work.models import Commitment, Task
+from apps.work.selectors import commitments as commitment_selectors
+from apps.work.selectors import reporting as report_selectors
 from apps.work.selectors import tasks as selectors
 from apps.work.services import tasks as services
 from apps.work.views import task_files
@@ -76,7 +78,27 @@ def my_tasks(request):
         "page": Paginator(tasks.order_by("due_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page")),
         "tab": tab, "tabs": TABS, "everything": everything, "now": timezone.now(),
         "can_assign": selectors.assignable_units(request.user).exists(),
+        **(_my_other_work(request.user) if tab == "cua-toi" else {}),
     })  # fmt: skip
+
+
+MY_WORK_ROWS = 10
+
+
+def _my_other_work(user) -> dict:
+    """Beside my tasks, the rest of "my work": the reports my units must send, and the commitments I signed or
+    that were signed to me and are not judged yet."""
+    reports = list(report_selectors.reports_to_submit(user)[: MY_WORK_ROWS + 1])
+    now = timezone.now()
+    for submission in reports:
+        submission.state = report_selectors.submission_state(submission, now)
+    commitments = commitment_selectors.my_commitments(user)
+    in_force = [c for c in commitments["signed_by_me"] if c.status != Commitment.Status.EVALUATED]
+    to_judge = [c for c in commitments["signed_to_me"] if c.status == Commitment.Status.SIGNED]
+    return {
+        "reports_to_submit": reports[:MY_WORK_ROWS], "more_reports": len(reports) > MY_WORK_ROWS,
+        "my_commitments": in_force[:MY_WORK_ROWS], "commitments_to_me": to_judge[:MY_WORK_ROWS],
+    }  # fmt: skip
 
 
 def _reassign_people(request, bound: bool):

@@ -426,11 +426,16 @@ class WorkYear:
         elif roll < EXTENSION_SHARE + REFUSED_SHARE:
             self.extend(planned, approve=False)
         finished = None if fate in ("open", "late_now") else self.finishing_moment(task, unit, fate)
+        last_step = max(event.at for event in planned.events)  # an extension asked for and decided, if any
+        if finished is not None and finished <= last_step:
+            finished = self.office_moment(unit, self.working_days_after(unit, timezone.localtime(last_step).date(), 1))
         if finished is not None and (finished > self.now or finished <= task.assigned_at):
             finished = None
         end = finished or self.now
         if end - task.assigned_at > dt.timedelta(days=2):
-            middle = task.assigned_at + (end - task.assigned_at) / 2
+            halfway = task.assigned_at + (end - task.assigned_at) / 2
+            middle = self.office_moment(unit, timezone.localtime(halfway).date())
+            middle = middle if task.assigned_at < middle < end else halfway
             progress = self.rng.choice([30, 50, 70])
             planned.events.append(self.event(TaskEvent.Kind.PROGRESS, self.holder(task), middle, progress=progress,
                                              note=self.rng.choice(PROGRESS_NOTES)))  # fmt: skip

@@ -324,11 +324,28 @@ def check_a_commune_sees_none_of_another_communes_tasks():
     assert Task.objects.filter(led_units_q(User.objects.get(username="chutich.tinh"))).count() == Task.objects.count()
 
 
+def check_a_task_is_reported_done_only_after_every_other_step_and_in_office_hours():
+    """The timeline reads in order: nothing (an extension asked for, progress) after the completion but its
+    acceptance; steps by people happen in office hours (07:30-17:00 local)."""
+    events = TaskEvent.objects.exclude(kind__in=[TaskEvent.Kind.REMINDED, TaskEvent.Kind.LATE_NOTICE])
+    by_task: dict[int, list[TaskEvent]] = {}
+    for event in events.order_by("at", "pk"):
+        by_task.setdefault(event.task_id, []).append(event)
+    for timeline in by_task.values():
+        kinds = [event.kind for event in timeline]
+        if TaskEvent.Kind.COMPLETED in kinds:
+            assert kinds.index(TaskEvent.Kind.COMPLETED) >= len(kinds) - 2, kinds
+        for event in timeline:
+            local = timezone.localtime(event.at).time()
+            assert dt.time(7, 30) <= local <= dt.time(17, 0), (event.kind, event.at)
+
+
 def test_tasks_keep_the_rules_of_the_services(year):
     check_a_commune_sees_none_of_another_communes_tasks()
     check_every_task_has_its_assignment_event_and_its_deadline_on_a_working_day()
     check_outcomes_agree_with_the_due_moments_and_the_mix_is_realistic()
     check_extended_tasks_keep_the_original_deadline_beside_an_approved_request()
+    check_a_task_is_reported_done_only_after_every_other_step_and_in_office_hours()
 
 
 def test_reports_and_commitments_follow_decree_09_and_the_figures(year):

@@ -26,8 +26,9 @@ def test_translations_keep_their_placeholders():
 
 def test_compiled_catalogue_is_up_to_date():
     compiled = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
-    assert {entry.msgid: entry.msgstr for entry in compiled if not entry.msgid_plural} == {
-        entry.msgid: entry.msgstr
+    # keyed by (context, msgid): one msgid may be translated apart in several contexts (pgettext)
+    assert {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled if not entry.msgid_plural} == {
+        (entry.msgctxt, entry.msgid): entry.msgstr
         for entry in polib.pofile(str(CATALOGUE)).translated_entries()
         if not entry.msgid_plural
     }

@@ -6,6 +6,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -26,7 +27,7 @@ def state_labels() -> dict[str, str]:
         "accepted": _("Đã tiếp nhận"),
         "returned": _("Trả lại để hoàn thiện"),
         "late": _("Quá hạn, chưa nộp"),
-        "missing": _("Chưa nộp"),
+        "missing": pgettext("report", "Chưa nộp"),
     }
 
 

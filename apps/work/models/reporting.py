@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.files import GeneratedName
 from apps.org.models import Unit
@@ -59,7 +60,7 @@ class ReportRequest(models.Model):
 class ReportField(models.Model):
     class Kind(models.TextChoices):
         NUMBER = "number", _("Số")
-        TEXT = "text", _("Văn bản")
+        TEXT = "text", pgettext_lazy("report field kind", "Văn bản")
         CHOICE = "choice", _("Lựa chọn")
         FILE = "file", _("Tệp đính kèm")
 
@@ -106,7 +107,7 @@ class ReportCycle(models.Model):
 
 class ReportSubmission(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Chưa nộp")
+        DRAFT = "draft", pgettext_lazy("report", "Chưa nộp")
         SUBMITTED = "submitted", _("Đã nộp")
         RETURNED = "returned", _("Trả lại để hoàn thiện")
         ACCEPTED = "accepted", _("Đã tiếp nhận")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.files import GeneratedName
 from apps.org.models import Unit
@@ -23,7 +24,7 @@ __all__ = ["ExtensionRequest", "Task", "TaskEvent", "TaskFile"]
 class Task(models.Model):
     class Source(models.TextChoices):
         DIRECT = "direct", _("Giao trực tiếp")
-        PROGRAM = "program", _("Chương trình công tác")
+        PROGRAM = "program", pgettext_lazy("task source", "Chương trình công tác")
         BRIEFING = "briefing", _("Kết luận giao ban")
         DOCUMENT = "document", _("Văn bản đến")
 
@@ -62,10 +63,10 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người giao"), on_delete=models.PROTECT, related_name="+"
     )
     assigner_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị giao"), on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(_("giao lúc"))
+    assigned_at = models.DateTimeField(pgettext_lazy("task", "giao lúc"))
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="+")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("task", "người thực hiện"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
 
@@ -137,18 +138,18 @@ class TaskEvent(models.Model):
     """The task's timeline: every step, with who and when."""
 
     class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("Giao nhiệm vụ")
-        PROGRESS = "progress", _("Báo cáo tiến độ")
-        EXTENSION_REQUESTED = "extension_requested", _("Xin gia hạn")
-        EXTENSION_APPROVED = "extension_approved", _("Đồng ý gia hạn")
-        EXTENSION_REFUSED = "extension_refused", _("Không đồng ý gia hạn")
-        COMPLETED = "completed", _("Báo cáo hoàn thành")
-        ACCEPTED = "accepted", _("Nghiệm thu")
-        RETURNED = "returned", _("Trả lại, yêu cầu làm tiếp")
-        REASSIGNED = "reassigned", _("Giao lại")
-        CANCELLED = "cancelled", _("Thu hồi")
-        REMINDED = "reminded", _("Nhắc hạn")
-        LATE_NOTICE = "late_notice", _("Báo quá hạn cho người giao")
+        ASSIGNED = "assigned", pgettext_lazy("task event", "Giao nhiệm vụ")
+        PROGRESS = "progress", pgettext_lazy("task event", "Báo cáo tiến độ")
+        EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("task event", "Xin gia hạn")
+        EXTENSION_APPROVED = "extension_approved", pgettext_lazy("task event", "Đồng ý gia hạn")
+        EXTENSION_REFUSED = "extension_refused", pgettext_lazy("task event", "Không đồng ý gia hạn")
+        COMPLETED = "completed", pgettext_lazy("task event", "Báo cáo hoàn thành")
+        ACCEPTED = "accepted", pgettext_lazy("task event", "Nghiệm thu")
+        RETURNED = "returned", pgettext_lazy("task event", "Trả lại, yêu cầu làm tiếp")
+        REASSIGNED = "reassigned", pgettext_lazy("task event", "Giao lại")
+        CANCELLED = "cancelled", pgettext_lazy("task event", "Thu hồi")
+        REMINDED = "reminded", pgettext_lazy("task event", "Nhắc hạn")
+        LATE_NOTICE = "late_notice", pgettext_lazy("task event", "Báo quá hạn cho người giao")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -172,8 +173,8 @@ class TaskEvent(models.Model):
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ quyết định")
-        APPROVED = "approved", _("Đồng ý")
-        REFUSED = "refused", _("Không đồng ý")
+        APPROVED = "approved", pgettext_lazy("extension", "Đồng ý")
+        REFUSED = "refused", pgettext_lazy("extension", "Không đồng ý")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

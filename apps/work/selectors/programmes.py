@@ -9,6 +9,7 @@ approve a unit's programme.
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.org import selectors as org
 from apps.org.models import Unit, User
@@ -43,6 +44,18 @@ def period_label(kind: str, year: int, number: int) -> str:
     if kind == "quarter":
         return f"quý {QUARTER_NAMES[number]} năm {year}"
     return f"tháng {number} năm {year}"
+
+
+def period_display(kind: str, year: int, number: int) -> str:
+    """The period in the reader's language, for pages and messages; `period_label` stays Vietnamese: it names the
+    programme (its default title) and its official exports."""
+    if kind == "year":
+        return _("năm %(y)d") % {"y": year}
+    if kind == "half":
+        return (_("6 tháng đầu năm %(y)d") if number == 1 else _("6 tháng cuối năm %(y)d")) % {"y": year}
+    if kind == "quarter":
+        return _("quý %(q)s năm %(y)d") % {"q": QUARTER_NAMES[number], "y": year}
+    return _("tháng %(m)d năm %(y)d") % {"m": number, "y": year}
 
 
 def program_period(program: WorkProgram) -> tuple[dt.date, dt.date]:

@@ -109,7 +109,7 @@ def create_program(
     kind, year, number = _checked_period(kind, year, number)
     title = normalize_text(title) or default_title(kind, year, number)
     exists = _("%(unit)s đã có chương trình công tác %(period)s; mở chương trình đó để sửa.") % {
-        "unit": unit.name, "period": selectors.period_label(kind, year, number),
+        "unit": unit.name, "period": selectors.period_display(kind, year, number),
     }  # fmt: skip
     if WorkProgram.objects.filter(unit=unit, kind=kind, year=year, number=number).exists():
         raise ConflictError(exists)

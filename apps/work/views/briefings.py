@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core.errors import DomainError
 from apps.org import selectors as org
@@ -35,28 +35,28 @@ def _person(user) -> str:
 
 
 class BriefingForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none(),
+    unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none(),
                                   widget=forms.Select(attrs=SELECT))  # fmt: skip
-    kind = forms.ChoiceField(label=_lazy("Loại cuộc họp"), choices=Briefing.Kind.choices,
+    kind = forms.ChoiceField(label=gettext_lazy("Loại cuộc họp"), choices=Briefing.Kind.choices,
                              widget=forms.Select(attrs=SELECT))  # fmt: skip
-    title = forms.CharField(label=_lazy("Tên cuộc họp"), max_length=500, widget=forms.TextInput(attrs=TEXT))
-    starts_at = forms.DateTimeField(label=_lazy("Bắt đầu"), widget=MOMENT, input_formats=MOMENT_FORMATS)
-    ends_at = forms.DateTimeField(label=_lazy("Kết thúc"), widget=MOMENT, input_formats=MOMENT_FORMATS)
-    location = forms.CharField(label=_lazy("Địa điểm"), max_length=300, widget=forms.TextInput(attrs=TEXT))
-    chaired_by = forms.ModelChoiceField(label=_lazy("Chủ trì"), queryset=User.objects.none(),
+    title = forms.CharField(label=gettext_lazy("Tên cuộc họp"), max_length=500, widget=forms.TextInput(attrs=TEXT))
+    starts_at = forms.DateTimeField(label=gettext_lazy("Bắt đầu"), widget=MOMENT, input_formats=MOMENT_FORMATS)
+    ends_at = forms.DateTimeField(label=gettext_lazy("Kết thúc"), widget=MOMENT, input_formats=MOMENT_FORMATS)
+    location = forms.CharField(label=gettext_lazy("Địa điểm"), max_length=300, widget=forms.TextInput(attrs=TEXT))
+    chaired_by = forms.ModelChoiceField(label=pgettext_lazy("briefing", "Chủ trì"), queryset=User.objects.none(),
                                         widget=forms.Select(attrs=SELECT))  # fmt: skip
-    agenda = forms.CharField(label=_lazy("Nội dung, chương trình"), required=False, max_length=20000,
+    agenda = forms.CharField(label=gettext_lazy("Nội dung, chương trình"), required=False, max_length=20000,
                              widget=forms.Textarea(attrs={**TEXT, "rows": 4}))  # fmt: skip
     participant_units = forms.ModelMultipleChoiceField(
-        label=_lazy("Đơn vị dự họp"), queryset=Unit.objects.none(), required=False,
+        label=gettext_lazy("Đơn vị dự họp"), queryset=Unit.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
     )  # fmt: skip
     participant_users = forms.ModelMultipleChoiceField(
-        label=_lazy("Người dự họp"), queryset=User.objects.none(), required=False,
+        label=gettext_lazy("Người dự họp"), queryset=User.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={**SELECT, "size": 8}),
     )  # fmt: skip
-    is_public = forms.BooleanField(label=_lazy("Công khai trên lịch công tác tuần"), required=False, initial=True,
-                                   widget=forms.CheckboxInput(attrs=CHECK))  # fmt: skip
+    is_public = forms.BooleanField(label=gettext_lazy("Công khai trên lịch công tác tuần"), required=False,
+                                   initial=True, widget=forms.CheckboxInput(attrs=CHECK))  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,22 +73,22 @@ class BriefingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_lazy("Biên bản cuộc họp"), max_length=100000,
+    minutes = forms.CharField(label=gettext_lazy("Biên bản cuộc họp"), max_length=100000,
                               widget=forms.Textarea(attrs={**TEXT, "rows": 6}))  # fmt: skip
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Lý do hủy"), max_length=500, widget=forms.TextInput(attrs=TEXT))
+    reason = forms.CharField(label=gettext_lazy("Lý do hủy"), max_length=500, widget=forms.TextInput(attrs=TEXT))
 
 
 class ConclusionForm(forms.Form):
-    text = forms.CharField(label=_lazy("Nội dung kết luận"), max_length=5000,
+    text = forms.CharField(label=gettext_lazy("Nội dung kết luận"), max_length=5000,
                            widget=forms.Textarea(attrs={**TEXT, "rows": 3}))  # fmt: skip
-    owner_unit = forms.ModelChoiceField(label=_lazy("Đơn vị thực hiện"), queryset=Unit.objects.none(),
+    owner_unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị thực hiện"), queryset=Unit.objects.none(),
                                         required=False, widget=forms.Select(attrs=SELECT))  # fmt: skip
-    owner_user = forms.ModelChoiceField(label=_lazy("Người thực hiện"), queryset=User.objects.none(),
+    owner_user = forms.ModelChoiceField(label=pgettext_lazy("task", "Người thực hiện"), queryset=User.objects.none(),
                                         required=False, widget=forms.Select(attrs=SELECT))  # fmt: skip
-    deadline = forms.DateField(label=_lazy("Thời hạn"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    deadline = forms.DateField(label=gettext_lazy("Thời hạn"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
 
     def __init__(self, *args, briefing: Briefing, **kwargs):
         super().__init__(*args, **kwargs)

@@ -315,7 +315,7 @@ def program_detail(request, pk: int):
     selectors.mark_rights(user, program, items)
     return render(request, "work/programmes_detail.html", {
         "program": program, "items": items, "forms": forms_,
-        "period": selectors.period_label(program.kind, program.year, program.number),
+        "period": selectors.period_display(program.kind, program.year, program.number),
         "can_draft": can_draft and is_draft, "can_submit": can_draft and is_draft,
         "can_approve": can_approve and program.status == WorkProgram.Status.SUBMITTED,
         "can_return": can_approve and program.status != WorkProgram.Status.DRAFT,

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError
 from apps.org import selectors as org
@@ -30,19 +30,19 @@ MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("Loại"), choices=[(k.value, k.label) for k in services.EDITABLE_KINDS],
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=[(k.value, k.label) for k in services.EDITABLE_KINDS],
                              widget=forms.Select(attrs=SELECT))  # fmt: skip
-    title = forms.CharField(label=_lazy("Nội dung"), max_length=500, widget=forms.TextInput(attrs=TEXT))
-    starts_at = forms.DateTimeField(label=_lazy("Bắt đầu"), widget=MOMENT, input_formats=MOMENT_FORMATS)
-    ends_at = forms.DateTimeField(label=_lazy("Kết thúc"), widget=MOMENT, input_formats=MOMENT_FORMATS)
-    location = forms.CharField(label=_lazy("Địa điểm"), max_length=300, widget=forms.TextInput(attrs=TEXT))
-    leaders = forms.ModelMultipleChoiceField(label=_lazy("Lãnh đạo"), queryset=User.objects.none(),
+    title = forms.CharField(label=gettext_lazy("Nội dung"), max_length=500, widget=forms.TextInput(attrs=TEXT))
+    starts_at = forms.DateTimeField(label=gettext_lazy("Bắt đầu"), widget=MOMENT, input_formats=MOMENT_FORMATS)
+    ends_at = forms.DateTimeField(label=gettext_lazy("Kết thúc"), widget=MOMENT, input_formats=MOMENT_FORMATS)
+    location = forms.CharField(label=gettext_lazy("Địa điểm"), max_length=300, widget=forms.TextInput(attrs=TEXT))
+    leaders = forms.ModelMultipleChoiceField(label=gettext_lazy("Lãnh đạo"), queryset=User.objects.none(),
                                              widget=forms.SelectMultiple(attrs={**SELECT, "size": 4}))  # fmt: skip
-    participants = forms.CharField(label=_lazy("Thành phần"), max_length=5000, required=False,
+    participants = forms.CharField(label=gettext_lazy("Thành phần"), max_length=5000, required=False,
                                    widget=forms.Textarea(attrs={**TEXT, "rows": 2}))  # fmt: skip
-    preparing_unit = forms.CharField(label=_lazy("Đơn vị chuẩn bị"), max_length=300, required=False,
+    preparing_unit = forms.CharField(label=gettext_lazy("Đơn vị chuẩn bị"), max_length=300, required=False,
                                      widget=forms.TextInput(attrs=TEXT))  # fmt: skip
-    is_public = forms.BooleanField(label=_lazy("Công khai trên cổng thông tin"), required=False,
+    is_public = forms.BooleanField(label=gettext_lazy("Công khai trên cổng thông tin"), required=False,
                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))  # fmt: skip
 
     def __init__(self, *args, unit: Unit, **kwargs):

@@ -13,6 +13,7 @@ journey makes what it needs through the pages).
    totals, and the .xlsx export carries the same totals."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -258,6 +259,7 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     expect(page.get_by_text("Đã nộp: 2")).to_be_visible()
     expect(page.get_by_text("Nộp quá hạn: 1")).to_be_visible()
     expect(page.get_by_text("Quá hạn, chưa nộp: 1")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Kết quả thời hạn")).to_be_visible()
     rows = {slug: page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=unit.name, exact=True))
             for slug, unit in communes.items()}  # fmt: skip
     expect(rows["anphu"]).to_contain_text("Đã nộp")
@@ -271,10 +273,11 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải bảng tổng hợp (Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(download.value.path()).active
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1]}
     assert rows[communes["anphu"].name][2:] == ("Đã nộp", rows[communes["anphu"].name][3], "Trước hạn", 0, 4,
                                                "Tình hình an ninh trật tự ổn định.")  # fmt: skip
     assert rows[communes["binhminh"].name][4:6] == ("Quá hạn", 12)
     assert rows[communes["hoalac"].name][2] == "Quá hạn, chưa nộp"
+    assert rows["Đơn vị báo cáo"][4] == "Kết quả thời hạn"
     assert rows["Tổng cộng"][2:7] == ("2/3 đơn vị đã nộp", None, "2 quá hạn", 12, 10)

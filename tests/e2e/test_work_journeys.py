@@ -4,13 +4,15 @@ journey makes what it needs through the pages).
 1. The province chairman holds a quarterly briefing with Sở Tư pháp: attendance, minutes, a conclusion owned by the
    department with a deadline, the conclusion notice (its number, its PDF) and the conclusion turned into a task in
    one step. The department head finds it in "Việc của tôi", reports progress with a file, asks for an extension; the
-   chairman sees the request and approves it (the original deadline stays beside the new one); the department reports
-   completion with its product, the chairman accepts it, early; his follow-up page counted it while it was open.
+   chairman sees the request on his own "Việc của tôi" (what waits for his decision) and approves it (the original
+   deadline stays beside the new one); the department reports completion with its product; the chairman, shown on
+   "Việc của tôi" that it waits for acceptance, accepts it: early. His follow-up page counted it while it was open
+   (finished in time, it leaves the page, which counts open, due, late and finished-late tasks).
 2. The chairman asks the communes for a monthly report (a number pre-filled from the system's figures, a number, a
-   text); its current cycle opens at once. One commune sends before the due time, the due time passes (the live
-   server shares the test's database, not a clock we can move: the cycle's due moment is set back, as if the day had
-   come), a second sends late, the third never does; the chairman's cycle page shows who sent, who is late, the
-   totals, and the .xlsx export carries the same totals."""
+   text); its current cycle opens at once. One commune sends before the due time; then the due time passes (no e2e
+   test moves the clock — the live server would follow it, the browser would not — so the cycle's due moment is set
+   back in the database, as if the day had come); a second commune sends late, the third never does. The chairman's
+   cycle page shows who sent, who is late, the totals; the .xlsx export carries the same totals."""
 
 import datetime as dt
 import io
@@ -152,17 +154,19 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.get_by_role("button", name="Gửi đề nghị").click()
     expect_success(page, "Đã gửi đề nghị gia hạn cho người giao.")
 
-    # The chairman: the request waits among the tasks he assigned; his follow-up counts the open task; he approves.
+    # The chairman: his follow-up counts the open task; the request waits for him on "Việc của tôi" (and among the
+    # tasks he assigned); he approves it.
     switch_user(page, site, "chutich.tinh")
-    page.goto(f"{site}/can-bo/cong-viec/")
-    page.get_by_role("link", name="Tôi đã giao").click()
-    row = page.get_by_role("row").filter(has_text=CONCLUSION[:60])
-    expect(row.get_by_text("Chờ quyết định gia hạn")).to_be_visible()
     open_from_menu(page, site, "Theo dõi nhiệm vụ")
     counts = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=department.name, exact=True))
     expect(counts.get_by_role("cell").first).to_have_text("1")  # Đang thực hiện
-    page.goto(f"{site}/can-bo/cong-viec/?xem=da-giao")
-    page.get_by_role("row").filter(has_text=CONCLUSION[:60]).get_by_role("link").first.click()
+    open_from_menu(page, site, "Việc của tôi")
+    page.get_by_role("link", name="Tôi đã giao").click()
+    expect(page.get_by_role("row").filter(has_text=CONCLUSION[:60])).to_contain_text("Chờ quyết định gia hạn")
+    open_from_menu(page, site, "Việc của tôi")
+    waiting = page.get_by_role("region", name="Chờ tôi quyết định")
+    expect(waiting.get_by_role("row").filter(has_text=CONCLUSION[:60])).to_contain_text("Chờ quyết định gia hạn")
+    waiting.get_by_role("link", name=re.compile(re.escape(CONCLUSION[:60]))).click()
     expect(page.get_by_text(f"đề nghị đến {extended_to:%d/%m/%Y}")).to_be_visible()
     page.get_by_label("Đồng ý gia hạn").check()
     page.get_by_role("button", name="Ghi quyết định").click()
@@ -181,7 +185,11 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.get_by_role("button", name="Báo cáo hoàn thành").click()
     expect_success(page, "Đã báo cáo hoàn thành; chờ người giao nghiệm thu.")
     switch_user(page, site, "chutich.tinh")
-    page.goto(task_url)
+    page.goto(f"{site}/can-bo/cong-viec/")
+    waiting = page.get_by_role("region", name="Chờ tôi quyết định")
+    expect(waiting.get_by_role("row").filter(has_text=CONCLUSION[:60])).to_contain_text("Chờ nghiệm thu")
+    waiting.get_by_role("link", name=re.compile(re.escape(CONCLUSION[:60]))).click()
+    expect(page).to_have_url(task_url)
     expect(page.get_by_role("link", name="du-thao-trinh.pdf").first).to_be_visible()
     page.get_by_role("button", name="Nghiệm thu").click()
     expect_success(page, "Đã nghiệm thu nhiệm vụ.")
@@ -191,6 +199,8 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     expect(badges).to_contain_text("Đã gia hạn")
     open_from_menu(page, site, "Theo dõi nhiệm vụ")  # finished in time: neither open nor late any more
     expect(page.get_by_role("rowheader", name=department.name, exact=True)).to_have_count(0)
+    open_from_menu(page, site, "Việc của tôi")  # nothing waits for him any more
+    expect(page.get_by_role("heading", name="Chờ tôi quyết định")).to_have_count(0)
 
 
 def submit_report(page, site: str, username: str, values: dict[str, str], *, expected_outcome: str) -> None:

@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from weasyprint import HTML
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_a11y import serious_issues
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +59,25 @@ def expect_success(page, text: str) -> None:
     expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
 
 
+class Axe:
+    """axe-core (WCAG 2.1 A, AA) over each page the journey stops on: serious or critical issues are collected and
+    reported together at the end, so that one run names them all."""
+
+    def __init__(self, page):
+        from axe_playwright_python.base import AXE_SCRIPT
+
+        page.context.add_init_script(AXE_SCRIPT)
+        self.page, self.found = page, []
+
+    def check(self, where: str) -> None:
+        self.found += serious_issues(self.page, f"{self.page.url} ({where})")
+
+    def assert_clean(self) -> None:
+        assert not self.found, f"{len(self.found)} serious or critical accessibility issue(s):\n" + "\n".join(
+            self.found
+        )
+
+
 def open_from_menu(page, site: str, entry: str) -> None:
     """Through the staff menu "Công việc" (Việc của tôi), then the work app's own menu."""
     page.goto(f"{site}/can-bo/cong-viec/")
@@ -76,10 +96,12 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     deadline = working_day_after(department, today, 10)
     extended_to = working_day_after(department, deadline, 5)
 
+    axe = Axe(page)
     # The chairman schedules the quarterly briefing (yesterday afternoon: the minutes are written once it has begun).
     sign_in(page, site, "chutich.tinh")
     open_from_menu(page, site, "Giao ban")
     page.get_by_role("link", name="Lên lịch họp giao ban").click()
+    axe.check("lên lịch họp giao ban")
     page.get_by_label("Đơn vị chủ trì").select_option(label=province.name)
     page.get_by_label("Loại cuộc họp").select_option(label="Giao ban quý")
     page.get_by_label("Tên cuộc họp").fill("Giao ban quý IV/2026 với Sở Tư pháp")
@@ -94,6 +116,7 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     expect_success(page, "Đã lên lịch cuộc họp")
     expect(page.get_by_role("heading", level=1)).to_have_text("Giao ban quý IV/2026 với Sở Tư pháp")
     briefing_url = page.url
+    axe.check("cuộc họp đã lên lịch")
 
     # Attendance: the department present, its officer away with the reason; the minutes; the conclusion.
     present = page.get_by_role("row").filter(has_text=department.name)
@@ -109,6 +132,7 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.get_by_label("Biên bản cuộc họp").fill("Sở Tư pháp báo cáo kết quả quý IV. Chủ tịch kết luận như sau.")
     page.get_by_role("button", name="Ghi biên bản (đã họp)").click()
     expect_success(page, "Đã ghi biên bản cuộc họp.")
+    axe.check("cuộc họp đã họp: thêm kết luận")
     page.get_by_label("Nội dung kết luận").fill(CONCLUSION)
     page.get_by_label("Đơn vị thực hiện").select_option(label=department.name)
     page.get_by_label("Thời hạn", exact=True).fill(f"{deadline:%Y-%m-%d}")
@@ -127,6 +151,7 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.get_by_role("button", name="Giao nhiệm vụ từ kết luận").click()
     expect_success(page, "Đã giao 1 nhiệm vụ từ kết luận.")
     expect(page.get_by_role("button", name="Giao nhiệm vụ từ kết luận")).to_have_count(0)
+    axe.check("cuộc họp đã ban hành thông báo, đã giao nhiệm vụ")
     page.get_by_role("row").filter(has_text=CONCLUSION).get_by_role("link", name=re.compile("nhiệm vụ #")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CONCLUSION)
     task_url = page.url
@@ -138,8 +163,10 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.goto(f"{site}/can-bo/cong-viec/")
     row = page.get_by_role("row").filter(has_text=CONCLUSION[:60])
     expect(row).to_contain_text(f"{deadline:%d/%m/%Y}")
+    axe.check("việc của tôi: giám đốc sở")
     row.get_by_role("link").first.click()
     expect(page).to_have_url(task_url)
+    axe.check("nhiệm vụ: người thực hiện")
     page.get_by_label("Tiến độ (%)").fill("40")
     page.get_by_label("Nội dung báo cáo").fill("Đã hoàn thành dự thảo lần 1, đang lấy ý kiến các sở, ngành.")
     page.get_by_label("Tệp kèm theo (PDF, ảnh)").set_input_files(
@@ -153,6 +180,7 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     page.get_by_label("Lý do", exact=True).fill("Chờ ý kiến thẩm định của Bộ Tư pháp.")
     page.get_by_role("button", name="Gửi đề nghị").click()
     expect_success(page, "Đã gửi đề nghị gia hạn cho người giao.")
+    axe.check("nhiệm vụ: đã xin gia hạn")
 
     # The chairman: his follow-up counts the open task; the request waits for him on "Việc của tôi" (and among the
     # tasks he assigned); he approves it.
@@ -160,14 +188,17 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     open_from_menu(page, site, "Theo dõi nhiệm vụ")
     counts = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=department.name, exact=True))
     expect(counts.get_by_role("cell").first).to_have_text("1")  # Đang thực hiện
+    axe.check("theo dõi nhiệm vụ")
     open_from_menu(page, site, "Việc của tôi")
     page.get_by_role("link", name="Tôi đã giao").click()
     expect(page.get_by_role("row").filter(has_text=CONCLUSION[:60])).to_contain_text("Chờ quyết định gia hạn")
     open_from_menu(page, site, "Việc của tôi")
     waiting = page.get_by_role("region", name="Chờ tôi quyết định")
     expect(waiting.get_by_role("row").filter(has_text=CONCLUSION[:60])).to_contain_text("Chờ quyết định gia hạn")
+    axe.check("việc của tôi: chờ tôi quyết định")
     waiting.get_by_role("link", name=re.compile(re.escape(CONCLUSION[:60]))).click()
     expect(page.get_by_text(f"đề nghị đến {extended_to:%d/%m/%Y}")).to_be_visible()
+    axe.check("nhiệm vụ: quyết định gia hạn")
     page.get_by_label("Đồng ý gia hạn").check()
     page.get_by_role("button", name="Ghi quyết định").click()
     expect_success(page, "Đã ghi quyết định về đề nghị gia hạn.")
@@ -193,6 +224,7 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     expect(page.get_by_role("link", name="du-thao-trinh.pdf").first).to_be_visible()
     page.get_by_role("button", name="Nghiệm thu").click()
     expect_success(page, "Đã nghiệm thu nhiệm vụ.")
+    axe.check("nhiệm vụ đã nghiệm thu")
     badges = page.locator("h1 + p")
     expect(badges).to_contain_text("Đã hoàn thành")
     expect(badges).to_contain_text("Trước hạn")
@@ -201,14 +233,16 @@ def test_briefing_conclusion_becomes_a_task_extended_finished_and_counted(page, 
     expect(page.get_by_role("rowheader", name=department.name, exact=True)).to_have_count(0)
     open_from_menu(page, site, "Việc của tôi")  # nothing waits for him any more
     expect(page.get_by_role("heading", name="Chờ tôi quyết định")).to_have_count(0)
+    axe.assert_clean()
 
 
-def submit_report(page, site: str, username: str, values: dict[str, str], *, expected_outcome: str) -> None:
+def submit_report(page, site: str, username: str, values: dict[str, str], *, expected_outcome: str, axe) -> None:
     """The commune chairman opens the report his commune must send from "Việc của tôi", fills it and sends it."""
     switch_user(page, site, username)
     page.goto(f"{site}/can-bo/cong-viec/")
     page.get_by_role("link", name=REPORT_TITLE).click()
     expect(page.get_by_text("Lấy từ số liệu hệ thống").first).to_be_visible()  # the pre-filled number is marked
+    axe.check(f"báo cáo của đơn vị ({username})")
     for label, value in values.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Nộp báo cáo").click()
@@ -225,10 +259,12 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     communes = {slug: Unit.objects.get(agency_code=code) for slug, code in
                 (("anphu", "H99.24"), ("binhminh", "H99.25"), ("hoalac", "H99.26"))}  # fmt: skip
 
+    axe = Axe(page)
     # The chairman asks three communes for the monthly report: a pre-filled number, a number, a text.
     sign_in(page, site, "chutich.tinh")
     open_from_menu(page, site, "Báo cáo")
     page.get_by_role("link", name="Yêu cầu báo cáo mới").click()
+    axe.check("yêu cầu báo cáo mới")
     page.get_by_label("Tên báo cáo").fill(REPORT_TITLE)
     page.get_by_label("Đơn vị yêu cầu").select_option(label=province.name)
     page.get_by_label("Loại báo cáo").select_option(label="Định kỳ")
@@ -251,17 +287,18 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     expect(page.get_by_role("heading", level=1)).to_contain_text(cycle.label)
     cycle_url = page.url
     expect(page.get_by_text("Chưa nộp: 3")).to_be_visible()
+    axe.check("kỳ báo cáo: chưa ai nộp")
 
     # An Phú sends in time, keeping the system's figure; then the due moment passes; Bình Minh sends late,
     # correcting the figure; Hòa Lạc never sends.
     submit_report(page, site, "chutich.anphu",
                   {"Số buổi tiếp công dân": "4", "Tình hình nổi bật": "Tình hình an ninh trật tự ổn định."},
-                  expected_outcome="Trước hạn")  # fmt: skip
+                  expected_outcome="Trước hạn", axe=axe)  # fmt: skip
     ReportCycle.objects.filter(pk=cycle.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     submit_report(page, site, "chutich.binhminh",
                   {"Số hồ sơ tiếp nhận": "12", "Số buổi tiếp công dân": "6",
                    "Tình hình nổi bật": "Hoàn thành chuyển đổi số tại bộ phận một cửa."},
-                  expected_outcome="Quá hạn")  # fmt: skip
+                  expected_outcome="Quá hạn", axe=axe)  # fmt: skip
 
     # The chairman's cycle page: who sent, who is late, the totals; the export carries the same.
     switch_user(page, site, "chutich.tinh")
@@ -270,6 +307,7 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     expect(page.get_by_text("Nộp quá hạn: 1")).to_be_visible()
     expect(page.get_by_text("Quá hạn, chưa nộp: 1")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Kết quả thời hạn")).to_be_visible()
+    axe.check("kỳ báo cáo: tổng hợp")
     rows = {slug: page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=unit.name, exact=True))
             for slug, unit in communes.items()}  # fmt: skip
     expect(rows["anphu"]).to_contain_text("Đã nộp")
@@ -291,3 +329,4 @@ def test_monthly_report_from_the_communes_one_late_aggregate_exported(page, site
     assert rows[communes["hoalac"].name][2] == "Quá hạn, chưa nộp"
     assert rows["Đơn vị báo cáo"][4] == "Kết quả thời hạn"
     assert rows["Tổng cộng"][2:7] == ("2/3 đơn vị đã nộp", None, "2 quá hạn", 12, 10)
+    axe.assert_clean()

@@ -77,7 +77,7 @@ def aggregate_xlsx(table) -> bytes:
     for ref in ("A1", "A2", f"{right}1", f"{right}2", "A4"):
         sheet[ref].font = Font(bold=True, size=12)
     sheet.append([])
-    headers = [_("STT"), _("Đơn vị báo cáo"), _("Trạng thái"), _("Nộp lúc"), _("Thời hạn")]
+    headers = [_("STT"), _("Đơn vị báo cáo"), _("Trạng thái"), _("Nộp lúc"), _("Kết quả thời hạn")]
     append_row(sheet, [*headers, *(field_header(f) for f in table.fields)])
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)

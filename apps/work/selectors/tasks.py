@@ -93,6 +93,12 @@ def tasks_assigned_by(user, *, open_only: bool = False) -> QuerySet[Task]:
     return tasks.filter(status__in=OPEN) if open_only else tasks
 
 
+def awaiting_my_decision(user) -> QuerySet[Task]:
+    """Tasks I assigned that wait for me: an extension request to decide, or a completion to accept or return."""
+    waiting = Q(status__in=OPEN, extension_pending=True) | Q(status=Task.Status.COMPLETED)
+    return tasks_assigned_by(user).filter(waiting).order_by("due_at", "pk")
+
+
 # --- the leader's follow-up -------------------------------------------------------------------------------------
 
 

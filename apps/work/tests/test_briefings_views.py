@@ -86,6 +86,7 @@ def test_the_whole_briefing_on_its_page_ends_in_tasks_and_a_notice_pdf(client):
     assert task.source == Task.Source.BRIEFING and task.deadline == dt.date(2026, 3, 20)
     page = client.get(url).content.decode()
     assert "Giao nhiệm vụ từ kết luận" not in page and f"nhiệm vụ #{task.pk}" in page
+    assert f'href="{reverse("work:task", args=[task.pk])}"' in page  # each assigned conclusion opens its task
     pdf = client.get(reverse("work:briefing-notice-pdf", args=[briefing.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

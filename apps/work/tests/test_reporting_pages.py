@@ -169,6 +169,7 @@ def test_the_cycle_page_the_xlsx_cells_and_the_reminder_button():
         page = chairman.get(url).content.decode()
         workbook = load_workbook(io.BytesIO(chairman.get(url, {"xuat": "xlsx"}).content))
     assert "Ủy ban nhân dân xã An Phú" in page and "Quá hạn, chưa nộp" in page and "Tổng cộng" in page
+    assert '<th scope="col">Kết quả thời hạn</th>' in page  # the column of "Quá hạn", not the deadline
     sheet = workbook.active
     assert sheet["A1"].value == "" or sheet["A1"].value is None
     assert sheet["A2"].value == "ỦY BAN NHÂN DÂN TỈNH THỬ"
@@ -176,7 +177,7 @@ def test_the_cycle_page_the_xlsx_cells_and_the_reminder_button():
     assert "Độc lập - Tự do - Hạnh phúc" in [c.value for c in sheet[2]]
     assert "15/11/2026" in sheet["A5"].value and "14/12/2026" in sheet["A5"].value and "21/12/2026" in sheet["A5"].value
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7)]
-    assert rows[0] == ["STT", "Đơn vị báo cáo", "Trạng thái", "Nộp lúc", "Thời hạn", "Hồ sơ tiếp nhận (hồ sơ)",
+    assert rows[0] == ["STT", "Đơn vị báo cáo", "Trạng thái", "Nộp lúc", "Kết quả thời hạn", "Hồ sơ tiếp nhận (hồ sơ)",
                        "Kinh phí (triệu đồng)", "Đánh giá", "Kiến nghị"]  # fmt: skip
     assert rows[1] == [1, "Ủy ban nhân dân xã An Phú", "Đã nộp", "21/12/2026 17:30", "Quá hạn", 12, 2.5, "Tốt", None]
     assert rows[2][:5] == [2, "Ủy ban nhân dân xã Bình Minh", "Quá hạn, chưa nộp", None, None]

@@ -62,6 +62,25 @@ def test_my_tasks_lists_mine_and_the_menu_offers_tasks_to_everyone_and_follow_up
     assert "Rà soát hộ nghèo" in assigned
 
 
+def test_my_tasks_shows_the_assigner_what_waits_for_his_decision(w):
+    task = give(w)
+    chairman = client_for(w.chairman)
+    assert "Chờ tôi quyết định" not in page_of(chairman.get(reverse("work:my-tasks")))
+    services.request_extension(actor=w.culture_officer, task=task, proposed_deadline=dt.date(2026, 5, 6),
+                               reason="Chờ số liệu")  # fmt: skip
+    page = page_of(chairman.get(reverse("work:my-tasks")))
+    assert "Chờ tôi quyết định" in page and "Chờ quyết định gia hạn" in page
+    assert reverse("work:task", args=[task.pk]) in page
+    assert "Chờ tôi quyết định" not in page_of(client_for(w.culture_officer).get(reverse("work:my-tasks")))
+    services.decide_extension(actor=w.chairman, task=task, approve=True)
+    assert "Chờ tôi quyết định" not in page_of(chairman.get(reverse("work:my-tasks")))
+    services.complete(actor=w.culture_officer, task=task, product="Báo cáo số 12")
+    page = page_of(chairman.get(reverse("work:my-tasks")))
+    assert "Chờ tôi quyết định" in page and "Chờ nghiệm thu" in page
+    services.accept(actor=w.chairman, task=task)
+    assert "Chờ tôi quyết định" not in page_of(chairman.get(reverse("work:my-tasks")))
+
+
 def test_another_commune_gets_404_on_the_task_and_its_file(w):
     task = give(w)
     services.report_progress(actor=w.culture_officer, task=task, note="Kèm tệp", percent=10,

@@ -86,8 +86,10 @@ MY_WORK_ROWS = 10
 
 
 def _my_other_work(user) -> dict:
-    """Beside my tasks, the rest of "my work": the reports my units must send, and the commitments I signed or
-    that were signed to me and are not judged yet."""
+    """Beside my tasks, the rest of "my work": the tasks I assigned that wait for my decision (an extension asked
+    for, a completion to accept), the reports my units must send, and the commitments I signed or that were signed
+    to me and are not judged yet."""
+    awaiting = list(selectors.awaiting_my_decision(user)[: MY_WORK_ROWS + 1])
     reports = list(report_selectors.reports_to_submit(user)[: MY_WORK_ROWS + 1])
     now = timezone.now()
     for submission in reports:
@@ -96,6 +98,7 @@ def _my_other_work(user) -> dict:
     in_force = [c for c in commitments["signed_by_me"] if c.status != Commitment.Status.EVALUATED]
     to_judge = [c for c in commitments["signed_to_me"] if c.status == Commitment.Status.SIGNED]
     return {
+        "awaiting": {"object_list": awaiting[:MY_WORK_ROWS]}, "more_awaiting": len(awaiting) > MY_WORK_ROWS,
         "reports_to_submit": reports[:MY_WORK_ROWS], "more_reports": len(reports) > MY_WORK_ROWS,
         "my_commitments": in_force[:MY_WORK_ROWS], "commitments_to_me": to_judge[:MY_WORK_ROWS],
     }  # fmt: skip

@@ -26,7 +26,9 @@ from django.utils import timezone
 from apps.calendar.selectors import legal_calendar_for_unit, timeliness
 from apps.core.audit import record_event
 from apps.demo.exchange import DEMO_AGENCY_ID
-from apps.documents.models import IncomingDocument
+from apps.documents.models import DocType, IncomingDocument, OutgoingDocument
+from apps.documents.selectors.registers import agency_path_ids
+from apps.documents.services import registers
 from apps.org.models import Membership, Unit, User
 from apps.work.models import (
     Briefing,
@@ -405,6 +407,27 @@ class WorkYear:
         self.planned.append(planned)
         return planned
 
+    def conclusion_notice(self, briefing: Briefing, chair: User, after: dt.datetime) -> OutgoingDocument:
+        """The notice as the register has it (Decree 30/2020: one outgoing series per agency and year): the demo year
+        of documents already released the committee's conclusion notices (Thông báo), so the first one released
+        after the meeting is taken; without that year, the notice is released now, the register's next number."""
+        agency_id = agency_path_ids(briefing.unit)[-1]
+        released = OutgoingDocument.objects.filter(
+            unit_id=agency_id,
+            doc_type=DocType.NOTICE,
+            released_at__gte=after,
+            released_at__lte=self.now,
+            status__in=(OutgoingDocument.Status.RELEASED, OutgoingDocument.Status.SENT),
+        ).exclude(pk__in=Briefing.objects.filter(notice_document_id__isnull=False).values("notice_document_id"))
+        notice = released.order_by("released_at", "pk").first()
+        if notice is not None:
+            return notice
+        draft = registers.outgoing_draft(
+            actor=chair, unit=Unit.objects.get(pk=agency_id), doc_type=DocType.NOTICE, now=self.now,
+            summary=f"Kết luận của {chair.full_name} tại {briefing.title}", signer_name=chair.full_name,
+        )  # fmt: skip
+        return registers.outgoing_release(actor=chair, document=draft, now=self.now)
+
     def event(self, kind, actor, at, **fields) -> TaskEvent:
         return TaskEvent(kind=kind, actor=actor, at=at, **fields)
 
@@ -432,10 +455,9 @@ class WorkYear:
         if finished is not None and (finished > self.now or finished <= task.assigned_at):
             finished = None
         end = finished or self.now
-        if end - task.assigned_at > dt.timedelta(days=2):
-            halfway = task.assigned_at + (end - task.assigned_at) / 2
-            middle = self.office_moment(unit, timezone.localtime(halfway).date())
-            middle = middle if task.assigned_at < middle < end else halfway
+        halfway = task.assigned_at + (end - task.assigned_at) / 2
+        middle = self.office_moment(unit, timezone.localtime(halfway).date())  # in office hours
+        if end - task.assigned_at > dt.timedelta(days=2) and task.assigned_at < middle < end:
             progress = self.rng.choice([30, 50, 70])
             planned.events.append(self.event(TaskEvent.Kind.PROGRESS, self.holder(task), middle, progress=progress,
                                              note=self.rng.choice(PROGRESS_NOTES)))  # fmt: skip
@@ -653,9 +675,11 @@ class WorkYear:
         if not conclude or concluded > self.now:
             briefing.save(update_fields=["status", "minutes"])
             return
-        briefing.status, briefing.concluded_at = Briefing.Status.CONCLUDED, concluded
-        briefing.notice_number = f"{self.rng.randint(100, 400)}/TB-UBND"
-        briefing.save(update_fields=["status", "concluded_at", "minutes", "notice_number"])
+        notice = self.conclusion_notice(briefing, chair, concluded)
+        briefing.status, briefing.concluded_at = Briefing.Status.CONCLUDED, notice.released_at
+        briefing.notice_number, briefing.notice_document_id = notice.symbol, notice.pk
+        briefing.save(update_fields=["status", "concluded_at", "minutes", "notice_number", "notice_document_id"])
+        concluded = notice.released_at
         conclusions = []
         for order, owner in enumerate(self.rng.sample(owners, min(5, len(owners))), start=1):
             deadline = self.working_days_after(owner, concluded.date(), self.rng.randint(10, 30))

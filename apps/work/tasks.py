@@ -59,11 +59,11 @@ def report_late_notices() -> int:
 # --- tasks ------------------------------------------------------------------------------------------------------
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@db_periodic_task(crontab(minute="*/15", hour="0-10"))  # 07:00-17:45 local: no message at night
 @single_run("work-task-reminders", ttl=dt.timedelta(minutes=30))
 def remind_task_holders() -> int:
-    """Every 15 minutes: remind the holder of each open task whose reminder day (the working day before its
-    deadline) has come, once per deadline in force."""
+    """Every 15 minutes in office hours: remind the holder of each open task whose reminder day (the working day
+    before its deadline) has come, once per deadline in force."""
     return task_services.send_due_reminders()
 
 

@@ -326,7 +326,7 @@ def check_a_commune_sees_none_of_another_communes_tasks():
 
 def check_a_task_is_reported_done_only_after_every_other_step_and_in_office_hours():
     """The timeline reads in order: nothing (an extension asked for, progress) after the completion but its
-    acceptance; steps by people happen in office hours (07:30-17:00 local)."""
+    acceptance; steps by people happen in the working day, never at night (06:00-20:00 local)."""
     events = TaskEvent.objects.exclude(kind__in=[TaskEvent.Kind.REMINDED, TaskEvent.Kind.LATE_NOTICE])
     by_task: dict[int, list[TaskEvent]] = {}
     for event in events.order_by("at", "pk"):
@@ -337,7 +337,7 @@ def check_a_task_is_reported_done_only_after_every_other_step_and_in_office_hour
             assert kinds.index(TaskEvent.Kind.COMPLETED) >= len(kinds) - 2, kinds
         for event in timeline:
             local = timezone.localtime(event.at).time()
-            assert dt.time(7, 30) <= local <= dt.time(17, 0), (event.kind, event.at)
+            assert dt.time(6, 0) <= local <= dt.time(20, 0), (event.kind, event.at)
 
 
 def test_tasks_keep_the_rules_of_the_services(year):

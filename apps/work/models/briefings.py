@@ -42,6 +42,8 @@ class Briefing(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField(_("biên bản"), blank=True)
     notice_number = models.CharField(_("số thông báo kết luận"), max_length=50, blank=True)
+    # The notice as released in the agency's outgoing register (apps.documents; no cross-app foreign key).
+    notice_document_id = models.PositiveBigIntegerField(_("văn bản thông báo"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("ban hành thông báo lúc"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()

@@ -11,6 +11,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from apps.documents.selectors.registers import agency_path_ids
 from apps.org import selectors as org
 from apps.org.models import Unit, User
 from apps.work.models import ProgramItem, Task, WorkProgram
@@ -67,10 +68,23 @@ def is_member_within(user, unit: Unit) -> bool:
     return org.active_memberships(user).filter(unit__path__startswith=unit.path).exists()
 
 
+# The office of a people's committee ("Văn phòng UBND", "Văn phòng HĐND và UBND") drafts the committee's programme.
+COMMITTEE_OFFICE_SYMBOL = "VP"
+
+
 def may_draft(user, unit: Unit) -> bool:
+    """The unit's leaders; its staff and the staff of its divisions within the same agency (a commune's divisions
+    draft the commune's programme); for a people's committee, the staff of its office. Never the staff of another
+    agency below it: a commune's officer does not draft the province's programme, nor a department's."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return leads(user, unit) or is_member_within(user, unit)
+    if leads(user, unit):
+        return True
+    memberships = org.active_memberships(user).filter(unit__path__startswith=unit.path).select_related("unit")
+    return any(
+        unit.pk in agency_path_ids(m.unit) or (m.unit.parent_id == unit.pk and m.unit.symbol == COMMITTEE_OFFICE_SYMBOL)
+        for m in memberships
+    )
 
 
 def may_approve(user, unit: Unit) -> bool:

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.numbering import next_number
 from apps.core.text import normalize_multiline, normalize_text
+from apps.documents.models import DocType
+from apps.documents.selectors.registers import agency_path_ids
+from apps.documents.services import registers
 from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.work.models import Briefing, BriefingParticipant, Conclusion, ScheduleEntry, Task
@@ -35,7 +37,6 @@ TRANSITIONS = {
     Status.CONCLUDED: set(),
     Status.CANCELLED: set(),
 }
-NOTICE_TYPE = "TB"
 MAX_YEARS_AHEAD = 5
 
 
@@ -108,12 +109,19 @@ def _checked_fields(unit: Unit, fields: dict) -> dict:
     }
 
 
-def _checked_participants(users: Iterable, units: Iterable) -> tuple[list, list]:
+def _checked_participants(actor, users: Iterable, units: Iterable) -> tuple[list, list]:
+    """Those invited are people and units the organiser sees; a refusal never names a person outside that scope."""
     users, units = list(dict.fromkeys(users)), list(dict.fromkeys(units))
+    visible_people = set(org.staff_visible_to(actor).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    visible_units = set(org.units_visible_to(actor).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
     for user in users:
+        if user.pk not in visible_people:
+            raise DomainError(_("Người được mời không thuộc các đơn vị bạn quản lý."), field="participant_users")
         if not user.is_active:
             raise DomainError(_("%(name)s không còn làm việc.") % {"name": _name(user)}, field="participant_users")
     for unit in units:
+        if unit.pk not in visible_units:
+            raise DomainError(_("Đơn vị được mời không thuộc phạm vi của bạn."), field="participant_units")
         if not unit.is_active:
             raise DomainError(_("%(unit)s đã ngừng hoạt động.") % {"unit": unit.name}, field="participant_units")
     return users, units
@@ -191,7 +199,7 @@ def schedule_briefing(
     _require_organiser(actor, unit)
     fields = _checked_fields(unit, {"kind": kind, "title": title, "starts_at": starts_at, "ends_at": ends_at,
                                     "location": location, "chaired_by": chaired_by, "agenda": agenda})  # fmt: skip
-    users, units = _checked_participants(participant_users, participant_units)
+    users, units = _checked_participants(actor, participant_users, participant_units)
     with transaction.atomic():
         briefing = Briefing.objects.create(unit=unit, created_by=actor, created_at=now, **fields)
         _set_participants(briefing, users, units)
@@ -235,7 +243,7 @@ def edit_briefing(
             if participant_units is not None
             else [p.unit for p in current if p.unit and not p.user]
         )
-        users, units = _checked_participants(users, units)
+        users, units = _checked_participants(actor, users, units)
         _set_participants(briefing, users, units)
         _write_entry(briefing, actor, users, units, is_public)
         changed = {
@@ -319,7 +327,7 @@ def _owner_unit(owner_unit: Unit | None, owner_user) -> Unit:
     if owner_unit is not None:
         if owner_user is not None and not _member(owner_user, owner_unit):
             raise DomainError(
-                _("%(name)s không thuộc %(unit)s.") % {"name": _name(owner_user), "unit": owner_unit.name},
+                _("Người thực hiện được chọn không thuộc %(unit)s.") % {"unit": owner_unit.name},
                 field="owner_user",
             )
         return owner_unit
@@ -327,7 +335,7 @@ def _owner_unit(owner_unit: Unit | None, owner_user) -> Unit:
         raise DomainError(_("Chọn đơn vị hoặc người thực hiện kết luận."), field="owner_unit")
     units = org.primary_units(owner_user)
     if not units:
-        raise DomainError(_("%(name)s không thuộc đơn vị nào.") % {"name": _name(owner_user)}, field="owner_user")
+        raise DomainError(_("Người thực hiện được chọn không thuộc đơn vị nào."), field="owner_user")
     return units[0]
 
 
@@ -403,15 +411,23 @@ def _conclusion_changes(conclusion: Conclusion) -> dict:
     }  # fmt: skip
 
 
-def notice_number(unit: Unit, year: int) -> str:
-    """The next number of the unit's notices in `year`: "05/TB-UBND" (a leading 0 below 10, Decree 30/2020)."""
-    number = next_number(f"notice:{NOTICE_TYPE}:{unit.pk}:{year}")
-    symbol = f"{NOTICE_TYPE}-{unit.symbol}" if unit.symbol else NOTICE_TYPE
-    return f"{number:02d}/{symbol}"
+def _register_notice(actor, briefing: Briefing, now: dt.datetime):
+    """Decree 30/2020: the conclusion notice is an outgoing document (Thông báo) of the agency the briefing's unit
+    belongs to. It takes its number in that agency's outgoing register at issue, in the one series of the issuer and
+    year like every released document ("05/TB-UBND"; a division's notice "06/TB-VHXH"), and stays in the register."""
+    agency = Unit.objects.get(pk=agency_path_ids(briefing.unit)[-1])
+    chair = _name(briefing.chaired_by)
+    document = registers.outgoing_draft(
+        actor=actor, unit=agency, doc_type=DocType.NOTICE,
+        drafting_unit=briefing.unit if briefing.unit != agency else None,
+        summary=_("Kết luận của %(chair)s tại %(title)s") % {"chair": chair, "title": briefing.title},
+        signer_name=chair, recipients=_("Các thành phần dự họp;\nLưu: VT."), now=now,
+    )  # fmt: skip
+    return registers.outgoing_release(actor=actor, document=document, now=now)
 
 
 def issue_notice(*, actor, briefing: Briefing, now: dt.datetime | None = None) -> Briefing:
-    """The conclusion notice: held → concluded, numbered in the unit's TB series of the year."""
+    """The conclusion notice: held → concluded, numbered in the agency's outgoing register (`_register_notice`)."""
     now = now or timezone.now()
     with transaction.atomic():
         briefing = _lock(briefing)
@@ -419,9 +435,10 @@ def issue_notice(*, actor, briefing: Briefing, now: dt.datetime | None = None) -
         if briefing.status == Status.HELD and not briefing.conclusions.exists():
             raise ConflictError(_("Chưa có kết luận nào để ban hành thông báo."))
         _move(briefing, Status.CONCLUDED)
-        briefing.notice_number = notice_number(briefing.unit, local_day(now).year)
+        document = _register_notice(actor, briefing, now)
+        briefing.notice_number, briefing.notice_document_id = document.symbol, document.pk
         briefing.concluded_at = now
-        briefing.save(update_fields=["status", "notice_number", "concluded_at"])
+        briefing.save(update_fields=["status", "notice_number", "notice_document_id", "concluded_at"])
         record_event("work.briefing.concluded", actor=actor, obj=briefing, unit=briefing.unit,
                      changes={"notice_number": briefing.notice_number})  # fmt: skip
     return briefing

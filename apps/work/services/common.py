@@ -24,10 +24,10 @@ def end_of_working_day(unit: Unit, day: dt.date) -> dt.datetime:
     calendar (Civil Code 2015, art. 148). A deadline must fall on a working day: the message names the nearest."""
     calendar = legal_calendar_for_unit(unit)
     if not calendar.is_working_day(day):
-        earlier = previous_working_day(unit, day)
+        later = next_working_day(unit, day)
         raise DomainError(
-            _("Ngày %(day)s không phải ngày làm việc của %(unit)s; chọn ngày làm việc, ví dụ %(earlier)s.")
-            % {"day": day.strftime("%d/%m/%Y"), "unit": unit.name, "earlier": earlier.strftime("%d/%m/%Y")},
+            _("Ngày %(day)s không phải ngày làm việc của %(unit)s; chọn ngày làm việc, ví dụ %(later)s.")
+            % {"day": day.strftime("%d/%m/%Y"), "unit": unit.name, "later": later.strftime("%d/%m/%Y")},
             field="deadline",
         )
     eve = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(12)))
@@ -51,6 +51,20 @@ def previous_working_day(unit: Unit, day: dt.date) -> dt.date:
     while not calendar.is_working_day(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+def working_day_on_or_after(unit: Unit, day: dt.date) -> dt.date:
+    """`day` itself when the unit works on it, else the next working day of its legal calendar: where a period
+    ending on a day off runs to (Civil Code 2015, art. 148(5))."""
+    calendar = legal_calendar_for_unit(unit)
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def next_working_day(unit: Unit, day: dt.date) -> dt.date:
+    """The first working day after `day` (the date a deadline refused on a day off suggests instead)."""
+    return working_day_on_or_after(unit, day + dt.timedelta(days=1))
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -425,32 +425,15 @@ def draw_month(*, actor, unit: Unit, year: int, month: int, now: dt.datetime | N
 
 
 def make_task(*, actor, item: ProgramItem, now: dt.datetime | None = None) -> Task:
-    """Assign the item as a task to its lead unit and person in charge, with its deadline (the leader's right to
-    assign is checked by apps.work.services.tasks.assign_task)."""
-    with transaction.atomic():
-        item = (
-            ProgramItem.objects.select_for_update(of=("self",))
-            .select_related("program", "lead_unit", "person_in_charge")
-            .get(pk=item.pk)
-        )  # two clicks make one task
-        if item.program.status != Status.APPROVED:
-            raise ConflictError(_("Chỉ giao nhiệm vụ từ chương trình đã được phê duyệt."))
-        if item.status in CLOSED_ITEM_STATUSES:
-            raise ConflictError(
-                _("Nội dung đã ở tình trạng “%(status)s”; không giao nhiệm vụ.") % {"status": item.get_status_display()}
-            )
-        # The same work drawn into a month (or the item it was drawn from) is tasked once.
-        lineage = {item.pk, *item.drawn_items.values_list("pk", flat=True)} | (
-            {item.source_item_id} if item.source_item_id else set()
-        )
-        if Task.objects.filter(program_item__in=lineage).exclude(status=Task.Status.CANCELLED).exists():
-            raise ConflictError(_("Nội dung này đã được giao thành nhiệm vụ."))
-        description = item.product
-        if item.product_kind != ProgramItem.Product.OTHER:
-            description = f"{item.get_product_kind_display()}: {item.product}" if item.product else ""
-            description = description or str(item.get_product_kind_display())
-        return assign_task(
-            actor=actor, unit=item.lead_unit, title=item.title, description=description,
-            assignee=item.person_in_charge, deadline=item.deadline, source=Task.Source.PROGRAM, program_item=item,
-            now=now,
-        )  # fmt: skip
+    """Assign the item as a task to its lead unit and person in charge, with its deadline. `assign_task` checks the
+    leader's right to assign, and that the item is open, of an approved programme and not tasked yet (locked)."""
+    item = ProgramItem.objects.select_related("lead_unit", "person_in_charge").get(pk=item.pk)
+    description = item.product
+    if item.product_kind != ProgramItem.Product.OTHER:
+        description = f"{item.get_product_kind_display()}: {item.product}" if item.product else ""
+        description = description or str(item.get_product_kind_display())
+    return assign_task(
+        actor=actor, unit=item.lead_unit, title=item.title, description=description,
+        assignee=item.person_in_charge, deadline=item.deadline, source=Task.Source.PROGRAM, program_item=item,
+        now=now,
+    )  # fmt: skip

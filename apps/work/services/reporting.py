@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.calendar.selectors import legal_calendar_for_unit, timeliness
+from apps.calendar.selectors import timeliness
 from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.text import normalize_multiline, normalize_text
@@ -37,6 +37,7 @@ from apps.work.services.common import (
     previous_working_day,
     require_leader_over,
     shown_date,
+    working_day_on_or_after,
 )
 
 __all__ = [
@@ -119,17 +120,10 @@ def _on_day(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, month_calendar.monthrange(year, month)[1]))
 
 
-def _next_working_day(unit: Unit, day: dt.date) -> dt.date:
-    calendar = legal_calendar_for_unit(unit)
-    while not calendar.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
 def cycle_due_date(unit: Unit, due_day: int, period_end: dt.date) -> dt.date:
     """The due day in the month the figures end in (the next month when the due day is ≤ 14), on a working day."""
     month = period_end if due_day > CLOSING_DAY else period_end + relativedelta(months=1)
-    return _next_working_day(unit, _on_day(month.year, month.month, due_day))
+    return working_day_on_or_after(unit, _on_day(month.year, month.month, due_day))
 
 
 def _label(frequency: str, period_end: dt.date) -> str:

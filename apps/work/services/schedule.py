@@ -45,9 +45,8 @@ def _checked_leaders(unit: Unit, leaders: Iterable) -> list:
         raise DomainError(_("Chọn lãnh đạo dự."), field="leaders")
     for leader in leaders:
         if not leader.is_active or not is_leader_of(leader, unit):
-            name = leader.get_full_name() or leader.get_username()
             raise DomainError(
-                _("%(name)s không phải lãnh đạo của %(unit)s.") % {"name": name, "unit": unit.name}, field="leaders"
+                _("Người được chọn không phải lãnh đạo của %(unit)s.") % {"unit": unit.name}, field="leaders"
             )
     return leaders
 

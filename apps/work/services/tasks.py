@@ -19,7 +19,7 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.text import normalize_multiline, normalize_text
 from apps.org.models import Unit
 from apps.org.selectors import active_memberships, head_of
-from apps.work.models import ExtensionRequest, Task, TaskEvent, TaskFile
+from apps.work.models import ExtensionRequest, ProgramItem, Task, TaskEvent, TaskFile, WorkProgram
 from apps.work.selectors.scope import leads
 from apps.work.services.common import (
     checked_file,
@@ -72,6 +72,8 @@ def assign_task(
     due_at = _due(unit, now, deadline, working_days)
     day = local_day(due_at)
     with transaction.atomic():
+        if program_item is not None:
+            program_item = _lock_open_program_item(program_item)
         task = Task.objects.create(
             title=title[:500], description=normalize_multiline(description), source=source,
             program_item=program_item, conclusion=conclusion, incoming_document_id=incoming_document_id,
@@ -86,6 +88,32 @@ def assign_task(
             changes={"deadline": day.isoformat(), "assignee": assignee.pk if assignee else None},
         )  # fmt: skip
     return task
+
+
+def _lock_open_program_item(item: ProgramItem) -> ProgramItem:
+    """A programme item becomes a task only from an approved programme, while it is open, and once for the same
+    work: the item, the items drawn from it and the item it was drawn from together make at most one task. The item
+    and its source are locked (in id order) so that two clicks, or the month's item and its quarter's at once, make
+    one task."""
+    ids = sorted({item.pk, *([item.source_item_id] if item.source_item_id else [])})
+    locked = {
+        row.pk: row
+        for row in ProgramItem.objects.select_for_update(of=("self",)).select_related("program").filter(pk__in=ids)
+        .order_by("pk")
+    }  # fmt: skip
+    item = locked[item.pk]
+    if item.program.status != WorkProgram.Status.APPROVED:
+        raise ConflictError(_("Chỉ giao nhiệm vụ từ chương trình đã được phê duyệt."))
+    if item.status in (ProgramItem.Status.DONE, ProgramItem.Status.CANCELLED):
+        raise ConflictError(
+            _("Nội dung đã ở tình trạng “%(status)s”; không giao nhiệm vụ.") % {"status": item.get_status_display()}
+        )
+    lineage = {item.pk, *item.drawn_items.values_list("pk", flat=True)} | (
+        {item.source_item_id} if item.source_item_id else set()
+    )
+    if Task.objects.filter(program_item__in=lineage).exclude(status=Task.Status.CANCELLED).exists():
+        raise ConflictError(_("Nội dung này đã được giao thành nhiệm vụ."))
+    return item
 
 
 def _is_member(user, unit: Unit) -> bool:
@@ -147,7 +175,11 @@ def is_holder(user, task: Task) -> bool:
 def is_assigner(user, task: Task) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return task.assigned_by_id == user.pk or leads(user, task.assigner_unit)
+    if task.assigned_by_id == user.pk:
+        return True
+    # A leader of the assigning unit decides for it, but never on a task they hold themselves (a vice-chairman
+    # given a task by his chairman neither extends nor accepts his own work).
+    return leads(user, task.assigner_unit) and not is_holder(user, task)
 
 
 HOLDER_STEPS = frozenset({"progress", "request_extension", "complete"})
@@ -297,6 +329,8 @@ def decide_extension(
         extension = task.extensions.select_for_update().filter(status=ExtensionRequest.Status.PENDING).first()
         if extension is None:
             raise ConflictError(_("Không có đề nghị gia hạn nào đang chờ quyết định."), code="no_pending")
+        if extension.requested_by_id == actor.pk:
+            raise PermissionDeniedError(_("Người đề nghị gia hạn không tự quyết định đề nghị của mình."))
         extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
         if not approve:
             if not note:

@@ -6,7 +6,9 @@ province is under him) and, for the query count, a commune chairman (chutich.anp
 (`work:follow-up`, /can-bo/cong-viec/theo-doi/) and its API (`v1:work-follow-up`, /api/v1/work/follow-up/), each
 after a warm-up, p50/p95/p99 over N requests and the queries of one request, beside the bare JSON view of
 `bench/urls.py` measured in the same process (the ratio is p95 / bare p95). The machine's load is printed first: the
-machine is shared, figures are only comparable within a run.
+machine is shared, figures are only comparable within a run. Then the lists behind the counts, the first page of
+each of the five (`work:follow-up-list?loai=…` and `v1:work-follow-up-tasks?kind=…`, the whole province's count and
+its first 50 rows for the chairman); `--no-lists` skips them.
 
 Needs generated data in the database the environment points to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/):
 
@@ -43,6 +45,10 @@ os.environ.setdefault("ROOT_URLCONF", "bench.urls")  # the app's URLs plus the b
 
 TARGET_MS = 300
 PAGE, API = ("work:follow-up", "/can-bo/cong-viec/theo-doi/"), ("v1:work-follow-up", "/api/v1/work/follow-up/")
+# The lists behind the counts (first page of 50, the whole province's count for the chairman).
+LIST_PAGE = ("work:follow-up-list", "/can-bo/cong-viec/theo-doi/danh-sach/")
+LIST_API = ("v1:work-follow-up-tasks", "/api/v1/work/follow-up/tasks/")
+LIST_KINDS = ("open", "due_week", "due_soon", "late", "finished_late")
 
 
 def percentile(timings: list[float], share: int) -> float:
@@ -78,7 +84,7 @@ def measure(client, url: str, runs: int) -> tuple[list[float], int] | str:
 
 def line(label: str, timings: list[float], queries: int, bare_p95: float) -> str:
     p50, p95, p99 = (percentile(timings, n) for n in (50, 95, 99))
-    return (f"  {label:<58} p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms  × bare {p95 / bare_p95:6.1f}  "
+    return (f"  {label:<72} p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms  × bare {p95 / bare_p95:6.1f}  "
             f"{queries:3d} queries")  # fmt: skip
 
 
@@ -227,11 +233,11 @@ def wrk_figures(urls: list[str], cookie: str, args) -> None:
         for label, url, session in [("bare JSON view", "/bench/bare", ""), *((u, u, cookie) for u in urls)]:
             status = http_status(port, url, session)
             if status != 200:  # a redirect to the sign-in page would count as a success in wrk's figures
-                print(f"  {label:<58} HTTP {status} over HTTP — not measured")
+                print(f"  {label:<72} HTTP {status} over HTTP — not measured")
                 continue
             wrk(f"http://127.0.0.1:{port}{url}", args.connections, 2, session)  # warm up
             got = wrk(f"http://127.0.0.1:{port}{url}", args.connections, args.wrk, session)
-            print(f"  {label:<58} p50 {got['p50']:6.1f}  p90 {got['p90']:6.1f}  p99 {got['p99']:6.1f} ms  "
+            print(f"  {label:<72} p50 {got['p50']:6.1f}  p90 {got['p90']:6.1f}  p99 {got['p99']:6.1f} ms  "
                   f"{got['rps']:7.1f} req/s  non-2xx {got['non_2xx']}")  # fmt: skip
     finally:
         server.terminate()
@@ -246,6 +252,7 @@ def main() -> int:
     parser.add_argument("--fallback", default="/can-bo/van-ban/", help="measured when a URL is not there yet")
     parser.add_argument("--user", default="chutich.tinh")
     parser.add_argument("--no-reference", action="store_true", help="skip the plain reads over the models")
+    parser.add_argument("--no-lists", action="store_true", help="skip the lists behind the counts (page and API)")
     parser.add_argument("--wrk", type=int, default=0, metavar="SECONDS", help="also drive the URLs over HTTP")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for --wrk")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections for --wrk")
@@ -274,6 +281,9 @@ def main() -> int:
     bare_p95 = percentile(bare_timings, 95)
     print(line("bare JSON view (baseline)", bare_timings, 0, bare_p95))
     targets = [("page", args.page or url_of(*PAGE)), ("API", args.api or url_of(*API))]
+    if not args.no_lists:
+        targets += [("list", f"{url_of(*LIST_PAGE)}?loai={kind}") for kind in LIST_KINDS]
+        targets += [("API list", f"{url_of(*LIST_API)}?kind={kind}") for kind in LIST_KINDS]
     worst, measured, fallback_done, answered = 0.0, 0, False, []
     for label, url in targets:
         queries_by_user = {}

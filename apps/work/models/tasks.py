@@ -105,6 +105,21 @@ class Task(models.Model):
             models.Index(fields=["assigner_unit", "status", "due_at"], name="work_task_assigner_status"),
             models.Index(fields=["unit", "outcome", "completed_at"], name="work_task_unit_outcome"),
             models.Index(fields=["status", "remind_on"], name="work_task_status_remind"),
+            # The leader's follow-up (selectors.tasks.follow_up, follow_up_tasks): its counts read only the index
+            # of the open tasks and that of the tasks finished late, and its lists of open tasks walk the deadlines
+            # in order. Partial: SQLite uses one only when the query repeats its condition word for word (the
+            # selectors filter on `status IN OPEN_STATUSES`, in this order, and `outcome = 'late'`).
+            models.Index(
+                fields=["unit", "status", "due_at", "deadline", "assignee"],
+                condition=Q(status__in=["assigned", "in_progress"]),
+                name="work_task_open_followup",
+            ),
+            models.Index(
+                fields=["due_at", "id"], condition=Q(status__in=["assigned", "in_progress"]), name="work_task_open_due"
+            ),
+            models.Index(
+                fields=["unit", "completed_at", "assignee"], condition=Q(outcome="late"), name="work_task_late_followup"
+            ),
         ]
 
     def __str__(self) -> str:

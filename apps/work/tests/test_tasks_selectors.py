@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from apps.org.models import User
 from apps.work.selectors import tasks as selectors
 from apps.work.services import tasks as services
 from apps.work.tests.factories import world
@@ -135,10 +136,29 @@ def test_the_follow_up_is_one_aggregate_query_whatever_the_rows(s, django_assert
     for index in range(40):
         services.assign_task(actor=w.chairman, unit=w.culture if index % 2 else w.justice, title=f"Thêm {index}",
                              deadline=dt.date(2026, 5, 8), now=local(2026, 4, 28, 9))  # fmt: skip
-    w.chairman.refresh_from_db()  # forget the memoised roles and paths: count them too
-    with django_assert_max_num_queries(5):  # roles, led paths, the GROUP BY, unit names, people names
-        view = selectors.follow_up(w.chairman, year=2026, now=NOW)
+    chairman = User.objects.get(pk=w.chairman.pk)  # no memoised roles and paths: count them too
+    # roles, led paths, the GROUP BY of the open tasks, that of the tasks finished late, unit names, people names
+    with django_assert_max_num_queries(6):
+        view = selectors.follow_up(chairman, year=2026, now=NOW)
     assert view.totals["open"] == 46
+
+
+def test_a_holder_with_only_tasks_finished_late_has_its_row(s):
+    """The open tasks and those finished late are counted apart (each by its index) and merged by holder: a holder
+    found only among the late ones gets a row of zeros but that count."""
+    w = s.w
+    task = services.assign_task(actor=w.chairman, unit=w.justice, title="H", deadline=dt.date(2026, 4, 29),
+                                now=local(2026, 4, 28, 9))  # fmt: skip
+    services.complete(actor=w.justice_head, task=task, product="Xong", now=local(2026, 5, 4, 9))
+    view = selectors.follow_up(w.chairman, year=2026, now=NOW)
+    assert counts_of(view, w.justice, None) == {"open": 0, "due_week": 0, "due_soon": 0, "late": 0, "finished_late": 1}
+    assert counts_of(view, w.justice, w.justice_officer) == {"open": 1, "due_week": 0, "due_soon": 0, "late": 0,
+                                                              "finished_late": 0}  # fmt: skip
+    assert counts_of(view, w.justice, False)["finished_late"] == 1 and view.totals["finished_late"] == 2
+    assert [row.person_id for row in next(u for u in view.units if u.unit_id == w.justice.pk).people] == [
+        None,
+        w.justice_officer.pk,
+    ]  # the unit's own row first, as for the open ones
 
 
 def test_due_soon_reaches_over_the_holidays_to_the_next_working_day(s):

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from apps.org.models import Unit
 from apps.stats import selectors as stats
@@ -24,13 +25,22 @@ def share(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, int]:
-    """Tasks of the subtree reported done within the days, and how many of them not late. Only tasks still done
-    (awaiting acceptance or accepted): one returned for rework or withdrawn after its report is not done."""
+def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date, now: dt.datetime | None = None) -> dict[str, int]:
+    """Tasks of the subtree reported done within the days (still done: awaiting acceptance or accepted; one returned
+    for rework or withdrawn is not done), how many of them not late, and the tasks whose deadline fell within the
+    days (up to now) and that were still not done then: late too, so that leaving late work unfinished never
+    raises a unit's rate."""
     start, end = day_bounds_of(first_day, last_day)
-    return Task.objects.filter(
-        unit__path__startswith=unit.path, completed_at__gte=start, completed_at__lt=end, status__in=DONE
-    ).aggregate(done=Count("pk"), done_in_time=Count("pk", filter=~Q(outcome=Outcome.LATE)))
+    cutoff = min(end, now or timezone.now())
+    done = Q(completed_at__gte=start, completed_at__lt=end, status__in=DONE)
+    left_overdue = Q(due_at__gte=start, due_at__lt=cutoff) & (
+        Q(status__in=Task.OPEN_STATUSES) | Q(status__in=DONE, completed_at__gte=cutoff)
+    )
+    return Task.objects.filter(Q(unit__path__startswith=unit.path) & (done | left_overdue)).aggregate(
+        done=Count("pk", filter=done),
+        done_in_time=Count("pk", filter=done & ~Q(outcome=Outcome.LATE)),
+        left_overdue=Count("pk", filter=left_overdue),
+    )
 
 
 def metric_values(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, Decimal | None]:
@@ -47,5 +57,5 @@ def metric_values(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str
         Metric.FEEDBACK_RECEIVED: Decimal(c["feedback_received"]),
         Metric.FEEDBACK_ON_TIME_RATE: share(c["feedback_on_time"], c["feedback_answered"]),
         Metric.SATISFACTION: share(c["ratings_satisfied"] + c["feedback_satisfied"], all_ratings),
-        Metric.TASKS_ON_TIME_RATE: share(tasks["done_in_time"], tasks["done"]),
+        Metric.TASKS_ON_TIME_RATE: share(tasks["done_in_time"], tasks["done"] + tasks["left_overdue"]),
     }

@@ -260,7 +260,7 @@ def test_only_the_superior_makes_a_signed_charter_public():
     assert AuditEvent.objects.filter(action="work.commitment.published").count() == 1
 
 
-def test_the_tasks_on_time_rate_counts_the_tasks_still_done_in_the_period():
+def test_the_tasks_on_time_rate_counts_the_tasks_done_and_those_left_overdue_in_the_period():
     w = world()
     commitment = services.draft_commitment(actor=w.culture_head, unit=w.culture, superior=w.commune_chairman,
                                            kind="tasks", title="Nhiệm vụ quý I", period_kind="quarter", year=2026,
@@ -280,7 +280,10 @@ def test_the_tasks_on_time_rate_counts_the_tasks_still_done_in_the_period():
     with time_machine.travel(local(2026, 4, 1, 0, 30)):
         services.evaluate_ended_commitments()
     target = commitment.targets.get()
-    assert (target.actual_value, target.met) == (Decimal("66.67"), False)  # 2 of 3 in time
+    # Every task was due 12/01/2026 17:00 (5 working days from 05/01). Done in the quarter: 3 (early, on time, late),
+    # 2 of them in time. Due in the quarter and not done at its end: the one returned for rework and the one done
+    # only on 01/04 — late as well (the withdrawn one counts for nothing). 2 of 5 = 40.00 %.
+    assert (target.actual_value, target.met) == (Decimal("40.00"), False)
 
 
 def test_another_communes_leaders_take_no_step_on_it():

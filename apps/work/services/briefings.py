@@ -420,8 +420,8 @@ def _register_notice(actor, briefing: Briefing, now: dt.datetime):
     document = registers.outgoing_draft(
         actor=actor, unit=agency, doc_type=DocType.NOTICE,
         drafting_unit=briefing.unit if briefing.unit != agency else None,
-        summary=_("Kết luận của %(chair)s tại %(title)s") % {"chair": chair, "title": briefing.title},
-        signer_name=chair, recipients=_("Các thành phần dự họp;\nLưu: VT."), now=now,
+        summary=f"Kết luận của {chair} tại {briefing.title}",  # the register's text, in Vietnamese whatever the UI
+        signer_name=chair, recipients="Các thành phần dự họp;\nLưu: VT.", now=now,
     )  # fmt: skip
     return registers.outgoing_release(actor=actor, document=document, now=now)
 

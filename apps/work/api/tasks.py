@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from apps.org.models import Unit, User
 from apps.work.models import ExtensionRequest, Task, TaskEvent, TaskFile
+from apps.work.selectors import reporting as report_selectors
 from apps.work.selectors import tasks as selectors
 from apps.work.services import tasks as services
 from apps.work.views import task_files
@@ -348,6 +349,21 @@ class FollowUpView(APIView):
         return Response(TaskFollowUpSerializer(selectors.follow_up(request.user, year=_year(request))).data)
 
 
+class LateReportsSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    late = serializers.IntegerField(help_text="Số báo cáo quá hạn chưa nộp (dự thảo hoặc bị trả lại)")
+    first_cycle_id = serializers.IntegerField()
+
+
+class FollowUpLateReportsView(APIView):
+    @extend_schema(responses=LateReportsSerializer(many=True),
+                   summary="Theo dõi của lãnh đạo: các đơn vị nợ báo cáo quá hạn")  # fmt: skip
+    def get(self, request):
+        rows = report_selectors.late_reports_by_unit(request.user)
+        return Response(LateReportsSerializer(rows, many=True).data)
+
+
 class FollowUpTasksView(generics.ListAPIView):
     serializer_class = TaskSerializer
     filter_backends = []
@@ -391,5 +407,6 @@ urlpatterns = [
     path("work/tasks/<int:pk>/reassign/", ReassignView.as_view(), name="work-task-reassign"),
     path("work/tasks/<int:pk>/cancel/", CancelView.as_view(), name="work-task-cancel"),
     path("work/follow-up/", FollowUpView.as_view(), name="work-follow-up"),
+    path("work/follow-up/late-reports/", FollowUpLateReportsView.as_view(), name="work-follow-up-late-reports"),
     path("work/follow-up/tasks/", FollowUpTasksView.as_view(), name="work-follow-up-tasks"),
 ]

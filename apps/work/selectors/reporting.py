@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.org import selectors as org
 from apps.work.models import Outcome, ReportCycle, ReportField, ReportRequest, ReportSubmission, ReportValue
-from apps.work.selectors.scope import visible_units_q
+from apps.work.selectors.scope import led_units_q, visible_units_q
 
 Status = ReportSubmission.Status
 SENT = (Status.SUBMITTED, Status.ACCEPTED)
@@ -178,3 +178,26 @@ def reports_to_submit(user) -> QuerySet[ReportSubmission]:
         .select_related("unit", "cycle__request__from_unit")
         .order_by("cycle__due_at", "unit__path", "pk")
     )
+
+
+@dataclass(frozen=True)
+class LateReports:
+    unit_id: int
+    unit_name: str
+    late: int  # reports past their due moment and not sent (a draft, or returned for correction)
+    first_cycle_id: int  # the earliest opened of their cycles, to open from the follow-up page
+
+
+def late_reports_by_unit(user, now: dt.datetime | None = None) -> list[LateReports]:
+    """For a leader's follow-up: the units they lead that owe reports past due, with how many (one query whatever
+    the number of submissions)."""
+    now = now or timezone.now()
+    rows = (
+        ReportSubmission.objects.filter(
+            led_units_q(user, "unit__"), status__in=(Status.DRAFT, Status.RETURNED), cycle__due_at__lt=now
+        )
+        .values("unit_id", "unit__name", "unit__path")
+        .annotate(late=Count("pk"), first_cycle=Min("cycle_id"))
+        .order_by("unit__path")
+    )
+    return [LateReports(r["unit_id"], r["unit__name"], r["late"], r["first_cycle"]) for r in rows]

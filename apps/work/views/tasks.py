@@ -299,6 +299,7 @@ def follow_up(request):
     return render(request, "work/tasks_follow_up.html", {
         "view": view, "year": year, "kinds": KIND_LABELS, "rows": rows, "totals": totals,
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "late_reports": report_selectors.late_reports_by_unit(request.user),
     })  # fmt: skip
 
 

@@ -149,9 +149,15 @@ def test_late_now_follows_the_clock_without_a_write(history):
     province = Unit.objects.get(parent__isnull=True, level="province", kind="peoples_committee")
     now = selectors.indicators(province, YEAR)["counts"]
     assert now["late_now"] == sql_dossier_counts(province, YEAR.start, YEAR.end)["late_now"]
-    # Any dossier still open (which of the open statuses the generated history leaves depends on the hour it runs).
+    # A dossier still open. Which dossiers the generated history leaves open depends on the hour it runs (at night
+    # sometimes none): then the newest returned one is taken back into processing, recounted like any change.
     first_due = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES, due_at__isnull=False).order_by("pk").first()
-    assert first_due is not None, "the generated history leaves open dossiers"
+    if first_due is None:
+        first_due = Dossier.objects.filter(status=Dossier.Status.RETURNED).order_by("-pk").first()
+        with recounting("dossier", first_due.pk):
+            first_due.status, first_due.returned_at = Dossier.Status.IN_PROGRESS, None
+            first_due.save(update_fields=["status", "returned_at"])
+        now = selectors.indicators(province, YEAR)["counts"]
 
     def move_due_time(moment):
         with recounting("dossier", first_due.pk):

@@ -472,6 +472,8 @@ class WorkYear:
         planned.events.append(self.event(TaskEvent.Kind.COMPLETED, self.holder(task), finished, progress=100,
                                          note=task.product))  # fmt: skip
         accepted = self.office_moment(unit, finished.date() + dt.timedelta(days=self.rng.randint(0, 3)))
+        if accepted <= finished:  # that day's office moment fell before the report: the next working morning
+            accepted = self.at(self.on_or_after(unit, timezone.localtime(finished).date() + dt.timedelta(days=1)), 8)
         if finished < accepted <= self.now:
             task.status, task.accepted_by, task.accepted_at = Task.Status.ACCEPTED, task.assigned_by, accepted
             planned.events.append(self.event(TaskEvent.Kind.ACCEPTED, task.assigned_by, accepted))

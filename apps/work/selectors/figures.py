@@ -6,7 +6,7 @@ the tasks' on-time rate from this app's own tasks. A rate is None when nothing w
 no rate, rather than 0% or 100%)."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -14,15 +14,8 @@ from django.utils import timezone
 from apps.org.models import Unit
 from apps.stats import selectors as stats
 from apps.work.models import Metric, Outcome, Task
-from apps.work.services.common import day_bounds_of
 
 DONE = (Task.Status.COMPLETED, Task.Status.ACCEPTED)
-
-
-def share(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date, now: dt.datetime | None = None) -> dict[str, int]:
@@ -30,7 +23,7 @@ def task_counts(unit: Unit, first_day: dt.date, last_day: dt.date, now: dt.datet
     for rework or withdrawn is not done), how many of them not late, and the tasks whose deadline fell within the
     days (up to now) and that were still not done then: late too, so that leaving late work unfinished never
     raises a unit's rate."""
-    start, end = day_bounds_of(first_day, last_day)
+    (start, _), (_, end) = stats.day_bounds(first_day), stats.day_bounds(last_day)
     cutoff = min(end, now or timezone.now())
     done = Q(completed_at__gte=start, completed_at__lt=end, status__in=DONE)
     left_overdue = Q(due_at__gte=start, due_at__lt=cutoff) & (
@@ -49,13 +42,13 @@ def metric_values(unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str
     tasks = task_counts(unit, first_day, last_day)
     all_ratings = c["ratings"] + c["feedback_ratings"]
     return {
-        Metric.DOSSIER_ON_TIME_RATE: share(c["returned_on_time"], c["returned"]),
+        Metric.DOSSIER_ON_TIME_RATE: stats.share(c["returned_on_time"], c["returned"]),
         Metric.DOSSIERS_RECEIVED: Decimal(c["received"]),
         Metric.DOSSIERS_RETURNED: Decimal(c["returned"]),
         Metric.LATE_DOSSIERS: Decimal(c["returned"] - c["returned_on_time"]),
         Metric.APOLOGIES_ISSUED: Decimal(c["apologies"]),
         Metric.FEEDBACK_RECEIVED: Decimal(c["feedback_received"]),
-        Metric.FEEDBACK_ON_TIME_RATE: share(c["feedback_on_time"], c["feedback_answered"]),
-        Metric.SATISFACTION: share(c["ratings_satisfied"] + c["feedback_satisfied"], all_ratings),
-        Metric.TASKS_ON_TIME_RATE: share(tasks["done_in_time"], tasks["done"] + tasks["left_overdue"]),
+        Metric.FEEDBACK_ON_TIME_RATE: stats.share(c["feedback_on_time"], c["feedback_answered"]),
+        Metric.SATISFACTION: stats.share(c["ratings_satisfied"] + c["feedback_satisfied"], all_ratings),
+        Metric.TASKS_ON_TIME_RATE: stats.share(tasks["done_in_time"], tasks["done"] + tasks["left_overdue"]),
     }

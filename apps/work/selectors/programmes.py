@@ -63,11 +63,6 @@ def program_period(program: WorkProgram) -> tuple[dt.date, dt.date]:
     return period_bounds(program.kind, program.year, program.number)
 
 
-def is_member_within(user, unit: Unit) -> bool:
-    """`user` works (today) in `unit` or in a unit below it."""
-    return org.active_memberships(user).filter(unit__path__startswith=unit.path).exists()
-
-
 # The office of a people's committee ("Văn phòng UBND", "Văn phòng HĐND và UBND") drafts the committee's programme.
 COMMITTEE_OFFICE_SYMBOL = "VP"
 

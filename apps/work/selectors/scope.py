@@ -60,3 +60,8 @@ def leads(user, unit: Unit) -> bool:
 def led_units(user):
     """The units `user` may direct (assign to, ask reports of), in tree order."""
     return Unit.objects.filter(led_units_q(user, prefix=""), is_active=True).order_by("path")
+
+
+def works_within(user, unit: Unit) -> bool:
+    """`user` works (today) in `unit` or in a unit below it."""
+    return org.active_memberships(user).filter(unit__path__startswith=unit.path).exists()

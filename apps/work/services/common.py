@@ -100,10 +100,3 @@ def notify_person(user, subject: str, body: str, *, obj=None) -> None:
 
 def shown_date(day: dt.date) -> str:
     return date_format(day, "d/m/Y")
-
-
-def day_bounds_of(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start of `first_day`, start of the day after `last_day`) as aware moments in the local time zone."""
-    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time()))
-    end = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))
-    return start, end

@@ -30,6 +30,7 @@ from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.work.models import PeriodKind, ProgramItem, Task, WorkProgram
 from apps.work.selectors import programmes as selectors
+from apps.work.selectors.scope import works_within
 from apps.work.services.common import end_of_working_day, notify_person, shown_date
 from apps.work.services.tasks import assign_task
 
@@ -210,7 +211,7 @@ def _checked_item(program: WorkProgram, fields: dict) -> dict:
             field="lead_unit",
         )
     person = fields.get("person_in_charge")
-    if person is not None and not selectors.is_member_within(person, lead_unit):
+    if person is not None and not works_within(person, lead_unit):
         raise DomainError(
             _("Người phụ trách phải là cán bộ của %(unit)s.") % {"unit": lead_unit.name}, field="person_in_charge"
         )
@@ -334,7 +335,7 @@ def _may_report_status(actor, item: ProgramItem) -> bool:
     return (
         selectors.may_draft(actor, item.program.unit)
         or (item.person_in_charge_id is not None and item.person_in_charge_id == actor.pk)
-        or selectors.is_member_within(actor, item.lead_unit)
+        or works_within(actor, item.lead_unit)
     )
 
 

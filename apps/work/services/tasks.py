@@ -20,7 +20,7 @@ from apps.core.text import normalize_multiline, normalize_text
 from apps.org.models import Unit
 from apps.org.selectors import active_memberships, head_of
 from apps.work.models import ExtensionRequest, ProgramItem, Task, TaskEvent, TaskFile, WorkProgram
-from apps.work.selectors.scope import leads
+from apps.work.selectors.scope import leads, works_within
 from apps.work.services.common import (
     checked_file,
     due_after_working_days,
@@ -67,7 +67,7 @@ def assign_task(
     title = normalize_text(title)
     if not title:
         raise DomainError(_("Nhập tên nhiệm vụ."), field="title")
-    if assignee is not None and not _is_member(assignee, unit):
+    if assignee is not None and not works_within(assignee, unit):
         raise DomainError(_("Người thực hiện phải là cán bộ của đơn vị thực hiện."), field="assignee")
     due_at = _due(unit, now, deadline, working_days)
     day = local_day(due_at)
@@ -114,10 +114,6 @@ def _lock_open_program_item(item: ProgramItem) -> ProgramItem:
     if Task.objects.filter(program_item__in=lineage).exclude(status=Task.Status.CANCELLED).exists():
         raise ConflictError(_("Nội dung này đã được giao thành nhiệm vụ."))
     return item
-
-
-def _is_member(user, unit: Unit) -> bool:
-    return active_memberships(user).filter(unit__path__startswith=unit.path).exists()
 
 
 def _assigner_unit(actor, unit: Unit) -> Unit:
@@ -426,7 +422,7 @@ def reassign(*, actor, task: Task, unit: Unit, assignee=None, note: str = "", no
         _require_assigner(actor, task)
         _require_status(task, "reassign")
         require_leader_over(actor, unit, _("Chỉ giao lại được cho đơn vị do mình phụ trách."))
-        if assignee is not None and not _is_member(assignee, unit):
+        if assignee is not None and not works_within(assignee, unit):
             raise DomainError(_("Người thực hiện phải là cán bộ của đơn vị thực hiện."), field="assignee")
         if unit.pk == task.unit_id and (assignee.pk if assignee else None) == task.assignee_id:
             raise DomainError(_("Nhiệm vụ đang được giao cho chính đơn vị, người này."), field="unit")

@@ -26,7 +26,7 @@ def w():
 
 
 def test_a_commune_officer_may_not_draft_the_provinces_programme(w):
-    """may_draft = leads(unit) or is_member_within(user, unit): every member of any unit below the province is
+    """may_draft was leads(unit) or works_within(user, unit): every member of any unit below the province is
     'within' the province, so an officer of commune B creates and fills the province's programme, and names
     commune A as lead unit of an item."""
     other = api_for(w.other_officer)

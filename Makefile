@@ -30,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py publish_tracking
 
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty --history $(HISTORY)
@@ -59,7 +60,7 @@ run: demo static
 	  export SITE_URL="$(SITE_URL)"; \
 	  trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	  $(BIN)/python manage.py run_huey --quiet & \
-	  $(BIN)/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+	  $(BIN)/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --preload \
 	    --access-logfile - --log-level warning & \
 	  wait
 

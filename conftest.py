@@ -9,13 +9,16 @@ from tests.helpers import load_demo_once
 def _empty_cache():
     """Each test starts with an empty cache (throttle counters) and no names remembered in process memory (another
     test's database may have given the same ids to other units)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from apps.calendar.selectors import forget_calendars
     from apps.dossiers.tracking import forget_names
+    from apps.org.selectors import forget_province_name
 
     cache.clear()
+    caches["fragments"].clear()
     forget_names()
+    forget_province_name()
     forget_calendars()
     yield
 

@@ -1,12 +1,18 @@
 """Bench: the public service-quality dashboard for a province-year, rendered in-process, against a bare page.
 
-Needs generated data (`manage.py generate_load_data --dossiers 1000000 --feedback 200000`) in the database the
-environment points to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/).
+Each page is measured twice: computed (the cache emptied before every request: what the first visitor after a
+change waits) and served (as a later visitor gets it). The cache is the bench's own (Redis db --redis-db, emptied;
+or this process's memory), never another's.
+
+Needs generated data of a province of real size (`manage.py generate_load_data --dossiers 1000000 --feedback
+200000 --communes 110 --procedures 220`) in the database the environment points to (DATABASE_URL, or SQLite in
+CONGVU_VAR_DIR / var/).
 
     .venv/bin/python bench/dashboard.py
 """
 
 import os
+import re
 import statistics
 import sys
 import time
@@ -22,10 +28,13 @@ def p95(timings: list[float]) -> float:
     return statistics.quantiles(timings, n=20)[18]
 
 
-def main(runs: int = 30) -> int:
+def main(runs: int = 30, redis_db: int = 13) -> int:
+    if os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = re.sub(r"/\d+$", "", os.environ["REDIS_URL"].rstrip("/")) + f"/{redis_db}"
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -34,7 +43,8 @@ def main(runs: int = 30) -> int:
 
     from apps.dossiers.models import Dossier
     from apps.feedback.models import Feedback
-    from apps.org.models import User
+    from apps.org.models import Unit, User
+    from apps.procedures.models import Procedure
 
     call_command("collectstatic", "--no-input", verbosity=0)
     year = timezone.localdate().year
@@ -43,23 +53,32 @@ def main(runs: int = 30) -> int:
     pages = {"bare page (the home page)": "/", "public dashboard, province, year": f"/chat-luong-phuc-vu/?nam={year}",
              "public dashboard, province, quarter": f"/chat-luong-phuc-vu/?ky=quarter&nam={year}&so=3",
              "staff dashboard, province, year (admin)": f"/can-bo/chat-luong-phuc-vu/?nam={year}"}  # fmt: skip
-    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers, {Feedback.objects.count():,} feedback")
+    communes = Unit.objects.filter(kind=Unit.Kind.ONE_STOP_DESK, level=Unit.Level.COMMUNE).count()
+    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers, {Feedback.objects.count():,} "
+          f"feedback, {communes} communes with a desk, {Procedure.objects.filter(is_active=True).count()} procedures; "
+          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    cache.clear()  # the bench's own cache (see above)
     worst = 0.0
     for label, url in pages.items():
         client = staff if label.startswith("staff") else anonymous
         client.get(url)  # warm up
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        print(f"{label:<40} p95 {p95(timings):7.0f} ms   median {statistics.median(timings):7.0f} ms   "
-              f"{len(queries)} queries")  # fmt: skip
-        if label.startswith("public dashboard"):
-            worst = max(worst, p95(timings))
+        for way in ("computed", "served"):
+            timings = []
+            for _ in range(runs):
+                if way == "computed":
+                    cache.clear()
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            if way == "computed":
+                cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            print(f"{label:<40} {way:<9} p95 {p95(timings):7.0f} ms   median {statistics.median(timings):7.0f} ms"
+                  f"   {len(queries)} queries")  # fmt: skip
+            if label.startswith("public dashboard"):
+                worst = max(worst, p95(timings))
     print(f"worst dashboard p95 {worst:.0f} ms (target < 500 ms) → {'PASS' if worst < 500 else 'FAIL'}")
     return 0 if worst < 500 else 1
 

@@ -167,6 +167,9 @@ else:
             "OPTIONS": {"COUNTER_FILE": VAR_DIR / "ratelimit.sqlite3"},
         }
     }
+# Rendered template fragments that depend only on the language and the province (base.html's header and footer):
+# each process keeps its own, never a round trip to Redis for what the process itself rendered.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE")
 if REDIS_URL:
@@ -353,6 +356,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("THROTTLE_USER", "2000/minute"),
         "public_lookup": os.environ.get("THROTTLE_PUBLIC_LOOKUP", "60/minute"),
+        # the tracking page (a person typing codes; the API above serves programs as well)
+        "tracking_page": os.environ.get("THROTTLE_TRACKING_PAGE", "20/minute"),
         "public_submit": os.environ.get("THROTTLE_PUBLIC_SUBMIT", "20/hour"),
         # messages refused by the exchange's receive endpoint, per client address (accepted ones are not counted)
         "exchange_refused": os.environ.get("THROTTLE_EXCHANGE_REFUSED", "30/minute"),

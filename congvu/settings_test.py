@@ -20,4 +20,7 @@ if CACHES["default"]["BACKEND"] == "apps.core.cache.LocalCache":
     # The shared rate-limit counters of this test process alone (another run's counts and clears stay apart).
     _COUNTERS_DIR = tempfile.mkdtemp(prefix="congvu-test-counters-")
     atexit.register(shutil.rmtree, _COUNTERS_DIR, True)
-    CACHES = {"default": {**CACHES["default"], "OPTIONS": {"COUNTER_FILE": Path(_COUNTERS_DIR) / "ratelimit.sqlite3"}}}
+    CACHES = {
+        **CACHES,
+        "default": {**CACHES["default"], "OPTIONS": {"COUNTER_FILE": Path(_COUNTERS_DIR) / "ratelimit.sqlite3"}},
+    }

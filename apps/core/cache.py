@@ -170,6 +170,26 @@ class SharedClientRedisCache(RedisCache):
         """`count` and a `get` of another key in the same round trip: (count, value or None)."""
         return self._degrading("_count_and_get", count_key, timeout, key, written=[count_key])
 
+    def add_unacknowledged(self, key: str, value, timeout: int) -> None:
+        """`add` without waiting for Redis's answer (CLIENT REPLY SKIP): a reader caching what it read pays the
+        sending, not a round trip. Redis still refuses it when the key exists (SET NX)."""
+        self._degrading("_add_unacknowledged", key, value, timeout, written=[key])
+
+    def _add_unacknowledged(self, key: str, value, timeout: int) -> None:
+        commands = [
+            ("CLIENT", "REPLY", "SKIP"),
+            ("SET", self.make_and_validate_key(key), self._cache._serializer.dumps(value), "EX", timeout, "NX"),
+        ]
+        pool = self._cache._get_connection_pool(write=True)
+        connection = pool.get_connection()
+        try:
+            connection.send_packed_command(connection.pack_commands(commands))
+        except BaseException:
+            connection.disconnect()
+            raise
+        finally:
+            pool.release(connection)
+
     def _count(self, key: str, timeout: int) -> int:
         return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]
 
@@ -200,6 +220,9 @@ class SharedClientRedisCache(RedisCache):
 
 class _LocalFallback(LocMemCache):
     """The local cache used while Redis is unreachable, with the two counting calls of SharedClientRedisCache."""
+
+    def _add_unacknowledged(self, key: str, value, timeout: int) -> None:
+        self.add(key, value, timeout)
 
     def _count(self, key: str, timeout: int) -> int:
         try:

@@ -69,8 +69,8 @@ class PublicThrottle(SharedScopedRateThrottle):
     scope_attr = "throttle_scope"
 
 
-def public_lookup_rate() -> tuple[int, int]:
-    """(requests, seconds) of the public_lookup throttle rate."""
+def public_lookup_rate(scope: str = "public_lookup") -> tuple[int, int]:
+    """(requests, seconds) of a public throttle rate (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES)."""
     throttle = PublicThrottle()
-    throttle.scope = "public_lookup"
+    throttle.scope = scope
     return throttle.parse_rate(throttle.get_rate())

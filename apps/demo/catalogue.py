@@ -118,3 +118,31 @@ def load_catalogue() -> list[Procedure]:
             steps=_steps(Decimal(limit), unit, division, level),
         ))  # fmt: skip
     return loaded
+
+
+def extend_catalogue(count: int) -> int:
+    """At least `count` active commune-level procedures, for benchmarks of a province of real size: the demo's commune
+    procedures again, each case of them a procedure of its own (code 9.xxxxxx, "… (trường hợp n)"), with the same
+    papers, steps, limits and fees. Returns how many were added."""
+    from apps.procedures.services import procedure_upsert
+
+    have = Procedure.objects.filter(is_active=True, level=C).count()
+    commune = [entry for entry in CATALOGUE if entry[3] == C]
+    added, number = 0, Procedure.objects.filter(code__startswith="9.").count()
+    while have + added < count:
+        number += 1
+        _code, name, field, level, limit, unit, fee, fee_text, online, basis, division, papers = commune[
+            number % len(commune)
+        ]
+        case_code = f"9.{number:06d}"
+        time_unit = Procedure.TimeUnit.WORKING_HOURS if unit == "h" else Procedure.TimeUnit.WORKING_DAYS
+        procedure_upsert(
+            actor=None, code=case_code, name=f"{name} (trường hợp {number // len(commune) + 2})", field_name=field,
+            level=level, time_limit=Decimal(limit), time_unit=time_unit,
+            time_limit_text=SAME_DAY if unit == "h" else "", fee_vnd=fee, fee_text=fee_text, online_level=online,
+            legal_basis=basis, competent_unit_kind=Unit.Kind.PEOPLES_COMMITTEE,
+            papers=[{"name": paper, "form": form, "optional": optional} for paper, form, optional in papers],
+            steps=_steps(Decimal(limit), unit, division, level),
+        )  # fmt: skip
+        added += 1
+    return added

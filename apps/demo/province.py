@@ -283,3 +283,36 @@ def load_demo(since: dt.date | None = None) -> list[Login]:
     logins = DemoBuilder(since).build()
     ensure_demo_identity(f"Ủy ban nhân dân tỉnh {PROVINCE}")
     return logins
+
+
+# --- a province of real size, for benchmarks -------------------------------------------------------------------
+# A province after the 2025 merger has 100–170 communes and wards and a commune-level catalogue of a few hundred
+# procedures. The demo has 12 and 13: enough to show every page, too few to measure the dashboards of a real
+# province (the daily counts grow with units × procedures, not with dossiers).
+PLACE_FIRST = ["An", "Bình", "Tân", "Phước", "Hòa", "Long", "Thạnh", "Vĩnh", "Phú", "Mỹ", "Đông", "Quảng"]
+PLACE_SECOND = ["Hưng", "Lợi", "Thuận", "Lộc", "Thành", "Điền", "Sơn", "Khánh", "Trung", "Hải", "Yên", "Định"]
+
+
+def extra_commune_names(count: int) -> list[str]:
+    """Names of further communes, none repeating a demo one (12 × 12 = 144 possible)."""
+    taken = set(COMMUNES)
+    names = [f"Xã {first} {second}" for first in PLACE_FIRST for second in PLACE_SECOND if first != second]
+    return [name for name in names if name not in taken][:count]
+
+
+@transaction.atomic
+def extend_province(communes: int) -> int:
+    """At least `communes` communes and wards under the province, each laid out as a demo commune (desk, divisions,
+    staff); returns how many were added."""
+    root = Unit.objects.get(level=L.PROVINCE, kind=K.PEOPLES_COMMITTEE, parent__isnull=True)
+    existing = set(Unit.objects.filter(parent=root, level=L.COMMUNE).values_list("short_name", flat=True))
+    missing = max(0, communes - len(existing))
+    names = [name for name in extra_commune_names(len(PLACE_FIRST) * len(PLACE_SECOND)) if name not in existing]
+    if missing > len(names):
+        raise ValueError(f"at most {len(existing) + len(names)} communes")
+    taken = set(Unit.objects.filter(agency_code__startswith="H99.").values_list("agency_code", flat=True))
+    free = (index for index in range(21, 1000) if f"H99.{index}" not in taken and not 80 <= index < 100)
+    builder = DemoBuilder()
+    for name in names[:missing]:
+        builder._commune(root, name, next(free), show=False)
+    return missing

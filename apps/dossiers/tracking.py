@@ -15,9 +15,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from apps.core.phones import same_phone
 from apps.core.ratelimit import over_limit, window_key
 from apps.dossiers.links import tracking_url
-from apps.dossiers.models import Dossier, DossierStep, Outcome, PublicTracking, Slip
+from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Rating, Slip
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 
@@ -34,20 +35,23 @@ def public_tracking(code: str) -> Dossier | None:
 
 _DOSSIER_SQL = (
     "SELECT id, code, channel, status, submitted_at, received_at, due_at, appointment_at, original_appointment_at, "
-    "rescheduled, ready_at, returned_at, outcome, procedure_id, filing_unit_id FROM dossiers_dossier WHERE code = %s"
+    "rescheduled, ready_at, returned_at, outcome, payment, fee_vnd, procedure_id, filing_unit_id FROM dossiers_dossier "
+    "WHERE code = %s"
 )
 _STEPS_SQL = (
     'SELECT "order", name, unit_id, started_at, due_at, finished_at, outcome FROM dossiers_dossierstep '
     'WHERE dossier_id = %s ORDER BY "order"'
 )
 DOSSIER_COLUMNS = ("id", "code", "channel", "status", "submitted_at", "received_at", "due_at", "appointment_at",
-                   "original_appointment_at", "rescheduled", "ready_at", "returned_at", "outcome", "procedure_id",
-                   "filing_unit_id")  # fmt: skip
+                   "original_appointment_at", "rescheduled", "ready_at", "returned_at", "outcome", "payment", "fee_vnd",
+                   "procedure_id", "filing_unit_id")  # fmt: skip
 STEP_COLUMNS = ("order", "name", "unit_id", "started_at", "due_at", "finished_at", "outcome")
 _DATE_COLUMNS = {"submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
                  "returned_at", "started_at", "finished_at"}  # fmt: skip
 NAMES_CACHE_SECONDS = 300
 WAITING_FOR_CITIZEN = (Dossier.Status.NEEDS_COMPLETION, Dossier.Status.SUPPLEMENT_REQUESTED)
+RESULT_STATUSES = (Dossier.Status.READY, Dossier.Status.RETURNED)  # when a stored result may be downloaded
+_RESULT_SQL = "SELECT 1 FROM dossiers_attachment WHERE dossier_id = %s AND purpose = 'result' LIMIT 1"
 
 
 _names_memo: dict = {"at": 0.0, "names": None}
@@ -64,6 +68,11 @@ def _names(refresh: bool = False) -> dict:
         }
         _names_memo["at"] = now
     return _names_memo["names"]
+
+
+def warm_names() -> None:
+    """Read the names before the first lookup (a server's start-up: apps.core.warmup)."""
+    _names(refresh=True)
 
 
 def forget_names() -> None:
@@ -97,6 +106,10 @@ def public_tracking_data(code: str) -> dict | None:
         data = _record(DOSSIER_COLUMNS, row)
         cursor.execute(_STEPS_SQL, [data["id"]])
         steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
+        data["electronic_result"] = False
+        if data["status"] in RESULT_STATUSES:
+            cursor.execute(_RESULT_SQL, [data["id"]])
+            data["electronic_result"] = cursor.fetchone() is not None
     names = _names()
     if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
         names = _names(refresh=True)  # a unit or procedure created in the last minutes
@@ -113,6 +126,14 @@ def public_tracking_rows(dossier_ids) -> list[dict]:
         .values("dossier_id", *STEP_COLUMNS)
     ):
         steps[step.pop("dossier_id")].append(step)
+    with_result = set(
+        Attachment.objects.filter(
+            dossier_id__in=[row["id"] for row in rows if row["status"] in RESULT_STATUSES],
+            purpose=Attachment.Purpose.RESULT,
+        ).values_list("dossier_id", flat=True)
+    )
+    for row in rows:
+        row["electronic_result"] = row["id"] in with_result
     names = _names(refresh=True)
     return [with_names(row, steps[row["id"]], names) | {"id": row["id"]} for row in rows]
 
@@ -146,7 +167,9 @@ def public_payload(data: dict) -> dict:
         "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
         "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
         "rescheduled": bool(data["rescheduled"]), "outcome": data["outcome"],
-        "outcome_label": _label(Outcome, data["outcome"]),
+        "outcome_label": _label(Outcome, data["outcome"]), "payment": data["payment"],
+        "payment_label": _label(Dossier.Payment, data["payment"]), "fee_vnd": data["fee_vnd"],
+        "electronic_result": data["electronic_result"],
         "steps": [
             {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
              "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
@@ -156,15 +179,6 @@ def public_payload(data: dict) -> dict:
         ],
         "tracking_url": tracking_url(data["code"]),
     }  # fmt: skip
-
-
-def asked_of(dossier: Dossier) -> list[str]:
-    """The papers the dossier's open supplement request asks for (none unless it waits for the citizen). Free text
-    an officer wrote, so it may name the applicant: shown to the owner only, never in the public answer."""
-    if dossier.status not in WAITING_FOR_CITIZEN:
-        return []
-    slip = dossier.slips.filter(kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True).order_by("-issued_at").first()
-    return asked_papers(slip.items if slip else "")
 
 
 def asked_papers(items: str) -> list[str]:
@@ -193,32 +207,94 @@ def public_tracking_json(code: str) -> str | None:
 
 
 TRACKING_CACHE_SECONDS = 300
+UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS = "", 60  # an unknown code's cached answer (a dossier received with it replaces it)
 
 
 def tracking_cache_key(code: str) -> str:
     return f"tracking:{code}"
 
 
-def public_tracking_lookup(request, code: str, limit: int, period: int) -> tuple[bool, str | None]:
+def public_tracking_lookup(
+    request, code: str, limit: int, period: int, scope: str = "public_lookup"
+) -> tuple[bool, str | None]:
     """The busiest public read: (over the client's limit?, the public answer as JSON text or None).
 
-    On Redis the client's counter and the cached answer travel in one round trip; a miss reads the published row
-    and caches it with SET NX, so it can never replace a newer answer that the publisher wrote meanwhile. Every
-    change drops the cached answer and the publisher writes the new one (republish)."""
+    On Redis the client's counter and the cached answer travel in one round trip. A miss reads the published row
+    and caches what it read, an unknown code included, without waiting for Redis's answer: a miss then costs one
+    database read more than a hit, not two more round trips. The cache is written with SET NX, so a reader never
+    replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer and the
+    publisher writes the new one (republish)."""
     cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
     if not cacheable:
-        if over_limit(request, "public_lookup", limit, period):
+        if over_limit(request, scope, limit, period):
             return True, None
         return False, public_tracking_json(code)
-    count, body = cache.count_and_get(window_key(request, "public_lookup", period), period + 5,
+    count, body = cache.count_and_get(window_key(request, scope, period), period + 5,
                                       tracking_cache_key(code))  # fmt: skip
     if count > limit:
         return True, None
     if body is None:
         body = public_tracking_json(code)
-        if body is not None:
-            cache.add(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
-    return False, body
+        if body is None:
+            cache.add_unacknowledged(tracking_cache_key(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
+        else:
+            cache.add_unacknowledged(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+    return False, body or None
+
+
+_PAGE_DATES = ("submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
+               "returned_at")  # fmt: skip
+_STEP_DATES = ("started_at", "due_at", "finished_at")
+
+
+def page_data(body: str) -> dict:
+    """The public answer (JSON text) as a page shows it: the same fields, times written "H:i d/m/Y" (they are
+    local times already)."""
+    data = json.loads(body)
+    for name in _PAGE_DATES:
+        data[name] = _shown(data[name])
+    for step in data["steps"]:
+        for name in _STEP_DATES:
+            step[name] = _shown(step[name])
+    return data
+
+
+def _shown(value: str | None) -> str:
+    return dt.datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+_OWNER_SQL = (
+    "SELECT id, status, applicant_phone, applicant_id_number, applicant_name, applicant_address "
+    "FROM dossiers_dossier WHERE code = %s"
+)
+
+
+def owner_details(code: str, secret: str) -> dict | None:
+    """What the applicant who gives the dossier's phone (however typed) or ID number sees beside the public answer:
+    name, address, the papers asked for, whether a rating is awaited. None for a wrong code or a wrong secret
+    alike. One indexed lookup (two when waiting for papers or returned), as lean as the public answer's."""
+    secret = (secret or "").strip()
+    if not secret:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_OWNER_SQL, [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    dossier_id, status, phone, id_number, name, address = row
+    if not (same_phone(secret, phone) or secret.replace(" ", "") == id_number):
+        return None
+    asked = []
+    if status in WAITING_FOR_CITIZEN:
+        slip = (
+            Slip.objects.filter(dossier_id=dossier_id, kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True)
+            .order_by("-issued_at")
+            .values_list("items", flat=True)
+            .first()
+        )
+        asked = asked_papers(slip or "")
+    awaits_rating = status == Dossier.Status.RETURNED and not Rating.objects.filter(dossier_id=dossier_id).exists()
+    return {"name": name, "address": address, "asked": asked, "awaits_rating": awaits_rating}
 
 
 def _published_row(code: str):

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
+from apps.core.pagecache import cached_for_anonymous
 from apps.core.paginator import RecountedPaginator
 from apps.core.ratelimit import over_limit
 from apps.feedback import selectors, services
@@ -44,6 +45,7 @@ def _submit(form, *, channel: str, actor=None, files=()) -> Feedback:
 # --- citizens --------------------------------------------------------------------------------------------
 
 
+@cached_for_anonymous("feedback")
 def public_list(request):
     query, category = request.GET.get("q", ""), request.GET.get("loai", "")
     answers = selectors.published_answers(query=query, category=category)

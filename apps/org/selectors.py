@@ -1,5 +1,7 @@
 """Reads on the organisation. `units_visible_to` is the one scope every other selector builds on."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -184,12 +186,17 @@ def province_root() -> Unit | None:
 
 
 PROVINCE_NAME_KEY = "congvu:province_name"
+PROVINCE_NAME_SECONDS = 300
+_province_memo: dict = {"name": None, "at": 0.0}
 
 
 def province_name() -> str:
-    """The province's name for page headers: PROVINCE_NAME, else the root people's committee's (cached)."""
+    """The province's name for page headers: PROVINCE_NAME, else the root people's committee's. Every page shows
+    it, so each process keeps it for five minutes (no cache round trip per page); a rename shows within that."""
     if settings.PROVINCE_NAME:
         return settings.PROVINCE_NAME
+    if _province_memo["name"] is not None and time.monotonic() - _province_memo["at"] < PROVINCE_NAME_SECONDS:
+        return _province_memo["name"]
     name = cache.get(PROVINCE_NAME_KEY)
     if not name:
         root = province_root()
@@ -197,7 +204,13 @@ def province_name() -> str:
         name = name[:1].upper() + name[1:]
         if name:
             cache.set(PROVINCE_NAME_KEY, name, 3600)
+    if name:  # none yet (a new installation): asked again next time
+        _province_memo.update(name=name, at=time.monotonic())
     return name
+
+
+def forget_province_name() -> None:
+    _province_memo["name"] = None
 
 
 def staff_profile(user) -> dict:

@@ -96,6 +96,7 @@ def unit_update(*, actor, unit: Unit, **values) -> Unit:
     unit.save()
     changes = model_changes(unit, UNIT_FIELDS, before)
     cache.delete(selectors.PROVINCE_NAME_KEY)
+    selectors.forget_province_name()
     if changes:
         record_event("org.unit.update", actor=actor, obj=unit, unit=unit, changes=changes)
     return unit

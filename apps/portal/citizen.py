@@ -12,21 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.core.errors import DomainError
-from apps.core.ratelimit import over_limit, retry_after
+from apps.core.pagecache import cached_for_anonymous
+from apps.core.ratelimit import over_limit, public_lookup_rate, retry_after
 from apps.dossiers import selectors, services, tracking
 from apps.dossiers.forms import RatingForm
 from apps.dossiers.links import code_from_rating_token, rating_url
-from apps.dossiers.models import Dossier, Rating
+from apps.dossiers.models import Dossier
 from apps.org.models import Unit
 from apps.portal import online
 from apps.procedures import selectors as procedure_selectors
 from apps.procedures.models import Procedure
 
-LOOKUPS_PER_MINUTE = 20
 LOOKUP_PERIOD = 60  # seconds
 SUBMIT_PERIOD = 3600
 
 
+@cached_for_anonymous("catalogue")
 def procedures(request):
     field = request.GET.get("field", "")
     results = procedure_selectors.procedure_search(
@@ -39,6 +40,7 @@ def procedures(request):
     })  # fmt: skip
 
 
+@cached_for_anonymous("procedure")
 def procedure(request, code: str):
     return render(request, "portal/procedure.html", {"p": procedure_selectors.procedure_detail(code)})
 
@@ -167,9 +169,10 @@ def throttled(request, period: int, message: str):
 
 @never_cache
 def track(request):
-    """By code (GET `?ma=`): progress without personal data. Code plus phone or ID number, sent only by POST with
-    CSRF (never in a URL: an access log, the browser's history or the language switch's `next` would keep it):
-    the applicant's own details. A GET carrying anything but the code is sent to the address with the code alone."""
+    """By code (GET `?ma=`): progress without personal data, from the same published answer as the API. Code plus
+    phone or ID number, sent only by POST with CSRF (never in a URL: an access log, the browser's history or the
+    language switch's `next` would keep it): the applicant's own details besides. A GET carrying anything but the
+    code is sent to the address with the code alone."""
     if request.method == "POST":
         code = (request.POST.get("ma") or "").strip().upper()
         secret = (request.POST.get("sdt") or "").strip().replace(" ", "")
@@ -180,26 +183,24 @@ def track(request):
         secret = ""
         if set(request.GET) - {"ma"}:  # an old link or bookmark with ?sdt=: not read, not echoed
             return redirect(_tracking_url(code))
-    dossier = owner = None
+    context = {"code": code, "hotline": getattr(settings, "HOTLINE", "1022"), "language_next": _tracking_url(code)}
     if code:
-        if over_limit(request, "track", LOOKUPS_PER_MINUTE, LOOKUP_PERIOD):
-            return throttled(request, LOOKUP_PERIOD, _("Bạn tra cứu quá nhiều lần trong một phút."))
-        dossier = tracking.public_tracking(code)
-        if dossier is None:
+        limit, period = public_lookup_rate("tracking_page")
+        limited, body = tracking.public_tracking_lookup(request, code, limit, period, scope="track")
+        if limited:
+            return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
+        if body is None:
             messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
-        elif secret:
-            owner = selectors.dossier_of_owner(code, secret) is not None
-            if not owner:
-                messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
-    return render(request, "portal/track.html", {
-        "d": dossier, "owner": owner, "code": code, "hotline": getattr(settings, "HOTLINE", "1022"),
-        "asked": tracking.asked_of(dossier) if owner else [],
-        "has_result": dossier is not None and dossier.status in (Dossier.Status.READY, Dossier.Status.RETURNED)
-        and services.electronic_result(dossier) is not None,
-        "rating_link": rating_url(dossier.code) if owner and dossier.status == Dossier.Status.RETURNED
-        and not Rating.objects.filter(dossier=dossier).exists() else "",
-        "language_next": _tracking_url(code if dossier else ""),
-    })  # fmt: skip
+            context["language_next"] = _tracking_url("")
+        else:
+            context["d"] = tracking.page_data(body)
+            if secret:
+                context["owner"] = owner = tracking.owner_details(code, secret)
+                if owner is None:
+                    messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
+                elif owner["awaits_rating"]:
+                    context["rating_link"] = rating_url(code)
+    return render(request, "portal/track.html", context)
 
 
 @never_cache

@@ -14,6 +14,7 @@ from apps.calendar import selectors as calendar_selectors
 from apps.calendar import services as calendar_services
 from apps.core import selectors as audit_selectors
 from apps.core.errors import DomainError
+from apps.core.pagecache import cached_for_anonymous
 from apps.dossiers import selectors as dossier_selectors
 from apps.feedback import selectors as feedback_selectors
 from apps.org import selectors as org_selectors
@@ -21,6 +22,7 @@ from apps.org.models import Role, Unit
 from apps.portal.forms import DeadlineForm, OverrideForm
 
 
+@cached_for_anonymous("home")
 def home(request):
     return render(request, "portal/home.html")
 

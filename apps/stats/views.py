@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from apps.core.pagecache import cached_for_anonymous
 from apps.org import selectors as org
 from apps.org.models import Unit
 from apps.stats import exports, selectors
@@ -41,6 +42,7 @@ def _context(request, unit: Unit, units, *, officers: bool = False) -> dict:
     return figures | fixed | {"units": units, "years": range(this_year - 4, this_year + 1), "figures_html": html}
 
 
+@cached_for_anonymous("dashboard")
 def public_dashboard(request):
     units = selectors.public_units()
     unit_id = request.GET.get("don-vi", "")

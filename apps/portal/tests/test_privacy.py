@@ -10,12 +10,12 @@ from django.conf import settings
 from django.test import Client
 
 from apps.dossiers.tests.factories import APPLICANT, world
-from apps.portal.citizen import LOOKUPS_PER_MINUTE
 from apps.portal.context_processors import PERSONAL_PARAMS
 from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
 PHONE, ID_NUMBER = APPLICANT["applicant_phone"], APPLICANT["applicant_id_number"]
+LOOKUPS_PER_MINUTE = 20  # the tracking page's default limit (THROTTLE_TRACKING_PAGE)
 
 
 @pytest.fixture

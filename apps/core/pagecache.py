@@ -1,0 +1,79 @@
+"""Public pages that every anonymous visitor sees alike (the catalogue and its searches, a procedure, the published
+answers, the service-quality dashboard) are rendered once and served from the cache for a short while.
+
+What differs from one visitor to the next is the CSRF token (the language switch and the forms post with it): the
+page is stored with a placeholder where the token was and each answer gets the visitor's own token, so the cookie
+and the token still match. A page is stored and served only for a visitor with no session (never signed in, no
+message waiting to be shown), only for a GET answered 200, per language and full address. The cached copy may lag
+the data by `PUBLIC_PAGE_CACHE_SECONDS` (30 s by default; 0 turns it off).
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+PLACEHOLDER = "__csrf_token_of_this_visitor__"
+_TOKEN = re.compile(r'<meta name="csrf-token" content="([A-Za-z0-9]{32,64})">')
+
+
+def cached_for_anonymous(scope: str):
+    """Decorator for a public view whose page depends only on its address and the language."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 30)
+            if not seconds or not _shared_page(request):
+                return view(request, *args, **kwargs)
+            key = _key(scope, request)
+            page = cache.get(key)
+            if page is not None:
+                return _answer(request, page)
+            response = view(request, *args, **kwargs)
+            page = _storable(request, response)
+            if page is not None:
+                cache.set(key, page, seconds)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _shared_page(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _key(scope: str, request) -> str:
+    address = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"page:{scope}:{translation.get_language()}:{address}"
+
+
+def _storable(request, response) -> str | None:
+    """The page with the visitor's token replaced by the placeholder; None when it must not be shared: not a plain
+    200 HTML page, a cookie set by the view, the session written or a message shown."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    session, messages = getattr(request, "session", None), getattr(request, "_messages", None)
+    if (session is not None and session.modified) or (messages is not None and (messages.used or len(messages))):
+        return None
+    html = response.content.decode()
+    found = _TOKEN.search(html)
+    return html.replace(found.group(1), PLACEHOLDER) if found else None
+
+
+def _answer(request, page: str):
+    from django.http import HttpResponse
+
+    return HttpResponse(page.replace(PLACEHOLDER, get_token(request)))

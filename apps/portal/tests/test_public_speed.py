@@ -1,0 +1,152 @@
+"""Issue 13: the public pages do as little per request as the API. What is checked here is the behaviour that makes
+them fast (a shared page served without a query and with the visitor's own CSRF token, the tracking page read from
+the published answer, a start-up that leaves nothing to load); the figures themselves are measured in
+bench/public_pages.py, never in a test."""
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.dossiers.models import PublicTracking
+from apps.dossiers.tests.factories import world
+from apps.dossiers.tracking import tracking_cache_key
+from apps.org.models import User
+from apps.procedures.models import Procedure
+from tests.helpers import at, walk_in
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = "/thu-tuc/?q=khai+sinh"
+ON_REDIS = hasattr(cache, "count_and_get")
+
+
+def _token(html: str) -> str:
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+
+
+def _queries(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_a_shared_page_is_served_without_a_query_and_with_each_visitors_own_token(demo):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html, queries = _queries(first, CATALOGUE)
+    assert queries > 0 and "Đăng ký khai sinh" in html
+    Procedure.objects.filter(code="1.001193").update(name="Tên đã đổi")  # the cached copy may lag by 30 s
+    again, queries = _queries(second, CATALOGUE)
+    assert queries == 0 and "Đăng ký khai sinh" in again and "Tên đã đổi" not in again
+    assert _token(again) != _token(html) and "__csrf_token" not in again
+    # The token in the cached page is the second visitor's: its form posts pass the CSRF check.
+    answer = second.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": _token(again)})
+    assert answer.status_code == 302
+    refused = Client(enforce_csrf_checks=True)
+    refused.get(CATALOGUE)
+    assert refused.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": _token(html)}).status_code == 403
+
+
+def test_languages_are_kept_apart(demo):
+    vietnamese = Client().get("/").content.decode()
+    english = Client()
+    english.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = english.get("/").content.decode()
+    assert '<html lang="en">' in html and "Staff sign in" in html
+    assert '<html lang="vi">' in vietnamese and "Đăng nhập cán bộ" in vietnamese
+    assert '<html lang="vi">' in Client().get("/").content.decode()
+
+
+def test_a_signed_in_user_neither_gets_nor_leaves_a_shared_page(demo):
+    Client().get(CATALOGUE)  # cached for visitors
+    staff = Client()
+    staff.force_login(User.objects.get(username="admin"))
+    html = staff.get(CATALOGUE).content.decode()
+    assert "Đăng xuất" in html
+    assert "Đăng xuất" not in Client().get(CATALOGUE).content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_rendered_for_them(demo, client):
+    response = client.post("/phan-anh/gui/", {})  # an invalid form: rendered, no message cookie
+    assert response.status_code == 200
+    Client().get("/phan-anh/")
+    waiting = Client()
+    waiting.cookies["messages"] = "pending"
+    _html, queries = _queries(waiting, "/phan-anh/")
+    assert queries > 0
+
+
+def test_zero_seconds_turns_the_cache_off(demo, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    Client().get(CATALOGUE)
+    _html, queries = _queries(Client(), CATALOGUE)
+    assert queries > 0
+
+
+# --- the tracking page ---------------------------------------------------------------------------------------
+
+
+def test_the_tracking_page_shows_the_published_answer_the_api_gives(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PROVINCE_NAME = "Sơn Hà"  # the test world has no province; its name is read once per process anyway
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    published = PublicTracking.objects.get(code=dossier.code)
+    body = json.loads(published.body)
+    body["status_label"] = "Nhãn của bản đã xuất bản"
+    published.body = json.dumps(body, ensure_ascii=False)
+    published.save()
+    cache.delete(tracking_cache_key(dossier.code))
+    html, queries = _queries(client, f"/tra-cuu/?ma={dossier.code}")
+    assert "Nhãn của bản đã xuất bản" in html
+    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status_label"] == "Nhãn của bản đã xuất bản"
+    # At most the published row (PostgreSQL reads it through a prepared statement that Django does not see); the
+    # lookup's count is in the cache, not the database.
+    assert queries <= 1
+    _html, queries = _queries(client, f"/tra-cuu/?ma={dossier.code}")
+    assert queries == (0 if ON_REDIS else 1)  # on Redis the first reader cached what it read
+
+
+def test_the_published_answer_carries_the_fee_and_whether_a_result_can_be_downloaded(client):
+    w = world()
+    w.procedure.fee_vnd = 30_000
+    w.procedure.save()
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    answer = client.get(f"/api/v1/public/dossiers/{dossier.code}").json()
+    assert (answer["payment"], answer["fee_vnd"], answer["electronic_result"]) == ("unpaid", 30_000, False)
+    html = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    assert 'id="fee-unpaid"' in html and "30000 đồng" in html and 'id="result-link"' not in html
+
+
+@pytest.mark.skipif(not ON_REDIS, reason="the cache is not Redis (set REDIS_URL)")
+def test_on_redis_a_miss_is_cached_and_an_unknown_code_too(client, settings, django_capture_on_commit_callbacks):
+    settings.PROVINCE_NAME = "Sơn Hà"
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    cache.delete(tracking_cache_key(dossier.code))
+    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").status_code == 200
+    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["code"] == dossier.code
+    unknown = dossier.code[:-4] + "9999"
+    assert client.get(f"/api/v1/public/dossiers/{unknown}").status_code == 404
+    assert cache.get(tracking_cache_key(unknown)) == ""  # a miss answered from the cache next time
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/tra-cuu/?ma={unknown}").status_code == 200
+    assert len(queries) == 0
+
+
+def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_open(monkeypatch):
+    from apps.dossiers import tracking
+    from congvu import warmup
+
+    walk_in(world(), at("25/11/2026", "09:00"))
+    tracking.forget_names()
+    closed = []
+    monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
+    warmup.warm_up()
+    assert tracking._names_memo["names"]["procedure"]
+    assert closed == [True]  # before gunicorn forks the workers

@@ -17,6 +17,7 @@ def _empty_cache():
 
     cache.clear()
     caches["fragments"].clear()
+    caches["pages"].clear()
     forget_names()
     forget_province_name()
     forget_calendars()

@@ -1,23 +1,19 @@
-"""Bench: the public tracking endpoint under 32 concurrent connections against a bare Django JSON view, in the
-same run, same server; and the officer work queue's render time and query count.
+"""Bench: the officer work queue's render time and query count; the servers and code sampling that
+bench/load_mix.py shares. The public tracking figures, beside their anchors, are bench/public_pages.py's.
 
 Needs generated data (`manage.py generate_load_data --dossiers 1000000`) in the database the environment points
-to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/). Needs wrk (apt-get install wrk).
+to (DATABASE_URL, or SQLite in CONGVU_VAR_DIR / var/).
 
     .venv/bin/python bench/dossier_tracking.py                       # SQLite in var/
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/dossier_tracking.py
 """
 
-import argparse
 import os
 import random
-import re
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -58,18 +54,6 @@ def start_servers(port: int, workers: int, threads: int, worker_class: str) -> l
     for server in servers:
         server.kill()
     raise RuntimeError("the server did not start")
-
-
-def wrk(url: str, connections: int, duration: int, script: str | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
-    if script:
-        command[1:1] = ["-s", script]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "non_2xx": int(errors.group(1)) if errors else 0}
 
 
 def sample_codes(count: int) -> list[str]:
@@ -118,68 +102,7 @@ def work_queue_figures(runs: int = 40) -> dict:
     }
 
 
-def tracking_figures(args) -> bool:
-    """The public tracking endpoint against the bare view, in alternating rounds on one gunicorn."""
-    codes = sample_codes(50_000)  # spread over the table: the database's own cache does not hold them all
-    if not codes:
-        raise SystemExit("no dossiers: run manage.py generate_load_data first")
-    from django.db import connection
-
-    connection.close()
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("codes = {" + ",".join(f'"{c}"' for c in codes) + "}\n")
-        script.write(
-            'request = function() return wrk.format("GET", "/api/v1/public/dossiers/" '
-            ".. codes[math.random(#codes)]) end\n"
-        )
-    port = free_port()
-    servers = start_servers(port, args.workers, args.threads, args.worker_class)
-    bare_url, tracking_url = f"http://127.0.0.1:{port}/bench/bare", f"http://127.0.0.1:{port}/"
-    rounds = []
-    try:
-        wrk(bare_url, args.connections, 3)  # warm up both
-        wrk(tracking_url, args.connections, 3, script.name)
-        for number in range(args.rounds):
-            # Alternate which goes first: on a 2-core machine a run's figure moves with whatever else happens.
-            if number % 2:
-                tracking = wrk(tracking_url, args.connections, args.duration, script.name)
-                bare = wrk(bare_url, args.connections, args.duration)
-            else:
-                bare = wrk(bare_url, args.connections, args.duration)
-                tracking = wrk(tracking_url, args.connections, args.duration, script.name)
-            rounds.append((bare, tracking, tracking["rps"] / bare["rps"]))
-            print(f"round {number + 1}: bare {bare['rps']:7.0f} req/s p99 {bare['p99_ms']:6.1f} ms | tracking "
-                  f"{tracking['rps']:7.0f} req/s p99 {tracking['p99_ms']:6.1f} ms, non-2xx {tracking['non_2xx']} "
-                  f"| ratio {rounds[-1][2]:.2f}")  # fmt: skip
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(10)
-        os.unlink(script.name)
-    ratio = statistics.median(r[2] for r in rounds)
-    worst_p99 = max(r[1]["p99_ms"] for r in rounds)
-    errors = sum(r[1]["non_2xx"] for r in rounds)
-    ok = ratio >= 0.5 and worst_p99 < 100 and errors == 0
-    print(f"median ratio tracking / bare: {ratio:.2f} (target ≥ 0.50); worst tracking p99 {worst_p99:.1f} ms "
-          f"(target < 100 ms); non-2xx {errors} → {'PASS' if ok else 'FAIL'}")  # fmt: skip
-    return ok
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--duration", type=int, default=20)
-    # As docs/deploy.md recommends: sync workers, six per core (they wait on the database and Redis), behind a
-    # proxy. gthread (2 × 16 threads) was measured too: same throughput, a p99 three times longer (docs/performance.md)
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
-    parser.add_argument("--workers", type=int, default=12)
-    parser.add_argument("--threads", type=int, default=16, help="gthread only")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--part", choices=("all", "tracking", "queue"), default="all")
-    args = parser.parse_args()
-    if args.part != "queue" and not shutil.which("wrk"):
-        print("wrk is missing: apt-get install wrk", file=sys.stderr)
-        return 2
     import django
 
     django.setup()
@@ -187,18 +110,12 @@ def main() -> int:
 
     from apps.dossiers.models import Dossier
 
-    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers; cache: "
-          f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.connections} connections, "
-          f"{args.duration} s each, {args.workers} × {args.worker_class}"
-          f"{f' × {args.threads} threads (SO_REUSEPORT)' if args.worker_class == 'gthread' else ''}")  # fmt: skip
-    ok = tracking_figures(args) if args.part != "queue" else True
-    if args.part != "tracking":
-        queue = work_queue_figures()
-        print(f"officer work queue ({queue['officer']}, {queue['waiting']:,} dossiers waiting at the unit): "
-              f"p95 {queue['p95_ms']:.0f} ms, median {queue['median_ms']:.0f} ms, {queue['queries']} queries "
-              f"(target p95 < 200 ms) → {'PASS' if queue['p95_ms'] < 200 else 'FAIL'}")  # fmt: skip
-        ok = ok and queue["p95_ms"] < 200
-    return 0 if ok else 1
+    print(f"database: {connection.vendor}, {Dossier.objects.count():,} dossiers")
+    queue = work_queue_figures()
+    print(f"officer work queue ({queue['officer']}, {queue['waiting']:,} dossiers waiting at the unit): "
+          f"p95 {queue['p95_ms']:.0f} ms, median {queue['median_ms']:.0f} ms, {queue['queries']} queries "
+          f"(target p95 < 200 ms) → {'PASS' if queue['p95_ms'] < 200 else 'FAIL'}")  # fmt: skip
+    return 0 if queue["p95_ms"] < 200 else 1
 
 
 if __name__ == "__main__":

@@ -170,6 +170,11 @@ else:
 # Rendered template fragments that depend only on the language and the province (base.html's header and footer):
 # each process keeps its own, never a round trip to Redis for what the process itself rendered.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
+# Pages every visitor not signed in sees alike are served from a copy at most this old, kept in process memory
+# (apps.core.pagecache).
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                   "OPTIONS": {"MAX_ENTRIES": 300}}  # fmt: skip
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "30"))
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE")
 if REDIS_URL:

@@ -23,28 +23,32 @@ PUBLIC_URLS = ("portal:home", "portal:track", "portal:procedures", "feedback:pub
 
 
 def warm_up() -> None:
-    try:
-        for template in PUBLIC_TEMPLATES:
-            get_template(template)
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                for name in PUBLIC_URLS:
-                    reverse(name)
-                translation.gettext("Tra cứu hồ sơ")
-        static("css/congvu.css")
-        _warm_tracking_names()
-    except Exception:  # a cold start is slower, never broken
-        log.exception("warming up failed; the first requests load what they need")
-    finally:
-        connections.close_all()
+    for step in (_compile_templates, _load_languages_and_urls, _read_static_manifest, _read_tracking_names):
+        try:
+            step()
+        except Exception:  # a cold start is slower, never broken: the first requests load what is missing
+            log.exception("warming up: %s failed", step.__name__)
+    connections.close_all()
 
 
-def _warm_tracking_names() -> None:
-    from django.db import DatabaseError
+def _compile_templates() -> None:
+    for template in PUBLIC_TEMPLATES:
+        get_template(template)
 
+
+def _load_languages_and_urls() -> None:
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in PUBLIC_URLS:
+                reverse(name)
+            translation.gettext("Tra cứu hồ sơ")
+
+
+def _read_static_manifest() -> None:
+    static("css/congvu.css")
+
+
+def _read_tracking_names() -> None:
     from apps.dossiers import tracking
 
-    try:
-        tracking.warm_names()
-    except DatabaseError:  # not migrated yet, or the database is down: the first lookup reads them
-        log.warning("the tracking names were not loaded at start-up")
+    tracking.warm_names()

@@ -13,6 +13,7 @@ there before the outage (a dossier's public tracking) outlives a change made dur
 Without Redis (the embedded setup) the cache is `LocalCache`: process memory, with the rate-limit counters in a
 small SQLite file that all the processes of the machine share (`SharedCounters`)."""
 
+import collections
 import contextlib
 import logging
 import os
@@ -24,6 +25,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("congvu.cache")
@@ -83,6 +85,11 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+# A fill waiting for the next round trip is dropped after this long: it was read before any change the publisher
+# made since, and once the publisher's own answer has expired, SET NX would no longer keep the older one out.
+SOON_SECONDS = 2.0
+
+
 class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -91,6 +98,7 @@ class SharedClientRedisCache(RedisCache):
         self._outage = _outage_of(server)
         # LocMemCache keeps its data per name at module level: every thread's fallback is the same memory.
         self._fallback = _LocalFallback(f"redis-fallback:{server}", {**params, "OPTIONS": {"MAX_ENTRIES": 10_000}})
+        self._soon: collections.deque = collections.deque(maxlen=256)  # see add_soon (an instance per thread)
 
     def _degrading(self, method: str, *args, written=(), version=None, **kwargs):
         """Run `method` on Redis, or on the local cache while Redis is unreachable. `written`: the keys it writes."""
@@ -124,6 +132,7 @@ class SharedClientRedisCache(RedisCache):
             self._outage.remember(missed)
             raise
         self._outage.down_until = 0.0
+        self._soon.clear()  # read before the outage: a publisher may have written newer answers meanwhile
         logger.warning("Redis %s answers again (%s keys written meanwhile dropped there)", self._server, len(missed))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -158,6 +167,7 @@ class SharedClientRedisCache(RedisCache):
         return self._degrading("delete_many", keys, version, written=keys, version=version)
 
     def clear(self):
+        self._soon.clear()
         self._fallback.clear()
         return self._degrading("clear")
 
@@ -170,59 +180,62 @@ class SharedClientRedisCache(RedisCache):
         """`count` and a `get` of another key in the same round trip: (count, value or None)."""
         return self._degrading("_count_and_get", count_key, timeout, key, written=[count_key])
 
-    def add_unacknowledged(self, key: str, value, timeout: int) -> None:
-        """`add` without waiting for Redis's answer (CLIENT REPLY SKIP): a reader caching what it read pays the
-        sending, not a round trip. Redis still refuses it when the key exists (SET NX)."""
-        self._degrading("_add_unacknowledged", key, value, timeout, written=[key])
-
-    def _add_unacknowledged(self, key: str, value, timeout: int) -> None:
-        commands = [
-            ("CLIENT", "REPLY", "SKIP"),
-            ("SET", self.make_and_validate_key(key), self._cache._serializer.dumps(value), "EX", timeout, "NX"),
-        ]
-        pool = self._cache._get_connection_pool(write=True)
-        connection = pool.get_connection()
-        try:
-            connection.send_packed_command(connection.pack_commands(commands))
-        except BaseException:
-            connection.disconnect()
-            raise
-        finally:
-            pool.release(connection)
+    def add_soon(self, key: str, value, timeout: int) -> None:
+        """`add`, sent with this thread's next `count_and_get` instead of in a round trip of its own: a reader that
+        caches what it read waits for nothing. Redis refuses it when the key exists (SET NX), so it never replaces
+        a newer value written meanwhile. A cache fill: dropped while Redis is unreachable, and when no lookup
+        comes within SOON_SECONDS."""
+        if not self._outage.is_down():
+            made = self.make_and_validate_key(key)
+            command = ("SET", made, self._cache._serializer.dumps(value), "EX", timeout, "NX")
+            self._soon.append((time.monotonic() + SOON_SECONDS, command))
 
     def _count(self, key: str, timeout: int) -> int:
         return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]
 
     def _count_and_get(self, count_key: str, timeout: int, key: str):
         count_key = self.make_and_validate_key(count_key)
+        now, soon = time.monotonic(), []
+        while self._soon:  # their answers (even errors) do not matter
+            until, command = self._soon.popleft()
+            if until > now:
+                soon.append(command)
         count, _expiry, value = self._pipeline(
-            [("INCR", count_key), ("EXPIRE", count_key, timeout, "NX"), ("GET", self.make_and_validate_key(key))],
-            made=True,
-        )
+            [("INCR", count_key), ("EXPIRE", count_key, timeout, "NX"), ("GET", self.make_and_validate_key(key)),
+             *soon],
+            made=True, essential=3,
+        )[:3]  # fmt: skip
         return count, (None if value is None else self._cache._serializer.loads(value))
 
-    def _pipeline(self, commands: list[tuple], *, made: bool = False) -> list:
+    def _pipeline(self, commands: list[tuple], *, made: bool = False, essential: int | None = None) -> list:
         """Send the commands down one pooled connection as a packed pipeline: redis-py's pipeline object costs more
-        CPU than Redis does. Keys are already prefixed when `made`."""
+        CPU than Redis does. Keys are already prefixed when `made`. Every answer is read before an error answer of
+        the first `essential` commands (all by default) is raised, so nothing is left unread on the connection."""
         if not made:
             commands = [(name, self.make_and_validate_key(key), *rest) for name, key, *rest in commands]
         pool = self._cache._get_connection_pool(write=True)
         connection = pool.get_connection()
         try:
             connection.send_packed_command(connection.pack_commands(commands))
-            return [connection.read_response() for _ in commands]
+            answers = []
+            for _command in commands:
+                try:
+                    answers.append(connection.read_response())
+                except ResponseError as error:
+                    answers.append(error)
         except BaseException:
             connection.disconnect()
             raise
         finally:
             pool.release(connection)
+        for answer in answers[:essential]:
+            if isinstance(answer, ResponseError):
+                raise answer
+        return answers
 
 
 class _LocalFallback(LocMemCache):
     """The local cache used while Redis is unreachable, with the two counting calls of SharedClientRedisCache."""
-
-    def _add_unacknowledged(self, key: str, value, timeout: int) -> None:
-        self.add(key, value, timeout)
 
     def _count(self, key: str, timeout: int) -> int:
         try:

@@ -1,5 +1,7 @@
 """Public pages that every anonymous visitor sees alike (the catalogue and its searches, a procedure, the published
-answers, the service-quality dashboard) are rendered once and served from the cache for a short while.
+answers, the service-quality dashboard) are rendered once and served from the cache for a short while. The copies
+live in each process's memory (the "pages" cache, a few hundred entries): no round trip, and however many distinct
+addresses a client asks for, they can only push older copies out, never fill Redis.
 
 What differs from one visitor to the next is the CSRF token (the language switch and the forms post with it): the
 page is stored with a placeholder where the token was and each answer gets the visitor's own token, so the cookie
@@ -13,11 +15,12 @@ import re
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.utils import translation
 
 PLACEHOLDER = "__csrf_token_of_this_visitor__"
+MAX_ADDRESS = 300  # longer addresses (no real search is) are rendered for each request
 _TOKEN = re.compile(r'<meta name="csrf-token" content="([A-Za-z0-9]{32,64})">')
 
 
@@ -27,10 +30,10 @@ def cached_for_anonymous(scope: str):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 30)
+            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
             if not seconds or not _shared_page(request):
                 return view(request, *args, **kwargs)
-            key = _key(scope, request)
+            key, cache = _key(scope, request), caches["pages"]
             page = cache.get(key)
             if page is not None:
                 return _answer(request, page)
@@ -48,6 +51,7 @@ def cached_for_anonymous(scope: str):
 def _shared_page(request) -> bool:
     return (
         request.method == "GET"
+        and len(request.get_full_path()) <= MAX_ADDRESS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
@@ -70,7 +74,9 @@ def _storable(request, response) -> str | None:
         return None
     html = response.content.decode()
     found = _TOKEN.search(html)
-    return html.replace(found.group(1), PLACEHOLDER) if found else None
+    if found is None or PLACEHOLDER in html:  # an address carrying the placeholder would get the token echoed
+        return None
+    return html.replace(found.group(1), PLACEHOLDER)
 
 
 def _answer(request, page: str):

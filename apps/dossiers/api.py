@@ -44,7 +44,7 @@ class PublicDossierSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="filing_unit.name")
     status_label = serializers.CharField(source="get_status_display")
     outcome_label = serializers.CharField(source="get_outcome_display")
-    payment_label = serializers.CharField(source="get_payment_display")
+    fee_unpaid = serializers.SerializerMethodField(help_text="Còn phí, lệ phí chưa nộp")
     electronic_result = serializers.SerializerMethodField(help_text="Đã có kết quả điện tử để tải (cần số điện thoại)")
     steps = PublicStepSerializer(many=True)
     tracking_url = serializers.SerializerMethodField()
@@ -53,8 +53,11 @@ class PublicDossierSerializer(serializers.ModelSerializer):
         model = Dossier
         fields = ["code", "procedure", "procedure_code", "agency", "channel", "status", "status_label",
                   "submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at",
-                  "rescheduled", "ready_at", "returned_at", "outcome", "outcome_label", "payment", "payment_label",
-                  "fee_vnd", "electronic_result", "steps", "tracking_url"]  # fmt: skip
+                  "rescheduled", "ready_at", "returned_at", "outcome", "outcome_label", "fee_vnd", "fee_unpaid",
+                  "electronic_result", "steps", "tracking_url"]  # fmt: skip
+
+    def get_fee_unpaid(self, dossier) -> bool:
+        return dossier.payment == Dossier.Payment.UNPAID
 
     def get_electronic_result(self, dossier) -> bool:
         return dossier.status in tracking.RESULT_STATUSES and services.electronic_result(dossier) is not None

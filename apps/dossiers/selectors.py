@@ -159,10 +159,13 @@ def dossier_of_owner(code: str, secret: str) -> Dossier | None:
     )
     if dossier is None or not secret:
         return None
+    return dossier if is_owner(secret, dossier.applicant_phone, dossier.applicant_id_number) else None
+
+
+def is_owner(secret: str, phone: str, id_number: str) -> bool:
+    """The secret an applicant gives is the dossier's phone (however typed) or ID number."""
     secret = secret.strip()
-    if same_phone(secret, dossier.applicant_phone) or secret.replace(" ", "") == dossier.applicant_id_number:
-        return dossier
-    return None
+    return same_phone(secret, phone) or secret.replace(" ", "") == id_number
 
 
 def dossier_by_code(code: str) -> Dossier | None:

@@ -15,10 +15,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from apps.core.phones import same_phone
 from apps.core.ratelimit import over_limit, window_key
 from apps.dossiers.links import tracking_url
 from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Rating, Slip
+from apps.dossiers.selectors import is_owner
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
 
@@ -50,8 +50,10 @@ _DATE_COLUMNS = {"submitted_at", "received_at", "due_at", "appointment_at", "ori
                  "returned_at", "started_at", "finished_at"}  # fmt: skip
 NAMES_CACHE_SECONDS = 300
 WAITING_FOR_CITIZEN = (Dossier.Status.NEEDS_COMPLETION, Dossier.Status.SUPPLEMENT_REQUESTED)
-RESULT_STATUSES = (Dossier.Status.READY, Dossier.Status.RETURNED)  # when a stored result may be downloaded
-_RESULT_SQL = "SELECT 1 FROM dossiers_attachment WHERE dossier_id = %s AND purpose = 'result' LIMIT 1"
+RESULT_STATUSES = frozenset({Dossier.Status.READY, Dossier.Status.RETURNED})  # a stored result can be downloaded
+_RESULT_SQL = "SELECT 1 FROM dossiers_attachment WHERE dossier_id = %s AND purpose = %s LIMIT 1"
+PUBLIC_DATES = ("submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
+                "returned_at")  # fmt: skip
 
 
 _names_memo: dict = {"at": 0.0, "names": None}
@@ -71,7 +73,7 @@ def _names(refresh: bool = False) -> dict:
 
 
 def warm_names() -> None:
-    """Read the names before the first lookup (a server's start-up: apps.core.warmup)."""
+    """Read the names before the first lookup (a server's start-up: congvu/warmup.py)."""
     _names(refresh=True)
 
 
@@ -108,7 +110,7 @@ def public_tracking_data(code: str) -> dict | None:
         steps = [_record(STEP_COLUMNS, step) for step in cursor.fetchall()]
         data["electronic_result"] = False
         if data["status"] in RESULT_STATUSES:
-            cursor.execute(_RESULT_SQL, [data["id"]])
+            cursor.execute(_RESULT_SQL, [data["id"], Attachment.Purpose.RESULT])
             data["electronic_result"] = cursor.fetchone() is not None
     names = _names()
     if data["procedure_id"] not in names["procedure"] or any(s["unit_id"] not in names["unit"] for s in steps):
@@ -160,16 +162,13 @@ def _label(choices, value: str) -> str:
 
 def public_payload(data: dict) -> dict:
     """The public answer (the shape of the API's PublicDossierSerializer), built from plain data."""
-    dates = ("submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
-             "returned_at")  # fmt: skip
     return {
         "code": data["code"], "procedure": data["procedure__name"], "procedure_code": data["procedure__code"],
         "agency": data["filing_unit__name"], "channel": data["channel"], "status": data["status"],
-        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in dates},
+        "status_label": _label(Dossier.Status, data["status"]), **{name: _local(data[name]) for name in PUBLIC_DATES},
         "rescheduled": bool(data["rescheduled"]), "outcome": data["outcome"],
-        "outcome_label": _label(Outcome, data["outcome"]), "payment": data["payment"],
-        "payment_label": _label(Dossier.Payment, data["payment"]), "fee_vnd": data["fee_vnd"],
-        "electronic_result": data["electronic_result"],
+        "outcome_label": _label(Outcome, data["outcome"]), "fee_vnd": data["fee_vnd"],
+        "fee_unpaid": data["payment"] == Dossier.Payment.UNPAID, "electronic_result": data["electronic_result"],
         "steps": [
             {"order": step["order"], "name": step["name"], "unit": step["unit__name"],
              "started_at": _local(step["started_at"]), "due_at": _local(step["due_at"]),
@@ -211,7 +210,7 @@ UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS = "", 60  # an unknown code's cached answer 
 
 
 def tracking_cache_key(code: str) -> str:
-    return f"tracking:{code}"
+    return f"tracking:v2:{code}"  # v2: with the fee and the result (dossiers 0012); no older shape is ever read
 
 
 def public_tracking_lookup(
@@ -220,10 +219,10 @@ def public_tracking_lookup(
     """The busiest public read: (over the client's limit?, the public answer as JSON text or None).
 
     On Redis the client's counter and the cached answer travel in one round trip. A miss reads the published row
-    and caches what it read, an unknown code included, without waiting for Redis's answer: a miss then costs one
-    database read more than a hit, not two more round trips. The cache is written with SET NX, so a reader never
-    replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer and the
-    publisher writes the new one (republish)."""
+    and caches what it read, an unknown code included, in the process's next round trip (add_soon): a miss then
+    costs one database read more than a hit, not two more round trips. The cache is written with SET NX, so a
+    reader never replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer
+    and the publisher writes the new one (republish)."""
     cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
     if not cacheable:
         if over_limit(request, scope, limit, period):
@@ -236,14 +235,12 @@ def public_tracking_lookup(
     if body is None:
         body = public_tracking_json(code)
         if body is None:
-            cache.add_unacknowledged(tracking_cache_key(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
+            cache.add_soon(tracking_cache_key(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
         else:
-            cache.add_unacknowledged(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+            cache.add_soon(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
     return False, body or None
 
 
-_PAGE_DATES = ("submitted_at", "received_at", "due_at", "appointment_at", "original_appointment_at", "ready_at",
-               "returned_at")  # fmt: skip
 _STEP_DATES = ("started_at", "due_at", "finished_at")
 
 
@@ -251,7 +248,7 @@ def page_data(body: str) -> dict:
     """The public answer (JSON text) as a page shows it: the same fields, times written "H:i d/m/Y" (they are
     local times already)."""
     data = json.loads(body)
-    for name in _PAGE_DATES:
+    for name in PUBLIC_DATES:
         data[name] = _shown(data[name])
     for step in data["steps"]:
         for name in _STEP_DATES:
@@ -282,7 +279,7 @@ def owner_details(code: str, secret: str) -> dict | None:
     if row is None:
         return None
     dossier_id, status, phone, id_number, name, address = row
-    if not (same_phone(secret, phone) or secret.replace(" ", "") == id_number):
+    if not is_owner(secret, phone, id_number):
         return None
     asked = []
     if status in WAITING_FOR_CITIZEN:

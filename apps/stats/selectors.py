@@ -28,6 +28,7 @@ from apps.procedures.models import Procedure
 from apps.stats.models import (
     DossierDay,
     DossierMonth,
+    DossierYear,
     DueDay,
     FeedbackDay,
     FeedbackMonth,
@@ -126,6 +127,12 @@ def _days(table, unit: Unit, period: Period):
     ).order_by()
 
 
+def _dossier_sums(period: Period):
+    """The dossier counts table for a period's totals: a year's sums when the period is a year (twelve times fewer
+    rows than its months), else the months'."""
+    return DossierYear if period.kind == "year" else DossierMonth
+
+
 def _sums(columns: tuple[str, ...], **more) -> dict:
     """Sum(column) of each column, under its own name once the "total_" prefix is dropped (an aggregate cannot be
     named after a column that another aggregate of the same query sums)."""
@@ -188,7 +195,7 @@ def counts_by_unit(unit: Unit, period: Period) -> list[dict]:
     whatever the number of units): the figures of the unit and of each unit under it are their sums."""
     full_online, full_online_received = Sum("online", filter=FULL_ONLINE), Sum("received", filter=FULL_ONLINE)
     return [
-        *_days(DossierMonth, unit, period)
+        *_days(_dossier_sums(period), unit, period)
         .values("unit__path")
         .annotate(**_sums(DOSSIER_COLUMNS, full_online=full_online, full_online_received=full_online_received)),
         *_days(FeedbackMonth, unit, period).values("unit__path").annotate(**_sums(FEEDBACK_COLUMNS)),
@@ -375,7 +382,7 @@ def procedure_rows(unit: Unit, period: Period) -> list[dict]:
     of answers to feedback about that procedure, together; busiest procedures first."""
     columns = ("received", "returned", "returned_on_time", "ratings", "ratings_satisfied", "politeness_satisfied")
     dossier_rows = (
-        _days(DossierMonth, unit, period)
+        _days(_dossier_sums(period), unit, period)
         .values("procedure_id", "procedure__code", "procedure__name")
         .annotate(**_sums(columns))
     )

@@ -25,6 +25,7 @@ from apps.stats.models import (
     CountsVersion,
     DossierDay,
     DossierMonth,
+    DossierYear,
     DueDay,
     FeedbackDay,
     FeedbackMonth,
@@ -160,7 +161,8 @@ GROUPS = (RECEIVED, RETURNED, RATED, FEEDBACK_RECEIVED, FEEDBACK_ANSWERED, FEEDB
 TABLES = {DossierDay: ("unit_id", "procedure_id"), FeedbackDay: ("unit_id",), DueDay: ("unit_id",),
           OfficerDay: ("unit_id", "officer_id"), ProcedureFeedbackDay: ("unit_id", "procedure_id")}  # fmt: skip
 MONTHS = {DossierDay: DossierMonth, FeedbackDay: FeedbackMonth}  # a daily table and its monthly sums
-ALL_TABLES = TABLES | {month: TABLES[day] for day, month in MONTHS.items()}
+YEARS = {DossierDay: DossierYear}  # a daily table and its yearly sums (summed from the monthly ones)
+ALL_TABLES = TABLES | {month: TABLES[day] for day, month in MONTHS.items()} | {DossierYear: TABLES[DossierDay]}
 
 Bucket = tuple[Group, tuple[int, ...], dt.date]
 
@@ -179,7 +181,10 @@ def refresh(buckets: Iterable[Bucket]) -> None:
             _recount(group, key, day)
         months = {(group.table, key, day.replace(day=1)) for group, key, day in buckets if group.table in MONTHS}
         for table, key, month in sorted(months, key=lambda b: (b[0].__name__, b[2], b[1])):  # after the days
-            _recount_month(table, key, month)
+            _recount_rollup(table, MONTHS[table], key, month, _next_month(month))
+        years = {(table, key, month.replace(month=1)) for table, key, month in months if table in YEARS}
+        for table, key, year in sorted(years, key=lambda b: (b[0].__name__, b[2], b[1])):  # after the months
+            _recount_rollup(MONTHS[table], YEARS[table], key, year, year.replace(year=year.year + 1))
         renew_versions_after_commit({key[0] for _group, key, _day in buckets})  # each table's key starts with a unit
 
 
@@ -244,19 +249,23 @@ def _counted_columns(table) -> list[str]:
     return [f.attname for f in table._meta.concrete_fields if f.attname not in {"id", "day", *ALL_TABLES[table]}]
 
 
-def _recount_month(table, key: tuple[int, ...], month: dt.date) -> None:
-    """The month's row of `table` as the sums of its daily rows (locked like a day's bucket, after the days)."""
-    month_table, identity = MONTHS[table], dict(zip(TABLES[table], key, strict=True))
-    columns = _counted_columns(month_table)
-    month_table.objects.bulk_create(
-        [month_table(**identity, day=month)], update_conflicts=True, update_fields=[columns[0]],
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _recount_rollup(source, target, key: tuple[int, ...], first: dt.date, following: dt.date) -> None:
+    """`target`'s row of the period [first, following) as the sums of `source`'s rows in it: a month from its days,
+    a year from its months (locked like a day's bucket, after the rows it sums)."""
+    identity = dict(zip(ALL_TABLES[target], key, strict=True))
+    columns = _counted_columns(target)
+    target.objects.bulk_create(
+        [target(**identity, day=first)], update_conflicts=True, update_fields=[columns[0]],
         unique_fields=[field.removesuffix("_id") for field in identity] + ["day"],
     )  # fmt: skip
-    following = (month + dt.timedelta(days=32)).replace(day=1)
-    sums = table.objects.filter(**identity, day__gte=month, day__lt=following).aggregate(
+    sums = source.objects.filter(**identity, day__gte=first, day__lt=following).aggregate(
         **{column: Coalesce(Sum(column), 0) for column in columns}
     )
-    month_table.objects.filter(**identity, day=month).update(**sums)
+    target.objects.filter(**identity, day=first).update(**sums)
 
 
 def _dated(events: Iterable[tuple[Group, dt.datetime | None]], key: tuple[int, ...]) -> set[Bucket]:
@@ -344,10 +353,11 @@ def computed_rows() -> dict[tuple, dict[str, int]]:
             key = tuple(row.pop(part) for part in group.key)
             rows[(group.table, key, row.pop("bucket_day"))].update(row)
     for (table, key, day), counts in list(rows.items()):
-        if table in MONTHS:
-            month = rows[(MONTHS[table], key, day.replace(day=1))]
+        sums = [rows[(MONTHS[table], key, day.replace(day=1))]] if table in MONTHS else []
+        sums += [rows[(YEARS[table], key, day.replace(month=1, day=1))]] if table in YEARS else []
+        for total in sums:
             for column, value in counts.items():
-                month[column] = month.get(column, 0) + value
+                total[column] = total.get(column, 0) + value
     return rows
 
 
@@ -375,7 +385,8 @@ def differences() -> list[str]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Replace every daily and monthly count with a recount from the records; returns the number of rows written."""
+    """Replace every daily, monthly and yearly count with a recount from the records; returns the number of rows
+    written."""
     rows = computed_rows()
     for table, key_fields in ALL_TABLES.items():
         table.objects.all().delete()

@@ -78,3 +78,32 @@ def test_after_an_outage_redis_forgets_what_changed_meanwhile(monkeypatch):
     assert cache.get("tracking:H98.01-261127-0001") is None  # not the old answer Redis kept
     assert cache.get("tracking:H98.01-261127-0002") == "untouched"
     cache.delete_many(["tracking:H98.01-261127-0001", "tracking:H98.01-261127-0002"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_a_fill_travels_with_the_next_lookup_and_is_dropped_when_none_comes_soon(monkeypatch):
+    cache = redis_cache(os.environ["REDIS_URL"])
+    cache.delete_many(["fill:a", "fill:b"])
+    cache.add_soon("fill:a", "read at once", 60)
+    assert cache.get("fill:a") is None  # not sent on its own
+    assert cache.count_and_get("fill-hits", 65, "fill:a") == (1, None)  # sent with this round trip, after the GET
+    assert cache.get("fill:a") == "read at once"
+    cache.add_soon("fill:a", "older", 60)  # SET NX: never replaces what is there
+    cache.add_soon("fill:b", "read long ago", 60)
+    later = time.monotonic() + cache_module.SOON_SECONDS + 1
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: later)
+    cache.count_and_get("fill-hits", 65, "fill:a")
+    assert cache.get("fill:a") == "read at once" and cache.get("fill:b") is None
+    cache.delete_many(["fill:a", "fill:b", "fill-hits"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_a_refused_fill_leaves_no_answer_unread_on_the_connection():
+    """Every answer of a round trip is read, errors included: the next call never reads the previous call's."""
+    cache = redis_cache(os.environ["REDIS_URL"])
+    cache.set("fill:a", "value of a", 60)
+    cache.set("fill:b", "value of b", 60)
+    cache._soon.append((time.monotonic() + 60, ("SET", "fill:broken")))  # Redis answers with an error
+    assert cache.count_and_get("fill-hits", 65, "fill:a")[1] == "value of a"
+    assert [cache.get("fill:b"), cache.get("fill:a"), cache.get("fill:b")] == ["value of b", "value of a", "value of b"]
+    cache.delete_many(["fill:a", "fill:b", "fill-hits"])

@@ -19,7 +19,7 @@ from apps.dossiers.services.common import lock_dossier, require_desk_or_step
 
 S = Dossier.Status
 RESULT_STATUSES = frozenset({S.RECEIVED, S.IN_PROGRESS, S.READY})  # while handled, until returned
-DOWNLOAD_STATUSES = frozenset({S.READY, S.RETURNED})
+DOWNLOAD_STATUSES = tracking.RESULT_STATUSES
 PDF_ONLY = {"application/pdf": "PDF"}
 
 

@@ -20,7 +20,8 @@ REDIS_DOWN = {
         "KEY_PREFIX": "congvu",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     },
-    "fragments": settings.CACHES["fragments"],  # the pages' fragments stay in process memory in any case
+    "fragments": settings.CACHES["fragments"],  # fragments and public pages stay in process memory in any case
+    "pages": settings.CACHES["pages"],
 }
 
 

@@ -118,7 +118,8 @@ def test_the_published_answer_carries_the_fee_and_whether_a_result_can_be_downlo
     w.procedure.save()
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     answer = client.get(f"/api/v1/public/dossiers/{dossier.code}").json()
-    assert (answer["payment"], answer["fee_vnd"], answer["electronic_result"]) == ("unpaid", 30_000, False)
+    assert (answer["fee_unpaid"], answer["fee_vnd"], answer["electronic_result"]) == (True, 30_000, False)
+    assert "payment" not in answer  # paid online or at the desk is nobody else's business
     html = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
     assert 'id="fee-unpaid"' in html and "30000 đồng" in html and 'id="result-link"' not in html
 
@@ -130,9 +131,11 @@ def test_on_redis_a_miss_is_cached_and_an_unknown_code_too(client, settings, dja
         dossier = walk_in(world(), at("25/11/2026", "09:00"))
     cache.delete(tracking_cache_key(dossier.code))
     assert client.get(f"/api/v1/public/dossiers/{dossier.code}").status_code == 200
-    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["code"] == dossier.code
+    assert cache.get(tracking_cache_key(dossier.code)) is None  # sent with the next lookup, not in a round trip
     unknown = dossier.code[:-4] + "9999"
     assert client.get(f"/api/v1/public/dossiers/{unknown}").status_code == 404
+    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["code"] == dossier.code
+    assert client.get(f"/api/v1/public/dossiers/{dossier.code}").status_code == 200
     assert cache.get(tracking_cache_key(unknown)) == ""  # a miss answered from the cache next time
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/tra-cuu/?ma={unknown}").status_code == 200

@@ -1,10 +1,10 @@
 """What a server process loads before its first request (congvu/wsgi.py), so that the first visitors after a
 restart wait no longer than the next ones: the public pages' templates compiled, both languages' catalogues, the
-URL resolver, the static files' manifest and the tracking answers' names. gunicorn's `--preload` then does it once
-in the master, and every worker starts with it.
+URL resolver, the static files' manifest, the tracking answers' names and the public dashboard's figures.
+gunicorn's `--preload` then does it once in the master, and every worker starts with it.
 
-Nothing here writes, and no connection stays open: a database or cache connection made before the fork would be
-shared by every worker."""
+Nothing here writes but caches, and no database connection stays open: one made before the fork would be shared by
+every worker (redis-py's pools reconnect in each worker by themselves)."""
 
 import logging
 
@@ -23,7 +23,9 @@ PUBLIC_URLS = ("portal:home", "portal:track", "portal:procedures", "feedback:pub
 
 
 def warm_up() -> None:
-    for step in (_compile_templates, _load_languages_and_urls, _read_static_manifest, _read_tracking_names):
+    steps = (_compile_templates, _load_languages_and_urls, _read_static_manifest, _read_tracking_names,
+             _compute_public_dashboard)  # fmt: skip
+    for step in steps:
         try:
             step()
         except Exception:  # a cold start is slower, never broken: the first requests load what is missing
@@ -52,3 +54,10 @@ def _read_tracking_names() -> None:
     from apps.dossiers import tracking
 
     tracking.warm_names()
+
+
+def _compute_public_dashboard() -> None:
+    from apps.stats.views import warm_public_dashboard
+
+    with translation.override(settings.LANGUAGE_CODE):
+        warm_public_dashboard()

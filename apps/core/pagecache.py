@@ -12,10 +12,12 @@ the data by `PUBLIC_PAGE_CACHE_SECONDS` (30 s by default; 0 turns it off).
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
@@ -36,7 +38,7 @@ def cached_for_anonymous(scope: str):
             key, cache = _key(scope, request), caches["pages"]
             page = cache.get(key)
             if page is not None:
-                return _answer(request, page)
+                return answer(request, page)
             response = view(request, *args, **kwargs)
             page = _storable(request, response)
             if page is not None:
@@ -48,9 +50,9 @@ def cached_for_anonymous(scope: str):
     return decorator
 
 
-def _shared_page(request) -> bool:
+def _shared_page(request, *, any_method: bool = False) -> bool:
     return (
-        request.method == "GET"
+        (any_method or request.method == "GET")
         and len(request.get_full_path()) <= MAX_ADDRESS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
@@ -79,7 +81,23 @@ def _storable(request, response) -> str | None:
     return html.replace(found.group(1), PLACEHOLDER)
 
 
-def _answer(request, page: str):
-    from django.http import HttpResponse
+def shell_for(request, name: str, render: Callable[[], HttpResponse], *, any_method: bool = False) -> str | None:
+    """A page's frame rendered once per process and language for the visitors who share pages (a GET, no session,
+    no message), with the CSRF placeholder and the marks `render` put where each request's own parts go: the caller
+    fills them in and sends it with `answer`. None for any other visitor, or when the frame must not be shared.
+    `any_method`: the frame is the same whatever the method (a form posted back to its own page)."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds or not _shared_page(request, any_method=any_method):
+        return None
+    key, cache = f"shell:{name}:{translation.get_language()}", caches["pages"]
+    shell = cache.get(key)
+    if shell is None:
+        shell = _storable(request, render())
+        if shell is not None:
+            cache.set(key, shell, seconds)
+    return shell
 
+
+def answer(request, page: str) -> HttpResponse:
+    """A stored page with the visitor's own CSRF token."""
     return HttpResponse(page.replace(PLACEHOLDER, get_token(request)))

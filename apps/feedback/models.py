@@ -144,7 +144,10 @@ class Feedback(models.Model):
         verbose_name_plural = _("phản ánh, kiến nghị")
         indexes = [
             models.Index(fields=["assigned_unit", "status", "due_at"], name="feedback_queue_idx"),
-            models.Index(fields=["is_public", "-published_at"], name="feedback_public_idx"),
+            # The published answers, newest first (the public list): read in order, never sorted (issue 13).
+            models.Index(
+                fields=["-published_at", "-id"], condition=models.Q(is_public=True), name="feedback_published_idx"
+            ),
             models.Index(fields=["received_at"], name="feedback_received_idx"),
             models.Index(fields=["answered_at"], name="feedback_answered_idx"),
             models.Index(fields=["status", "due_at"], name="feedback_status_due_idx"),

@@ -1,5 +1,6 @@
 """Citizens' pages (no login): find a procedure, submit online, follow a dossier, rate the service."""
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,12 +8,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.core.errors import DomainError
-from apps.core.pagecache import cached_for_anonymous
+from apps.core.pagecache import answer, cached_for_anonymous, shell_for
 from apps.core.ratelimit import over_limit, public_lookup_rate, retry_after
 from apps.dossiers import selectors, services, tracking
 from apps.dossiers.forms import RatingForm
@@ -200,7 +202,34 @@ def track(request):
                     messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
                 elif owner["awaits_rating"]:
                     context["rating_link"] = rating_url(code)
+            if not secret or context["owner"]:
+                page = _tracking_page_fast(request, code, context)
+                if page is not None:
+                    return page
     return render(request, "portal/track.html", context)
+
+
+SHELL_CODE, SHELL_TRACKING = "__code_of_this_page__", "__tracking_of_this_code__"
+CODE_CHARACTERS = re.compile(r"[A-Z0-9.\-]{1,40}")
+
+
+def _tracking_page_fast(request, code: str, context: dict):
+    """The tracking page of a published answer (and the owner's details after the owner's lookup) for a visitor
+    with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
+    and language, with this code and its answer put in; the answer's part is the only template rendered per
+    request. None when the page must be rendered in full."""
+    if not CODE_CHARACTERS.fullmatch(code):
+        return None
+    shell = shell_for(request, "track", any_method=True, render=lambda: render(request, "portal/track.html", {
+        "code": SHELL_CODE, "shell": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
+        "language_next": _tracking_url(SHELL_CODE),
+    }))  # fmt: skip
+    if shell is None:
+        return None
+    tracking_html = render_to_string("portal/_tracking.html", {
+        name: context.get(name) for name in ("d", "owner", "rating_link")
+    })  # fmt: skip
+    return answer(request, shell.replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_html))
 
 
 @never_cache

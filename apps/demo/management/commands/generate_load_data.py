@@ -47,10 +47,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Mở rộng tỉnh: thêm {extend_province(communes)} xã, phường; "
                               f"{extend_catalogue(procedures)} thủ tục cấp xã.")  # fmt: skip
         desks = list(Unit.objects.filter(kind=Unit.Kind.ONE_STOP_DESK, is_active=True).select_related("parent"))
-        procedures = list(Procedure.objects.filter(is_active=True, level=Unit.Level.COMMUNE).prefetch_related("steps"))
-        if not desks or not procedures:
+        catalogue = list(Procedure.objects.filter(is_active=True, level=Unit.Level.COMMUNE).prefetch_related("steps"))
+        if not desks or not catalogue:
             raise CommandError("Chưa có tỉnh mẫu: chạy `manage.py load_demo` trước.")
-        generator = Generator(random.Random(seed), desks, procedures, days, now=now)
+        generator = Generator(random.Random(seed), desks, catalogue, days, now=now)
         started, made, made_feedback = time.perf_counter(), 0, 0
         try:
             while made < dossiers:

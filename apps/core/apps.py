@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Dùng chung")
 
     def ready(self):
-        from apps.core import locale_vi_drf
+        from apps.core import csrf_secret, locale_vi_drf
 
         locale_vi_drf.install()  # DRF's own messages in Vietnamese (its catalogue translates few)
+        csrf_secret.install()  # one read of the system's generator per CSRF secret, not 32

@@ -339,13 +339,15 @@ class Rating(models.Model):
 
 
 class PublicTracking(models.Model):
-    """The public tracking answer of a dossier, rendered at each change (in Vietnamese, no personal data), so the
-    busiest public read is one primary-key lookup. Unit and procedure names are those of the last change, as on
-    the paper slips; `manage.py publish_tracking` rebuilds every row (after a unit's rename, for instance)."""
+    """The public tracking answer of a dossier, rendered at each change (in Vietnamese, no personal data) as the
+    API's JSON and as the tracking page's public part, so the busiest public read is one primary-key lookup. Unit
+    and procedure names are those of the last change, as on the paper slips; `manage.py publish_tracking --all`
+    rebuilds every row (after a unit's rename, for instance)."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=40, primary_key=True)
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="+")
     body = models.TextField()
+    part = models.TextField(blank=True, default="")  # the tracking page's public part (empty: published before it)
     published_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,9 +1,10 @@
 """Public tracking of a dossier by its code: one home for what anyone may see and how it is kept fast.
 
 Read side: the answer is the row published at the dossier's last change (`PublicTracking`), one primary-key lookup,
-cached; built from the source tables when not yet published or in another language. Write side: every service that
-changes a dossier calls `republish(dossier)` inside its transaction; the row is withdrawn there and published again
-after the commit. The API and the portal page both render `public_payload`, so they can never disagree.
+cached; built from the source tables when not yet published or in another language. The row holds the answer in
+two forms: the API's JSON and the tracking page's public part, rendered from that JSON, so the two can never
+disagree and the page renders no template per request. Write side: every service that changes a dossier calls
+`republish(dossier)` inside its transaction; the row is withdrawn there and published again after the commit.
 """
 
 import datetime as dt
@@ -13,11 +14,14 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from apps.core.ratelimit import over_limit, window_key
 from apps.dossiers.links import tracking_url
-from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Rating, Slip
+from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Slip
 from apps.dossiers.selectors import is_owner
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
@@ -190,6 +194,7 @@ def render_public_payload(data: dict) -> str:
 
 
 _SNAPSHOT_SQL = "SELECT body FROM dossiers_publictracking WHERE code = %s"
+_PART_SQL = "SELECT part, body FROM dossiers_publictracking WHERE code = %s"
 PUBLISHED_LANGUAGE = "vi"
 
 
@@ -198,11 +203,49 @@ def public_tracking_json(code: str) -> str | None:
     change: one primary-key lookup for the busiest public read. Otherwise (another language, or a row not yet
     published) it is built from the source tables."""
     if translation.get_language() == PUBLISHED_LANGUAGE:
-        row = _published_row(code)
+        row = _published_row(code, _SNAPSHOT_SQL)
         if row is not None:
             return row[0]
     data = public_tracking_data(code)
     return None if data is None else render_public_payload(data)
+
+
+def public_tracking_part(code: str) -> str | None:
+    """The tracking page's public part (HTML, with the owner's marks), as public_tracking_json reads the answer:
+    the published row's in Vietnamese, rendered from the tables otherwise. A row published before the part was
+    kept has none: it is rendered from the row's answer."""
+    if translation.get_language() == PUBLISHED_LANGUAGE:
+        row = _published_row(code, _PART_SQL)
+        if row is not None:
+            return row[0] or render_public_part(row[1])
+    data = public_tracking_data(code)
+    return None if data is None else render_public_part(render_public_payload(data))
+
+
+ASKED_MARK, OWNER_MARK = "<!--asked-->", "<!--owner-->"
+
+
+def render_public_part(body: str) -> str:
+    """The public answer (JSON text) as the tracking page shows it to anyone, with marks where the owner's own
+    details go (with_owner)."""
+    return render_to_string("dossiers/_public_tracking.html", {"d": page_data(body)})
+
+
+def with_owner(part: str, owner: dict | None = None, rating_link: str | None = None) -> str:
+    """The public part as this visitor sees it: with the owner's details (owner_details) for the owner, without
+    the marks for anyone else. The owner's few lines are written here, not in a template: the owner's lookup then
+    renders no template either."""
+    if owner is None:
+        return part.replace(ASKED_MARK, "").replace(OWNER_MARK, "")
+    asked = format_html_join("", "<li>{}</li>", ((paper,) for paper in owner["asked"]))
+    details = format_html('<div class="alert alert-info mt-2 mb-2" id="owner">{}: {} · {}</div>',
+                          _("Người nộp"), owner["name"], owner["address"])  # fmt: skip
+    if rating_link:
+        details += format_html('\n  <p class="mt-2 mb-2"><a class="btn btn-outline-primary" href="{}" id="rating-link">'
+                               "{}</a></p>", rating_link, _("Đánh giá mức độ hài lòng"))  # fmt: skip
+    return part.replace(ASKED_MARK, format_html('<ul class="mb-1">{}</ul>', asked) if asked else "").replace(
+        OWNER_MARK, details
+    )
 
 
 TRACKING_CACHE_SECONDS = 300
@@ -213,31 +256,39 @@ def tracking_cache_key(code: str) -> str:
     return f"tracking:v2:{code}"  # v2: with the fee and the result (dossiers 0012); no older shape is ever read
 
 
+def tracking_part_cache_key(code: str) -> str:
+    return f"tracking:part:v1:{code}"
+
+
+FORMS = {"json": (tracking_cache_key, public_tracking_json), "part": (tracking_part_cache_key, public_tracking_part)}
+
+
 def public_tracking_lookup(
-    request, code: str, limit: int, period: int, scope: str = "public_lookup"
+    request, code: str, limit: int, period: int, scope: str = "public_lookup", form: str = "json"
 ) -> tuple[bool, str | None]:
-    """The busiest public read: (over the client's limit?, the public answer as JSON text or None).
+    """The busiest public read: (over the client's limit?, the public answer or None), as JSON text for the API or
+    as the tracking page's public part (`form="part"`).
 
     On Redis the client's counter and the cached answer travel in one round trip. A miss reads the published row
     and caches what it read, an unknown code included, in the process's next round trip (add_soon): a miss then
     costs one database read more than a hit, not two more round trips. The cache is written with SET NX, so a
     reader never replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer
     and the publisher writes the new one (republish)."""
+    key_of, read = FORMS[form]
     cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
     if not cacheable:
         if over_limit(request, scope, limit, period):
             return True, None
-        return False, public_tracking_json(code)
-    count, body = cache.count_and_get(window_key(request, scope, period), period + 5,
-                                      tracking_cache_key(code))  # fmt: skip
+        return False, read(code)
+    count, body = cache.count_and_get(window_key(request, scope, period), period + 5, key_of(code))
     if count > limit:
         return True, None
     if body is None:
-        body = public_tracking_json(code)
+        body = read(code)
         if body is None:
-            cache.add_soon(tracking_cache_key(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
+            cache.add_soon(key_of(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
         else:
-            cache.add_soon(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+            cache.add_soon(key_of(code), body, TRACKING_CACHE_SECONDS)
     return False, body or None
 
 
@@ -261,43 +312,42 @@ def _shown(value: str | None) -> str:
 
 
 _OWNER_SQL = (
-    "SELECT id, status, applicant_phone, applicant_id_number, applicant_name, applicant_address "
-    "FROM dossiers_dossier WHERE code = %s"
+    "SELECT d.status, d.applicant_phone, d.applicant_id_number, d.applicant_name, d.applicant_address, "
+    "EXISTS (SELECT 1 FROM dossiers_rating r WHERE r.dossier_id = d.id), "
+    "(SELECT s.items FROM dossiers_slip s WHERE s.dossier_id = d.id AND s.kind = %s AND s.answered_at IS NULL "
+    "ORDER BY s.issued_at DESC LIMIT 1) "
+    "FROM dossiers_dossier d WHERE d.code = %s"
 )
 
 
 def owner_details(code: str, secret: str) -> dict | None:
     """What the applicant who gives the dossier's phone (however typed) or ID number sees beside the public answer:
     name, address, the papers asked for, whether a rating is awaited. None for a wrong code or a wrong secret
-    alike. One indexed lookup (two when waiting for papers or returned), as lean as the public answer's."""
+    alike. One indexed lookup, as lean as the public answer's."""
     secret = (secret or "").strip()
     if not secret:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_OWNER_SQL, [code])
-        row = cursor.fetchone()
+    row = _one_row(_OWNER_SQL, [Slip.Kind.SUPPLEMENT.value, code])
     if row is None:
         return None
-    dossier_id, status, phone, id_number, name, address = row
+    status, phone, id_number, name, address, rated, asked = row
     if not is_owner(secret, phone, id_number):
         return None
-    asked = []
-    if status in WAITING_FOR_CITIZEN:
-        slip = (
-            Slip.objects.filter(dossier_id=dossier_id, kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True)
-            .order_by("-issued_at")
-            .values_list("items", flat=True)
-            .first()
-        )
-        asked = asked_papers(slip or "")
-    awaits_rating = status == Dossier.Status.RETURNED and not Rating.objects.filter(dossier_id=dossier_id).exists()
-    return {"name": name, "address": address, "asked": asked, "awaits_rating": awaits_rating}
+    return {
+        "name": name, "address": address,
+        "asked": asked_papers(asked or "") if status in WAITING_FOR_CITIZEN else [],
+        "awaits_rating": status == Dossier.Status.RETURNED and not rated,
+    }  # fmt: skip
 
 
-def _published_row(code: str):
+def _published_row(code: str, sql: str):
+    return _one_row(sql, [code])
+
+
+def _one_row(sql: str, params: list):
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_SNAPSHOT_SQL, [code])
+            cursor.execute(sql, params)
             return cursor.fetchone()
     # A prepared statement on the underlying psycopg connection: PostgreSQL then neither parses nor plans the
     # lookup again, which halves its time (Django's cursor binds parameters on the client, so it cannot prepare).
@@ -306,7 +356,7 @@ def _published_row(code: str):
 
     connection.ensure_connection()
     with connection.wrap_database_errors, Cursor(connection.connection) as cursor:
-        return cursor.execute(_SNAPSHOT_SQL, [code], prepare=True).fetchone()
+        return cursor.execute(sql, params, prepare=True).fetchone()
 
 
 # --- publishing -----------------------------------------------------------------------------------------
@@ -316,7 +366,7 @@ def republish(dossier: Dossier) -> None:
     """For every change of a dossier: its published tracking answer is withdrawn in the change's own transaction
     (readers then build it from the tables and never see an outdated one) and published again after the commit."""
     PublicTracking.objects.filter(code=dossier.code).delete()
-    cache.delete(tracking_cache_key(dossier.code))
+    cache.delete_many(_cache_keys(dossier.code))
     transaction.on_commit(partial(publish, dossier.pk, dossier.code), robust=True)
 
 
@@ -326,22 +376,33 @@ def publish_many(dossier_ids) -> int:
         rows = public_tracking_rows(dossier_ids)
         PublicTracking.objects.filter(dossier_id__in=[row["id"] for row in rows]).delete()
         PublicTracking.objects.bulk_create(
-            PublicTracking(code=row["code"], dossier_id=row["id"], body=render_public_payload(row)) for row in rows
+            _published(row["id"], row["code"], render_public_payload(row)) for row in rows
         )
-    cache.delete_many([tracking_cache_key(row["code"]) for row in rows])
+    cache.delete_many([key for row in rows for key in _cache_keys(row["code"])])
     return len(rows)
+
+
+def _published(dossier_id: int, code: str, body: str) -> PublicTracking:
+    return PublicTracking(code=code, dossier_id=dossier_id, body=body, part=render_public_part(body))
+
+
+def _cache_keys(code: str) -> list[str]:
+    return [key_of(code) for key_of, _read in FORMS.values()]
 
 
 def publish(dossier_id: int, code: str) -> None:
     """Render and store the public answer of a dossier (see PublicTracking) and put it in the cache, over whatever
     a reader cached from the old row while the change was being committed. All under the dossier's row lock: the
     next change waits for it (and drops the cache entry after), so two quick changes always end with the newest."""
-    cache.delete(tracking_cache_key(code))  # first: should publishing fail, readers use the tables
+    cache.delete_many(_cache_keys(code))  # first: should publishing fail, readers use the tables
     with transaction.atomic(), translation.override(PUBLISHED_LANGUAGE):
         exists = Dossier.objects.select_for_update().filter(pk=dossier_id).exists()
         data = public_tracking_data(code) if exists else None
         if data is None:
             return
-        body = render_public_payload(data)
-        PublicTracking.objects.update_or_create(code=code, defaults={"dossier_id": dossier_id, "body": body})
-        cache.set(tracking_cache_key(code), body, TRACKING_CACHE_SECONDS)
+        row = _published(dossier_id, code, render_public_payload(data))
+        PublicTracking.objects.update_or_create(
+            code=code, defaults={"dossier_id": dossier_id, "body": row.body, "part": row.part}
+        )
+        cache.set_many({tracking_cache_key(code): row.body, tracking_part_cache_key(code): row.part},
+                       TRACKING_CACHE_SECONDS)  # fmt: skip

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -185,51 +184,46 @@ def track(request):
         secret = ""
         if set(request.GET) - {"ma"}:  # an old link or bookmark with ?sdt=: not read, not echoed
             return redirect(_tracking_url(code))
-    context = {"code": code, "hotline": getattr(settings, "HOTLINE", "1022"), "language_next": _tracking_url(code)}
+    context = {"code": code, "hotline": getattr(settings, "HOTLINE", "1022")}
     if code:
         limit, period = public_lookup_rate("tracking_page")
-        limited, body = tracking.public_tracking_lookup(request, code, limit, period, scope="track")
+        limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
         if limited:
             return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
-        if body is None:
+        if part is None:
             messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
-            context["language_next"] = _tracking_url("")
+            code = ""  # the language switch returns to the empty form
         else:
-            context["d"] = tracking.page_data(body)
-            if secret:
-                context["owner"] = owner = tracking.owner_details(code, secret)
-                if owner is None:
-                    messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
-                elif owner["awaits_rating"]:
-                    context["rating_link"] = rating_url(code)
-            if not secret or context["owner"]:
-                page = _tracking_page_fast(request, code, context)
+            owner = tracking.owner_details(code, secret) if secret else None
+            if secret and owner is None:
+                messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
+            rating_link = rating_url(code) if owner and owner["awaits_rating"] else None
+            context["tracking_part"] = tracking.with_owner(part, owner, rating_link)
+            if not secret or owner:
+                page = _tracking_page_fast(request, code, context["tracking_part"])
                 if page is not None:
                     return page
-    return render(request, "portal/track.html", context)
+    return render(request, "portal/track.html", context | {"language_next": _tracking_url(code)})
 
 
 SHELL_CODE, SHELL_TRACKING = "__code_of_this_page__", "__tracking_of_this_code__"
 CODE_CHARACTERS = re.compile(r"[A-Z0-9.\-]{1,40}")
 
 
-def _tracking_page_fast(request, code: str, context: dict):
+def _tracking_page_fast(request, code: str, tracking_part: str):
     """The tracking page of a published answer (and the owner's details after the owner's lookup) for a visitor
     with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
-    and language, with this code and its answer put in; the answer's part is the only template rendered per
-    request. None when the page must be rendered in full."""
+    and language, with this code and its answer's part (rendered when it was published) put in: no template is
+    rendered per request. None when the page must be rendered in full."""
     if not CODE_CHARACTERS.fullmatch(code):
         return None
     shell = shell_for(request, "track", any_method=True, render=lambda: render(request, "portal/track.html", {
-        "code": SHELL_CODE, "shell": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
+        "code": SHELL_CODE, "tracking_part": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
         "language_next": _tracking_url(SHELL_CODE),
     }))  # fmt: skip
     if shell is None:
         return None
-    tracking_html = render_to_string("portal/_tracking.html", {
-        name: context.get(name) for name in ("d", "owner", "rating_link")
-    })  # fmt: skip
-    return answer(request, shell.replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_html))
+    return answer(request, shell.replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_part))
 
 
 @never_cache

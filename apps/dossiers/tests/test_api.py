@@ -196,6 +196,7 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
 
     from django.core.management import call_command
 
+    from apps.dossiers.models import PublicTracking
     from apps.dossiers.tracking import public_tracking_data, render_public_payload
 
     dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]  # never committed: not published
@@ -207,6 +208,11 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
         assert [_published(d.code) for d in dossiers] == [
             render_public_payload(public_tracking_data(d.code)) for d in dossiers
         ]
+    PublicTracking.objects.filter(code=dossiers[0].code).update(part="")  # published before dossiers 0013
+    output = StringIO()
+    call_command("publish_tracking", stdout=output)
+    assert "1/1" in output.getvalue()
+    assert PublicTracking.objects.get(code=dossiers[0].code).part.startswith('<div class="tile" id="tracking">')
 
 
 def test_public_tracking_matches_its_schema_serializer(w):

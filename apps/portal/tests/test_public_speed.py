@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from apps.dossiers import tracking
+from apps.dossiers import services, tracking
 from apps.dossiers.models import PublicTracking
 from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tracking import tracking_cache_key
@@ -99,10 +99,12 @@ def test_the_tracking_page_shows_the_published_answer_the_api_gives(
         dossier = walk_in(world(), at("25/11/2026", "09:00"))
     published = PublicTracking.objects.get(code=dossier.code)
     body = json.loads(published.body)
+    assert f'<strong id="public-status">{body["status_label"]}</strong>' in published.part
     body["status_label"] = "Nhãn của bản đã xuất bản"
     published.body = json.dumps(body, ensure_ascii=False)
+    published.part = tracking.render_public_part(published.body)
     published.save()
-    cache.delete(tracking_cache_key(dossier.code))
+    cache.delete_many([tracking_cache_key(dossier.code), tracking.tracking_part_cache_key(dossier.code)])
     html, queries = _queries(client, f"/tra-cuu/?ma={dossier.code}")
     assert "Nhãn của bản đã xuất bản" in html
     assert client.get(f"/api/v1/public/dossiers/{dossier.code}").json()["status_label"] == "Nhãn của bản đã xuất bản"
@@ -138,9 +140,50 @@ def test_on_redis_a_miss_is_cached_and_an_unknown_code_too(client, settings, dja
     assert json.loads(cache.get(tracking_cache_key(dossier.code)))["code"] == dossier.code
     assert client.get(f"/api/v1/public/dossiers/{dossier.code}").status_code == 200
     assert cache.get(tracking_cache_key(unknown)) == ""  # a miss answered from the cache next time
+    client.get(f"/tra-cuu/?ma={unknown}")  # the page's part has its own entry
+    client.get(f"/tra-cuu/?ma={dossier.code}")
+    assert cache.get(tracking.tracking_part_cache_key(unknown)) == ""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/tra-cuu/?ma={unknown}").status_code == 200
+        assert client.get(f"/tra-cuu/?ma={dossier.code}").status_code == 200
     assert len(queries) == 0
+
+
+def test_a_row_published_before_the_part_was_kept_still_shows_the_page(client, settings):
+    settings.PROVINCE_NAME = "Sơn Hà"
+    dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    tracking.publish(dossier.pk, dossier.code)
+    published = PublicTracking.objects.get(code=dossier.code)
+    fresh = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    PublicTracking.objects.filter(code=dossier.code).update(part="")  # as dossiers 0013 left the older rows
+    cache.delete(tracking.tracking_part_cache_key(dossier.code))
+    older = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    assert tracking.with_owner(published.part) in older
+    assert older.replace(_token(older), "") == fresh.replace(_token(fresh), "")
+
+
+def test_the_published_part_keeps_marks_for_the_owner_and_shows_none_to_others(client):
+    """What is stored carries two marks where the owner's details go; nobody is ever sent a mark."""
+    w = world()
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+    services.dossier_request_supplement(
+        actor=w.officer, dossier=dossier, items="Bản sao giấy ly hôn", reason="Thiếu", now=at("25/11/2026", "11:00")
+    )
+    tracking.publish(dossier.pk, dossier.code)
+    part = PublicTracking.objects.get(code=dossier.code).part
+    assert tracking.ASKED_MARK in part and tracking.OWNER_MARK in part and APPLICANT["applicant_name"] not in part
+    for response in (
+        client.get(f"/tra-cuu/?ma={dossier.code}"),
+        client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}),
+        client.post("/tra-cuu/", {"ma": dossier.code, "sdt": "0999999999"}),
+    ):
+        html = response.content.decode()
+        assert "<!--asked-->" not in html and "<!--owner-->" not in html
+    owner = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}).content.decode()
+    asked = owner[owner.index('id="asked"') : owner.index("Gửi giấy tờ bổ sung")]
+    assert "<li>Bản sao giấy ly hôn</li>" in asked  # in the waiting notice, where the owner reads what to bring
+    assert f"{APPLICANT['applicant_name']} · " in owner
 
 
 def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_open(monkeypatch):

@@ -1,4 +1,5 @@
-"""Publish the public tracking answers of dossiers that have none (after an upgrade), or of all (--all)."""
+"""Publish the public tracking answers of dossiers that have none, or whose row has no page part yet (after an
+upgrade: dossiers 0013), or of all (--all)."""
 
 import time
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, batch: int, **options):
         dossiers = Dossier.objects.order_by("pk")
         if not all:
-            dossiers = dossiers.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
+            complete = PublicTracking.objects.filter(dossier_id=OuterRef("pk")).exclude(part="")
+            dossiers = dossiers.exclude(Exists(complete))
         total, done, last = dossiers.count(), 0, 0
         started = time.perf_counter()
         while ids := list(dossiers.filter(pk__gt=last).values_list("pk", flat=True)[:batch]):

@@ -1,6 +1,7 @@
 """What a server process loads before its first request (congvu/wsgi.py), so that the first visitors after a
 restart wait no longer than the next ones: the public pages' templates compiled, both languages' catalogues, the
-URL resolver, the static files' manifest, the tracking answers' names and the public dashboard's figures.
+URL resolver, the static files' manifest, the tracking answers' names, the public dashboard's figures and the total
+of the published answers.
 gunicorn's `--preload` then does it once in the master, and every worker starts with it.
 
 Nothing here writes but caches, and no database connection stays open: one made before the fork would be shared by
@@ -25,7 +26,7 @@ PUBLIC_URLS = ("portal:home", "portal:track", "portal:procedures", "feedback:pub
 
 def warm_up(*, freeze: bool = True) -> None:
     steps = (_compile_templates, _load_languages_and_urls, _read_static_manifest, _read_tracking_names,
-             _compute_public_dashboard)  # fmt: skip
+             _compute_public_dashboard, _count_published_answers)  # fmt: skip
     for step in steps:
         try:
             step()
@@ -67,3 +68,9 @@ def _compute_public_dashboard() -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         warm_public_dashboard()
+
+
+def _count_published_answers() -> None:
+    from apps.feedback.views import warm_published_answers
+
+    warm_published_answers()

@@ -7,10 +7,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+KEPT_INTERVALS = 5  # an old total is kept this many intervals, to be shown while one process recounts it
+
 
 class RecountedPaginator(Paginator):
     """Counting a large list (100,000 published answers) costs more than showing one page of it. The rows shown
-    are always read fresh; only the total, which sets the number of pages, may be up to `seconds` old."""
+    are always read fresh; only the total, which sets the number of pages, may be up to `seconds` old, or a little
+    older while another process recounts it: when it grows old, one process recounts and the others show the old
+    total meanwhile (twelve workers counting at once took 0.4 s each)."""
 
     def __init__(self, object_list, per_page, *, count_key: str, seconds: int = 30, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -23,8 +27,12 @@ class RecountedPaginator(Paginator):
         cache server's)."""
         now = time.time()
         entry = cache.get(self.count_key)
-        if entry is not None and now - entry[0] < self.seconds:
-            return entry[1]
+        recounting = f"{self.count_key}:recounting"
+        if entry is not None:
+            fresh = now - entry[0] < self.seconds
+            if fresh or not cache.add(recounting, True, self.seconds):  # not fresh: another process recounts it
+                return entry[1]
         total = super().count
-        cache.set(self.count_key, (now, total), self.seconds + 1)
+        cache.set(self.count_key, (now, total), self.seconds * KEPT_INTERVALS)
+        cache.delete(recounting)
         return total

@@ -45,14 +45,23 @@ def _submit(form, *, channel: str, actor=None, files=()) -> Feedback:
 # --- citizens --------------------------------------------------------------------------------------------
 
 
+def _published_answers_paginator(query: str = "", category: str = "") -> RecountedPaginator:
+    answers = selectors.published_answers(query=query, category=category)
+    return RecountedPaginator(answers, 20, count_key=f"feedback-published:{query}:{category}")
+
+
+def warm_published_answers() -> int:
+    """The total of the published answers as the list opens, counted at a server's start-up (congvu/warmup.py) and
+    kept in the shared cache, so that the workers' first pages do not all count it at once."""
+    return _published_answers_paginator().count
+
+
 @cached_for_anonymous("feedback")
 def public_list(request):
     query, category = request.GET.get("q", ""), request.GET.get("loai", "")
-    answers = selectors.published_answers(query=query, category=category)
     return render(request, "feedback/public_list.html", {
-        "page": RecountedPaginator(answers, 20, count_key=f"feedback-published:{query}:{category}").get_page(
-            request.GET.get("page")), "query": query, "category": category,
-        "categories": selectors.active_categories(),
+        "page": _published_answers_paginator(query, category).get_page(request.GET.get("page")), "query": query,
+        "category": category, "categories": selectors.active_categories(),
     })  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import time_machine
+from django.core.cache import cache
 
 from apps.core.paginator import RecountedPaginator
 
@@ -19,3 +20,17 @@ def test_rows_are_fresh_and_the_total_is_recounted_after_its_interval():
     with time_machine.travel(START + dt.timedelta(seconds=31), tick=False):
         assert RecountedPaginator(rows, 20, count_key="k").num_pages == 4
         assert RecountedPaginator(rows, 20, count_key="another list").count == 65
+
+
+def test_an_old_total_is_recounted_by_one_process_while_the_others_show_it():
+    rows = list(range(45))
+    with time_machine.travel(START, tick=False):
+        assert RecountedPaginator(rows, 20, count_key="busy").count == 45
+    rows += list(range(45, 65))
+    recounting = RecountedPaginator(rows, 20, count_key="busy").count_key + ":recounting"
+    with time_machine.travel(START + dt.timedelta(seconds=31), tick=False):
+        cache.add(recounting, True, 30)  # another process is recounting
+        assert RecountedPaginator(rows, 20, count_key="busy").count == 45  # the old total meanwhile
+        cache.delete(recounting)  # it died before writing its total
+        assert RecountedPaginator(rows, 20, count_key="busy").count == 65  # this one recounts
+        assert cache.get(recounting) is None  # and lets the next recount happen

@@ -16,6 +16,7 @@ from apps.dossiers import services, tracking
 from apps.dossiers.models import PublicTracking
 from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tracking import tracking_cache_key
+from apps.feedback.views import warm_published_answers
 from apps.org.models import User
 from apps.procedures.models import Procedure
 from tests.helpers import at, walk_in
@@ -196,6 +197,9 @@ def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_op
     monkeypatch.setattr(warmup.connections, "close_all", lambda: closed.append(True))
     warmup.warm_up(freeze=False)  # a server freezes what it loaded for its workers; a test process must not
     assert tracking._names_memo["names"]["procedure"]
+    with CaptureQueriesContext(connection) as queries:
+        assert warm_published_answers() == 0  # the test world publishes no answer
+    assert len(queries) == 0  # the total was counted at start-up
     assert closed == [True]  # before gunicorn forks the workers
 
 

@@ -382,6 +382,18 @@ def publish_many(dossier_ids) -> int:
     return len(rows)
 
 
+_FILL_PART_SQL = "UPDATE dossiers_publictracking SET part = %s WHERE code = %s AND part = '' AND body = %s"
+
+
+def fill_parts(rows: list[tuple[str, str]]) -> None:
+    """Render the page part of rows published before it was kept (dossiers 0013), from each row's own answer (code,
+    body): no source table is read. A row published again meanwhile (another body) is left as it was published."""
+    with translation.override(PUBLISHED_LANGUAGE):
+        params = [(render_public_part(body), code, body) for code, body in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_FILL_PART_SQL, params)
+
+
 def _published(dossier_id: int, code: str, body: str) -> PublicTracking:
     return PublicTracking(code=code, dossier_id=dossier_id, body=body, part=render_public_part(body))
 

@@ -1,4 +1,5 @@
 import json
+from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
@@ -196,6 +197,7 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
 
     from django.core.management import call_command
 
+    from apps.dossiers import tracking
     from apps.dossiers.models import PublicTracking
     from apps.dossiers.tracking import public_tracking_data, render_public_payload
 
@@ -208,11 +210,24 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
         assert [_published(d.code) for d in dossiers] == [
             render_public_payload(public_tracking_data(d.code)) for d in dossiers
         ]
-    PublicTracking.objects.filter(code=dossiers[0].code).update(part="")  # published before dossiers 0013
+    parts = dict(PublicTracking.objects.values_list("code", "part"))
+    PublicTracking.objects.update(part="")  # published before dossiers 0013
+    render = tracking.render_public_part
+
+    def published_again_meanwhile(body):
+        if json.loads(body)["code"] == dossiers[1].code:  # a change of the dossier publishes it while the part renders
+            PublicTracking.objects.filter(code=dossiers[1].code).update(body=body.replace("received", "in_progress"))
+        return render(body)
+
     output = StringIO()
-    call_command("publish_tracking", stdout=output)
-    assert "1/1" in output.getvalue()
-    assert PublicTracking.objects.get(code=dossiers[0].code).part.startswith('<div class="tile" id="tracking">')
+    with (
+        patch("apps.dossiers.tracking.public_tracking_rows") as from_the_tables,
+        patch("apps.dossiers.tracking.render_public_part", published_again_meanwhile),
+    ):
+        call_command("publish_tracking", stdout=output)
+    assert "2/2 trang tra cứu" in output.getvalue() and not from_the_tables.called  # from each row's own answer
+    assert PublicTracking.objects.get(code=dossiers[0].code).part == parts[dossiers[0].code]
+    assert PublicTracking.objects.get(code=dossiers[1].code).part == ""  # not from an answer it no longer has
 
 
 def test_public_tracking_matches_its_schema_serializer(w):

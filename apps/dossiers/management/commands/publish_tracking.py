@@ -1,5 +1,5 @@
-"""Publish the public tracking answers of dossiers that have none, or whose row has no page part yet (after an
-upgrade: dossiers 0013), or of all (--all)."""
+"""Publish the public tracking answers of dossiers that have none, render the page part of rows published before
+it was kept (after an upgrade: dossiers 0013), or publish every dossier again (--all)."""
 
 import time
 
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 
 from apps.dossiers.models import Dossier, PublicTracking
-from apps.dossiers.tracking import publish_many
+from apps.dossiers.tracking import fill_parts, publish_many
 
 
 class Command(BaseCommand):
@@ -18,16 +18,29 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=5_000)
 
     def handle(self, *args, all: bool, batch: int, **options):
+        started = time.perf_counter()
         dossiers = Dossier.objects.order_by("pk")
         if not all:
-            complete = PublicTracking.objects.filter(dossier_id=OuterRef("pk")).exclude(part="")
-            dossiers = dossiers.exclude(Exists(complete))
+            dossiers = dossiers.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
+            self._fill_parts(batch)
         total, done, last = dossiers.count(), 0, 0
-        started = time.perf_counter()
         while ids := list(dossiers.filter(pk__gt=last).values_list("pk", flat=True)[:batch]):
             done += publish_many(ids)
             last = ids[-1]
-            self.stdout.write(f"\r{done:,}/{total:,} hồ sơ", ending="")
-            self.stdout.flush()
+            self._progress(done, total, "hồ sơ")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"\nĐã xuất bản {done:,} bản tra cứu trong {elapsed:.0f} s."))
+
+    def _fill_parts(self, batch: int) -> None:
+        rows = PublicTracking.objects.filter(part="").order_by("code")
+        total, done, last = rows.count(), 0, ""
+        while found := list(rows.filter(code__gt=last).values_list("code", "body")[:batch]):
+            fill_parts(found)
+            done, last = done + len(found), found[-1][0]
+            self._progress(done, total, "trang tra cứu")
+        if total:
+            self.stdout.write(f"\nĐã dựng {done:,} trang tra cứu từ bản đã xuất bản.")
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.stdout.write(f"\r{done:,}/{total:,} {what}", ending="")
+        self.stdout.flush()

@@ -98,6 +98,11 @@ def shell_for(request, name: str, render: Callable[[], HttpResponse], *, any_met
     return shell
 
 
+def with_token(request, page: str) -> str:
+    """A stored page (or frame) with the visitor's own CSRF token: put in before anything else is, so that nothing
+    put in later can carry the placeholder and get the token written into it."""
+    return page.replace(PLACEHOLDER, get_token(request))
+
+
 def answer(request, page: str) -> HttpResponse:
-    """A stored page with the visitor's own CSRF token."""
-    return HttpResponse(page.replace(PLACEHOLDER, get_token(request)))
+    return HttpResponse(with_token(request, page))

@@ -27,12 +27,21 @@ class RecountedPaginator(Paginator):
         cache server's)."""
         now = time.time()
         entry = cache.get(self.count_key)
-        recounting = f"{self.count_key}:recounting"
+        mine = False
         if entry is not None:
-            fresh = now - entry[0] < self.seconds
-            if fresh or not cache.add(recounting, True, self.seconds):  # not fresh: another process recounts it
+            if now - entry[0] < self.seconds:
                 return entry[1]
-        total = super().count
+            mine = cache.add(self.recounting_key, True, self.seconds)
+            if not mine:
+                return entry[1]  # another process is recounting it
+        try:
+            total = super().count
+        finally:
+            if mine:
+                cache.delete(self.recounting_key)
         cache.set(self.count_key, (now, total), self.seconds * KEPT_INTERVALS)
-        cache.delete(recounting)
         return total
+
+    @property
+    def recounting_key(self) -> str:
+        return f"{self.count_key}:recounting"

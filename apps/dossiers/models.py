@@ -344,10 +344,10 @@ class PublicTracking(models.Model):
     and procedure names are those of the last change, as on the paper slips; `manage.py publish_tracking --all`
     rebuilds every row (after a unit's rename, for instance)."""
 
-    code = models.CharField(_("mã hồ sơ"), max_length=40, primary_key=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=60, primary_key=True)  # as long as Dossier.code
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="+")
     body = models.TextField()
-    part = models.TextField(blank=True, default="")  # the tracking page's public part (empty: published before it)
+    part = models.TextField(_("phần trang tra cứu"), blank=True, default="", db_default="")  # empty: older rows
     published_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,6 +9,7 @@ disagree and the page renders no template per request. Write side: every service
 
 import datetime as dt
 import json
+import re
 import time
 from functools import partial
 
@@ -20,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from apps.core.ratelimit import over_limit, window_key
-from apps.dossiers.links import tracking_url
+from apps.dossiers.links import public_paths, tracking_url
 from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Slip
 from apps.dossiers.selectors import is_owner
 from apps.org.models import Unit
@@ -194,7 +195,7 @@ def render_public_payload(data: dict) -> str:
 
 
 _SNAPSHOT_SQL = "SELECT body FROM dossiers_publictracking WHERE code = %s"
-_PART_SQL = "SELECT part, body FROM dossiers_publictracking WHERE code = %s"
+_PART_SQL = "SELECT part, CASE WHEN part LIKE %s THEN NULL ELSE body END FROM dossiers_publictracking WHERE code = %s"
 PUBLISHED_LANGUAGE = "vi"
 
 
@@ -212,29 +213,38 @@ def public_tracking_json(code: str) -> str | None:
 
 def public_tracking_part(code: str) -> str | None:
     """The tracking page's public part (HTML, with the owner's marks), as public_tracking_json reads the answer:
-    the published row's in Vietnamese, rendered from the tables otherwise. A row published before the part was
-    kept has none: it is rendered from the row's answer."""
+    the published row's in Vietnamese, rendered from the tables otherwise. A row whose part is missing or of an
+    older version (published before it was kept, or before its template last changed) has it rendered from the
+    row's answer."""
     if translation.get_language() == PUBLISHED_LANGUAGE:
-        row = _published_row(code, _PART_SQL)
+        row = _one_row(_PART_SQL, [f"{PART_MARK}%", code])
         if row is not None:
-            return row[0] or render_public_part(row[1])
+            part, body = row
+            return part if body is None else render_public_part(body)
     data = public_tracking_data(code)
     return None if data is None else render_public_part(render_public_payload(data))
 
 
+# The part's version: raise it with every change of what renders it (the template, the labels it translates, the
+# links): rows of an older version are rendered again when read, and `publish_tracking` stores them again. A test
+# holds the template's fingerprint to remind whoever changes it.
+PART_VERSION = 1
+PART_MARK = f"<!--part:v{PART_VERSION}-->"
 ASKED_MARK, OWNER_MARK = "<!--asked-->", "<!--owner-->"
 
 
 def render_public_part(body: str) -> str:
-    """The public answer (JSON text) as the tracking page shows it to anyone, with marks where the owner's own
-    details go (with_owner)."""
-    return render_to_string("dossiers/_public_tracking.html", {"d": page_data(body)})
+    """The public answer (JSON text) as the tracking page shows it to anyone: its version's mark first, then the
+    HTML with marks where the owner's own details go (with_owner)."""
+    data = page_data(body)
+    return PART_MARK + render_to_string("dossiers/_public_tracking.html", {"d": data, **public_paths(data["code"])})
 
 
 def with_owner(part: str, owner: dict | None = None, rating_link: str | None = None) -> str:
     """The public part as this visitor sees it: with the owner's details (owner_details) for the owner, without
     the marks for anyone else. The owner's few lines are written here, not in a template: the owner's lookup then
     renders no template either."""
+    part = part.removeprefix(PART_MARK)
     if owner is None:
         return part.replace(ASKED_MARK, "").replace(OWNER_MARK, "")
     asked = format_html_join("", "<li>{}</li>", ((paper,) for paper in owner["asked"]))
@@ -252,12 +262,17 @@ TRACKING_CACHE_SECONDS = 300
 UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS = "", 60  # an unknown code's cached answer (a dossier received with it replaces it)
 
 
+# What a dossier's code can be: an agency's identifier (up to 35 characters, upper case, digits, dots), the day and
+# a number (apps.dossiers.services.receipt.new_dossier_code), at most Dossier.code's 60 characters.
+CODE_PATTERN = re.compile(r"[A-Z0-9.\-]{1,60}")
+
+
 def tracking_cache_key(code: str) -> str:
     return f"tracking:v2:{code}"  # v2: with the fee and the result (dossiers 0012); no older shape is ever read
 
 
 def tracking_part_cache_key(code: str) -> str:
-    return f"tracking:part:v1:{code}"
+    return f"tracking:part:v{PART_VERSION}:{code}"
 
 
 FORMS = {"json": (tracking_cache_key, public_tracking_json), "part": (tracking_part_cache_key, public_tracking_part)}
@@ -275,6 +290,8 @@ def public_tracking_lookup(
     reader never replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer
     and the publisher writes the new one (republish)."""
     key_of, read = FORMS[form]
+    if not CODE_PATTERN.fullmatch(code):  # no such dossier: counted, neither read nor cached
+        return over_limit(request, scope, limit, period), None
     cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get")
     if not cacheable:
         if over_limit(request, scope, limit, period):
@@ -349,6 +366,8 @@ def _one_row(sql: str, params: list):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
+    if connection.queries_logged:  # what Django's own cursor would log (tests count queries; DEBUG lists them)
+        connection.queries_log.append({"sql": sql % tuple(repr(param) for param in params), "time": "0.000"})
     # A prepared statement on the underlying psycopg connection: PostgreSQL then neither parses nor plans the
     # lookup again, which halves its time (Django's cursor binds parameters on the client, so it cannot prepare).
     # Django's error wrapper still marks a broken connection so that it is replaced after the request.
@@ -382,12 +401,13 @@ def publish_many(dossier_ids) -> int:
     return len(rows)
 
 
-_FILL_PART_SQL = "UPDATE dossiers_publictracking SET part = %s WHERE code = %s AND part = '' AND body = %s"
+_FILL_PART_SQL = "UPDATE dossiers_publictracking SET part = %s WHERE code = %s AND body = %s"
 
 
 def fill_parts(rows: list[tuple[str, str]]) -> None:
-    """Render the page part of rows published before it was kept (dossiers 0013), from each row's own answer (code,
-    body): no source table is read. A row published again meanwhile (another body) is left as it was published."""
+    """Render the page part of rows published before it was kept (dossiers 0013) or before its last version, from
+    each row's own answer (code, body): no source table is read. A row published again meanwhile (another body)
+    is left as it was published."""
     with translation.override(PUBLISHED_LANGUAGE):
         params = [(render_public_part(body), code, body) for code, body in rows]
     with transaction.atomic(), connection.cursor() as cursor:

@@ -1,19 +1,18 @@
 """Citizens' pages (no login): find a procedure, submit online, follow a dossier, rate the service."""
 
-import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.core.errors import DomainError
-from apps.core.pagecache import answer, cached_for_anonymous, shell_for
+from apps.core.pagecache import cached_for_anonymous, shell_for, with_token
 from apps.core.ratelimit import over_limit, public_lookup_rate, retry_after
 from apps.dossiers import selectors, services, tracking
 from apps.dossiers.forms import RatingForm
@@ -207,7 +206,6 @@ def track(request):
 
 
 SHELL_CODE, SHELL_TRACKING = "__code_of_this_page__", "__tracking_of_this_code__"
-CODE_CHARACTERS = re.compile(r"[A-Z0-9.\-]{1,40}")
 
 
 def _tracking_page_fast(request, code: str, tracking_part: str):
@@ -215,15 +213,13 @@ def _tracking_page_fast(request, code: str, tracking_part: str):
     with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
     and language, with this code and its answer's part (rendered when it was published) put in: no template is
     rendered per request. None when the page must be rendered in full."""
-    if not CODE_CHARACTERS.fullmatch(code):
-        return None
     shell = shell_for(request, "track", any_method=True, render=lambda: render(request, "portal/track.html", {
         "code": SHELL_CODE, "tracking_part": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
         "language_next": _tracking_url(SHELL_CODE),
     }))  # fmt: skip
     if shell is None:
         return None
-    return answer(request, shell.replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_part))
+    return HttpResponse(with_token(request, shell).replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_part))
 
 
 @never_cache

@@ -2,6 +2,7 @@
 and tokens Django's middleware accepts."""
 
 import re
+import secrets
 from collections import Counter
 
 import pytest
@@ -16,14 +17,25 @@ from apps.core.csrf_secret import new_csrf_string
 CHI_SQUARE_61_AT_1E_6 = 128.5
 
 
-def test_it_is_the_generator_django_uses():
-    assert csrf._get_new_csrf_string is new_csrf_string
+def test_django_draws_its_secrets_and_masks_with_it(monkeypatch, rf):
+    """A new visitor's token (a secret and a mask) and the new secret at login: one read each."""
+    reads, read = [], secrets.token_bytes
+
+    def token_bytes(size):
+        reads.append(size)
+        return read(size)
+
+    monkeypatch.setattr("apps.core.csrf_secret.secrets.token_bytes", token_bytes)
+    request = rf.get("/")
+    token = csrf.get_token(request)
+    csrf.rotate_token(request)
+    assert len(reads) == 3 and re.fullmatch(r"[A-Za-z0-9]{64}", token)
 
 
 def test_a_secret_has_djangos_length_and_alphabet_and_secrets_differ():
-    secrets = {new_csrf_string() for _ in range(1000)}
-    assert len(secrets) == 1000
-    assert all(re.fullmatch(r"[A-Za-z0-9]{32}", secret) for secret in secrets)
+    drawn = {new_csrf_string() for _ in range(1000)}
+    assert len(drawn) == 1000
+    assert all(re.fullmatch(r"[A-Za-z0-9]{32}", secret) for secret in drawn)
 
 
 def test_every_character_is_equally_likely():

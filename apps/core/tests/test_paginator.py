@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core.cache import cache
 
@@ -27,10 +28,32 @@ def test_an_old_total_is_recounted_by_one_process_while_the_others_show_it():
     with time_machine.travel(START, tick=False):
         assert RecountedPaginator(rows, 20, count_key="busy").count == 45
     rows += list(range(45, 65))
-    recounting = RecountedPaginator(rows, 20, count_key="busy").count_key + ":recounting"
+    recounting = RecountedPaginator(rows, 20, count_key="busy").recounting_key
     with time_machine.travel(START + dt.timedelta(seconds=31), tick=False):
         cache.add(recounting, True, 30)  # another process is recounting
         assert RecountedPaginator(rows, 20, count_key="busy").count == 45  # the old total meanwhile
         cache.delete(recounting)  # it died before writing its total
         assert RecountedPaginator(rows, 20, count_key="busy").count == 65  # this one recounts
         assert cache.get(recounting) is None  # and lets the next recount happen
+
+
+class _Failing(list):
+    def __len__(self):
+        raise RuntimeError("statement timeout")
+
+
+def test_a_recount_that_fails_lets_the_next_process_recount():
+    rows = list(range(45))
+    with time_machine.travel(START, tick=False):
+        assert RecountedPaginator(rows, 20, count_key="failing").count == 45
+    with time_machine.travel(START + dt.timedelta(seconds=31), tick=False):
+        with pytest.raises(RuntimeError):
+            RecountedPaginator(_Failing(rows), 20, count_key="failing").count  # noqa: B018 (the count raises)
+        assert RecountedPaginator(rows + list(range(20)), 20, count_key="failing").count == 65
+
+
+def test_a_process_that_counts_a_list_nobody_counted_leaves_anothers_recount_alone():
+    recounting = RecountedPaginator([], 20, count_key="cold").recounting_key
+    cache.add(recounting, True, 30)
+    assert RecountedPaginator(list(range(3)), 20, count_key="cold").count == 3
+    assert cache.get(recounting) is True

@@ -3,16 +3,21 @@ them fast (a shared page served without a query and with the visitor's own CSRF 
 the published answer, a start-up that leaves nothing to load); the figures themselves are measured in
 bench/public_pages.py, never in a test."""
 
+import hashlib
 import json
 import re
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from apps.dossiers import services, tracking
+from apps.dossiers import links, services, tracking
 from apps.dossiers.models import PublicTracking
 from apps.dossiers.tests.factories import APPLICANT, world
 from apps.dossiers.tracking import tracking_cache_key
@@ -163,6 +168,52 @@ def test_a_row_published_before_the_part_was_kept_still_shows_the_page(client, s
     assert older.replace(_token(older), "") == fresh.replace(_token(fresh), "")
 
 
+# The fingerprint of the template the stored part is rendered from. When this test fails, the template changed:
+# raise tracking.PART_VERSION (rows of the older version are then rendered again) and write both here.
+PART_TEMPLATE = Path(tracking.__file__).parent / "templates/dossiers/_public_tracking.html"
+PART_FINGERPRINT = (1, "97974aab40aed1d0")
+
+
+def test_a_change_of_the_parts_template_comes_with_a_new_version():
+    fingerprint = hashlib.sha256(PART_TEMPLATE.read_bytes()).hexdigest()[:16]
+    assert (tracking.PART_VERSION, fingerprint) == PART_FINGERPRINT, "raise PART_VERSION, then write both here"
+
+
+def test_a_part_of_an_older_version_is_rendered_again_and_stored_again(client, settings):
+    settings.PROVINCE_NAME = "Sơn Hà"
+    dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    tracking.publish(dossier.pk, dossier.code)
+    current = PublicTracking.objects.get(code=dossier.code).part
+    assert current.startswith(tracking.PART_MARK)
+    older = current.replace(tracking.PART_MARK, "<!--part:v0-->").replace("Quá trình giải quyết", "Cũ")
+    PublicTracking.objects.filter(code=dossier.code).update(part=older)
+    cache.delete(tracking.tracking_part_cache_key(dossier.code))
+    page = client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    assert "Quá trình giải quyết" in page and "part:v" not in page
+    call_command("publish_tracking", stdout=StringIO())
+    assert PublicTracking.objects.get(code=dossier.code).part == current
+
+
+def test_the_pages_a_part_links_to_are_the_citizens_pages():
+    paths = links.public_paths("H99.22-261125-0001")
+    assert paths == {
+        "supplement_path": reverse("portal:supplement") + "?ma=H99.22-261125-0001",
+        "result_path": reverse("portal:result") + "?ma=H99.22-261125-0001",
+        "payment_path": reverse("payments:pay") + "?ma=H99.22-261125-0001",
+    }
+    assert links.tracking_url("X").endswith(reverse("portal:track") + "?ma=X")
+
+
+@pytest.mark.parametrize("code", ["H99.22-261125-0001" + "9" * 50, "H99<b>", "H99 22"])
+def test_a_code_no_dossier_can_have_is_counted_but_neither_read_nor_cached(client, code):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tra-cuu/", {"ma": code}).status_code == 200
+        assert client.get(f"/api/v1/public/dossiers/{code}").status_code == 404
+    assert not [query for query in queries.captured_queries if "dossiers_" in query["sql"]]
+    if " " not in code:  # a key a cache could not even hold
+        assert cache.get(tracking.tracking_part_cache_key(code.upper())) is None
+
+
 def test_the_published_part_keeps_marks_for_the_owner_and_shows_none_to_others(client):
     """What is stored carries two marks where the owner's details go; nobody is ever sent a mark."""
     w = world()
@@ -173,7 +224,9 @@ def test_the_published_part_keeps_marks_for_the_owner_and_shows_none_to_others(c
     )
     tracking.publish(dossier.pk, dossier.code)
     part = PublicTracking.objects.get(code=dossier.code).part
-    assert tracking.ASKED_MARK in part and tracking.OWNER_MARK in part and APPLICANT["applicant_name"] not in part
+    assert tracking.ASKED_MARK in part and tracking.OWNER_MARK in part
+    personal = [*APPLICANT.values(), "ly hôn"]  # the applicant's details, and the officer's free text
+    assert not [value for value in personal if value in part]
     for response in (
         client.get(f"/tra-cuu/?ma={dossier.code}"),
         client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}),
@@ -185,6 +238,14 @@ def test_the_published_part_keeps_marks_for_the_owner_and_shows_none_to_others(c
     asked = owner[owner.index('id="asked"') : owner.index("Gửi giấy tờ bổ sung")]
     assert "<li>Bản sao giấy ly hôn</li>" in asked  # in the waiting notice, where the owner reads what to bring
     assert f"{APPLICANT['applicant_name']} · " in owner
+    if ON_REDIS:  # nothing the owner was shown is kept in the shared cache
+        stored = b" ".join(value or b"" for value in _all_redis_values())
+        assert not [value for value in personal if value.encode() in stored]
+
+
+def _all_redis_values():
+    client = cache._cache.get_client(write=False)
+    return [client.get(key) if client.type(key) == b"string" else b"" for key in client.scan_iter()]
 
 
 def test_start_up_loads_what_the_first_requests_need_and_leaves_no_connection_open(monkeypatch):

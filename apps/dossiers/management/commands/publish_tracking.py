@@ -1,5 +1,6 @@
 """Publish the public tracking answers of dossiers that have none, render the page part of rows published before
-it was kept (after an upgrade: dossiers 0013), or publish every dossier again (--all)."""
+it was kept (after an upgrade: dossiers 0013) or before its current version (tracking.PART_VERSION), or publish every
+dossier again (--all)."""
 
 import time
 
@@ -7,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 
 from apps.dossiers.models import Dossier, PublicTracking
-from apps.dossiers.tracking import fill_parts, publish_many
+from apps.dossiers.tracking import PART_MARK, fill_parts, publish_many
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nĐã xuất bản {done:,} bản tra cứu trong {elapsed:.0f} s."))
 
     def _fill_parts(self, batch: int) -> None:
-        rows = PublicTracking.objects.filter(part="").order_by("code")
+        rows = PublicTracking.objects.exclude(part__startswith=PART_MARK).order_by("code")
         total, done, last = rows.count(), 0, ""
         while found := list(rows.filter(code__gt=last).values_list("code", "body")[:batch]):
             fill_parts(found)

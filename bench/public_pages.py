@@ -407,8 +407,8 @@ def breakdown(codes: list[str], runs: int = 3000) -> None:
     cache_lookup, database_lookup = cache.count_and_get if hasattr(cache, "count_and_get") else None, None
     if cache_lookup is not None:
         cache.count_and_get = timed("cache", cache_lookup)
-    database_lookup = tracking._published_row
-    tracking._published_row = timed("database", database_lookup)
+    database_lookup = tracking._one_row
+    tracking._one_row = timed("database", database_lookup)
 
     def get(path: str) -> None:
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2],
@@ -439,7 +439,7 @@ def breakdown(codes: list[str], runs: int = 3000) -> None:
               f"{spent['database'] / runs * 1e6:4.0f} µs")  # fmt: skip
     if cache_lookup is not None:
         cache.count_and_get = cache_lookup
-    tracking._published_row = database_lookup
+    tracking._one_row = database_lookup
 
 
 def print_row(target: str, figures: dict, bare: dict, anchors: dict) -> None:

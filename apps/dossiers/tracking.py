@@ -204,7 +204,7 @@ def public_tracking_json(code: str) -> str | None:
     change: one primary-key lookup for the busiest public read. Otherwise (another language, or a row not yet
     published) it is built from the source tables."""
     if translation.get_language() == PUBLISHED_LANGUAGE:
-        row = _published_row(code, _SNAPSHOT_SQL)
+        row = _one_row(_SNAPSHOT_SQL, [code])
         if row is not None:
             return row[0]
     data = public_tracking_data(code)
@@ -241,7 +241,7 @@ def render_public_part(body: str) -> str:
 
 
 def with_owner(part: str, owner: dict | None = None, rating_link: str | None = None) -> str:
-    """The public part as this visitor sees it: with the owner's details (owner_details) for the owner, without
+    """The public part as this visitor sees it: with the owner's details (owner_lookup) for the owner, without
     the marks for anyone else. The owner's few lines are written here, not in a template: the owner's lookup then
     renders no template either."""
     part = part.removeprefix(PART_MARK)
@@ -332,33 +332,36 @@ _OWNER_SQL = (
     "SELECT d.status, d.applicant_phone, d.applicant_id_number, d.applicant_name, d.applicant_address, "
     "EXISTS (SELECT 1 FROM dossiers_rating r WHERE r.dossier_id = d.id), "
     "(SELECT s.items FROM dossiers_slip s WHERE s.dossier_id = d.id AND s.kind = %s AND s.answered_at IS NULL "
-    "ORDER BY s.issued_at DESC LIMIT 1) "
-    "FROM dossiers_dossier d WHERE d.code = %s"
+    "ORDER BY s.issued_at DESC LIMIT 1), "
+    "p.part, CASE WHEN p.part LIKE %s THEN NULL ELSE p.body END "
+    "FROM dossiers_dossier d LEFT JOIN dossiers_publictracking p ON p.code = d.code WHERE d.code = %s"
 )
 
 
-def owner_details(code: str, secret: str) -> dict | None:
-    """What the applicant who gives the dossier's phone (however typed) or ID number sees beside the public answer:
-    name, address, the papers asked for, whether a rating is awaited. None for a wrong code or a wrong secret
-    alike. One indexed lookup, as lean as the public answer's."""
-    secret = (secret or "").strip()
-    if not secret:
-        return None
-    row = _one_row(_OWNER_SQL, [Slip.Kind.SUPPLEMENT.value, code])
+def owner_lookup(request, code: str, secret: str, limit: int, period: int) -> tuple[bool, str | None, dict | None]:
+    """The owner's lookup (code and the dossier's phone, however typed, or ID number): (over the client's limit?,
+    the page's public part or None for an unknown code, the owner's details or None for a wrong secret). Counted
+    with the tracking page's own lookups; the part and the owner's details come from one indexed read (the part
+    being the published one, as public_tracking_part gives it)."""
+    if over_limit(request, "track", limit, period):
+        return True, None, None
+    if not CODE_PATTERN.fullmatch(code):
+        return False, None, None
+    row = _one_row(_OWNER_SQL, [Slip.Kind.SUPPLEMENT.value, f"{PART_MARK}%", code])
     if row is None:
-        return None
-    status, phone, id_number, name, address, rated, asked = row
-    if not is_owner(secret, phone, id_number):
-        return None
-    return {
+        return False, None, None
+    status, phone, id_number, name, address, rated, asked, part, body = row
+    if translation.get_language() != PUBLISHED_LANGUAGE or (part is None and body is None):
+        part = public_tracking_part(code)  # another language, or withdrawn by a change and not yet published
+    elif body is not None:
+        part = render_public_part(body)  # an older version
+    if part is None or not is_owner((secret or "").strip(), phone, id_number):
+        return False, part, None
+    return False, part, {
         "name": name, "address": address,
         "asked": asked_papers(asked or "") if status in WAITING_FOR_CITIZEN else [],
         "awaits_rating": status == Dossier.Status.RETURNED and not rated,
     }  # fmt: skip
-
-
-def _published_row(code: str, sql: str):
-    return _one_row(sql, [code])
 
 
 def _one_row(sql: str, params: list):

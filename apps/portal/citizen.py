@@ -186,14 +186,17 @@ def track(request):
     context = {"code": code, "hotline": getattr(settings, "HOTLINE", "1022")}
     if code:
         limit, period = public_lookup_rate("tracking_page")
-        limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
+        if secret:
+            limited, part, owner = tracking.owner_lookup(request, code, secret, limit, period)
+        else:
+            limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
+            owner = None
         if limited:
             return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
         if part is None:
             messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
             code = ""  # the language switch returns to the empty form
         else:
-            owner = tracking.owner_details(code, secret) if secret else None
             if secret and owner is None:
                 messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
             rating_link = rating_url(code) if owner and owner["awaits_rating"] else None

@@ -297,3 +297,21 @@ def test_the_tracking_page_from_its_frame_is_the_page_rendered_in_full(client, s
     assert without_token(fast) == without_token(full) and APPLICANT["applicant_name"] in fast
     settings.PUBLIC_PAGE_CACHE_SECONDS = 30
     assert APPLICANT["applicant_name"] not in Client().get(url).content.decode()  # the frame keeps nobody's data
+
+
+def test_the_owners_lookup_reads_the_part_and_the_owners_details_at_once(client, settings):
+    settings.PROVINCE_NAME = "Sơn Hà"
+    dossier = walk_in(world(), at("25/11/2026", "09:00"))
+    tracking.publish(dossier.pk, dossier.code)
+    posted = {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}
+    client.get(f"/tra-cuu/?ma={dossier.code}")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.post("/tra-cuu/", posted).content.decode()
+    assert APPLICANT["applicant_name"] in page and 'id="timeline"' in page
+    assert len([query for query in queries.captured_queries if "dossiers_" in query["sql"]]) == 1
+    PublicTracking.objects.filter(code=dossier.code).delete()  # withdrawn by a change, not yet published again
+    withdrawn = client.post("/tra-cuu/", posted).content.decode()
+    assert withdrawn.replace(_token(withdrawn), "") == page.replace(_token(page), "")
+    wrong = client.post("/tra-cuu/", posted | {"sdt": "0999999999"}).content.decode()
+    assert 'id="timeline"' in wrong and APPLICANT["applicant_name"] not in wrong
+    assert "không khớp" in wrong

@@ -216,6 +216,8 @@ def _tracking_page_fast(request, code: str, tracking_part: str):
     with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
     and language, with this code and its answer's part (rendered when it was published) put in: no template is
     rendered per request. None when the page must be rendered in full."""
+    if not tracking.CODE_PATTERN.fullmatch(code):  # only a known code gets here; it goes into the HTML as it is
+        return None
     shell = shell_for(request, "track", any_method=True, render=lambda: render(request, "portal/track.html", {
         "code": SHELL_CODE, "tracking_part": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
         "language_next": _tracking_url(SHELL_CODE),

@@ -368,18 +368,10 @@ def warm_tables() -> None:
             cursor.execute(f"SELECT count(*) FROM {table} WHERE length({column}) >= 0")  # every row
             if connection.vendor == "postgresql":
                 cursor.execute("SET enable_seqscan = off")
-                cursor.execute(f"SELECT count(*) FROM {table} WHERE code >= ''")  # the code's index
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE code >= ''")  # the code's index (covering it)
+            if connection.vendor == "postgresql":
                 cursor.execute("RESET enable_seqscan")
-            else:
-                cursor.execute(f"SELECT count(*) FROM {table} INDEXED BY {_sqlite_code_index(cursor, table)}")
     print(f"tables read into memory in {time.perf_counter() - started:.0f} s: {', '.join(WARMED)}")
-
-
-def _sqlite_code_index(cursor, table: str) -> str:
-    for _seq, name, *_rest in cursor.execute(f"PRAGMA index_list({table})").fetchall():
-        if [column for *_i, column in cursor.execute(f"PRAGMA index_info({name})").fetchall()] == ["code"]:
-            return name
-    raise LookupError(f"no index on {table}.code")
 
 
 def breakdown(codes: list[str], runs: int = 3000) -> None:

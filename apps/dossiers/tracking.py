@@ -195,7 +195,9 @@ def render_public_payload(data: dict) -> str:
 
 
 _SNAPSHOT_SQL = "SELECT body FROM dossiers_publictracking WHERE code = %s"
-_PART_SQL = "SELECT part, CASE WHEN part LIKE %s THEN NULL ELSE body END FROM dossiers_publictracking WHERE code = %s"
+# A published row's part, and its answer only when the part is missing or of an older version (see _current_part).
+_PART_COLUMNS = "p.part, CASE WHEN p.part LIKE %s THEN NULL ELSE p.body END"
+_PART_SQL = f"SELECT {_PART_COLUMNS} FROM dossiers_publictracking p WHERE p.code = %s"
 PUBLISHED_LANGUAGE = "vi"
 
 
@@ -219,10 +221,15 @@ def public_tracking_part(code: str) -> str | None:
     if translation.get_language() == PUBLISHED_LANGUAGE:
         row = _one_row(_PART_SQL, [f"{PART_MARK}%", code])
         if row is not None:
-            part, body = row
-            return part if body is None else render_public_part(body)
+            return _current_part(*row)
     data = public_tracking_data(code)
     return None if data is None else render_public_part(render_public_payload(data))
+
+
+def _current_part(part: str, body: str | None) -> str:
+    """The row's part as _PART_COLUMNS read it: as stored, or rendered from the row's answer when it is missing or
+    of an older version (the answer is read only then)."""
+    return part if body is None else render_public_part(body)
 
 
 # The part's version: raise it with every change of what renders it (the template, the labels it translates, the
@@ -236,7 +243,7 @@ ASKED_MARK, OWNER_MARK = "<!--asked-->", "<!--owner-->"
 def render_public_part(body: str) -> str:
     """The public answer (JSON text) as the tracking page shows it to anyone: its version's mark first, then the
     HTML with marks where the owner's own details go (with_owner)."""
-    data = page_data(body)
+    data = _page_data(body)
     return PART_MARK + render_to_string("dossiers/_public_tracking.html", {"d": data, **public_paths(data["code"])})
 
 
@@ -312,7 +319,7 @@ def public_tracking_lookup(
 _STEP_DATES = ("started_at", "due_at", "finished_at")
 
 
-def page_data(body: str) -> dict:
+def _page_data(body: str) -> dict:
     """The public answer (JSON text) as a page shows it: the same fields, times written "H:i d/m/Y" (they are
     local times already)."""
     data = json.loads(body)
@@ -333,17 +340,18 @@ _OWNER_SQL = (
     "EXISTS (SELECT 1 FROM dossiers_rating r WHERE r.dossier_id = d.id), "
     "(SELECT s.items FROM dossiers_slip s WHERE s.dossier_id = d.id AND s.kind = %s AND s.answered_at IS NULL "
     "ORDER BY s.issued_at DESC LIMIT 1), "
-    "p.part, CASE WHEN p.part LIKE %s THEN NULL ELSE p.body END "
-    "FROM dossiers_dossier d LEFT JOIN dossiers_publictracking p ON p.code = d.code WHERE d.code = %s"
+    f"{_PART_COLUMNS} FROM dossiers_dossier d LEFT JOIN dossiers_publictracking p ON p.code = d.code WHERE d.code = %s"
 )
 
 
-def owner_lookup(request, code: str, secret: str, limit: int, period: int) -> tuple[bool, str | None, dict | None]:
+def owner_lookup(
+    request, code: str, secret: str, limit: int, period: int, scope: str
+) -> tuple[bool, str | None, dict | None]:
     """The owner's lookup (code and the dossier's phone, however typed, or ID number): (over the client's limit?,
     the page's public part or None for an unknown code, the owner's details or None for a wrong secret). Counted
-    with the tracking page's own lookups; the part and the owner's details come from one indexed read (the part
+    in `scope` like public_tracking_lookup; the part and the owner's details come from one indexed read (the part
     being the published one, as public_tracking_part gives it)."""
-    if over_limit(request, "track", limit, period):
+    if over_limit(request, scope, limit, period):
         return True, None, None
     if not CODE_PATTERN.fullmatch(code):
         return False, None, None
@@ -351,11 +359,11 @@ def owner_lookup(request, code: str, secret: str, limit: int, period: int) -> tu
     if row is None:
         return False, None, None
     status, phone, id_number, name, address, rated, asked, part, body = row
-    if translation.get_language() != PUBLISHED_LANGUAGE or (part is None and body is None):
+    if translation.get_language() != PUBLISHED_LANGUAGE or part is None:
         part = public_tracking_part(code)  # another language, or withdrawn by a change and not yet published
-    elif body is not None:
-        part = render_public_part(body)  # an older version
-    if part is None or not is_owner((secret or "").strip(), phone, id_number):
+    else:
+        part = _current_part(part, body)
+    if part is None or not is_owner(secret, phone, id_number):
         return False, part, None
     return False, part, {
         "name": name, "address": address,

@@ -187,7 +187,7 @@ def track(request):
     if code:
         limit, period = public_lookup_rate("tracking_page")
         if secret:
-            limited, part, owner = tracking.owner_lookup(request, code, secret, limit, period)
+            limited, part, owner = tracking.owner_lookup(request, code, secret, limit, period, scope="track")
         else:
             limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
             owner = None

@@ -13,7 +13,9 @@ WSGI app with no framework and the same app reading the published tracking row w
 - Before each measurement it prints the machine's load; it measures the CPU that processes other than the servers,
   wrk, PostgreSQL and Redis used during it, and measures again (up to twice) when they used more than a tenth of a
   core.
-- The first round after the servers start ("cold") is measured with nothing warmed by the bench and an empty cache.
+- With Redis, every published answer is stored there first, as `publish_tracking` does at a deploy (the size is
+  printed); `--no-store` leaves Redis empty, as after a Redis restart before the hourly store ran.
+- The first round after the servers start ("cold") is measured with nothing warmed in the servers by the bench.
 
 Needs generated data (`manage.py generate_load_data --dossiers 1000000 --feedback 200000 --communes 110
 --procedures 220`) in the database the environment points to, and wrk (apt-get install wrk).
@@ -279,6 +281,18 @@ class Bench:
             self.redis = redis.Redis.from_url(os.environ["REDIS_URL"])  # the bench's own database (main)
             self.redis.flushdb()  # the bench's own database only
 
+    def store(self) -> None:
+        """Every published answer into Redis, as `publish_tracking` does at a deploy (tracking.store_published)."""
+        if self.redis is None:
+            return
+        from apps.dossiers.tracking import store_published
+
+        started = time.perf_counter()
+        rows, _stored = store_published()
+        used = self.redis.info("memory")["used_memory"]
+        print(f"stored {rows:,} published answers in Redis in {time.perf_counter() - started:.0f} s: Redis uses "
+              f"{used / 2**20:,.0f} MiB ({used / max(rows, 1):,.0f} bytes a dossier, both forms)")  # fmt: skip
+
     def redis_hits(self) -> tuple[int, int]:
         if self.redis is None:
             return 0, 0
@@ -456,6 +470,11 @@ def main() -> int:
     parser.add_argument("--redis-db", type=int, default=13, help="the bench's own Redis database, emptied first")
     parser.add_argument("--fresh-per-round", type=int, default=60_000)
     parser.add_argument(
+        "--no-store",
+        action="store_true",
+        help="leave Redis empty (as after a Redis restart) instead of storing every published answer",
+    )
+    parser.add_argument(
         "--other-cpu-limit",
         type=float,
         default=0.10,
@@ -481,11 +500,13 @@ def main() -> int:
     warm_tables()
     bench = Bench(args, data)
     bench.empty_cache()
+    if not args.no_store:
+        bench.store()
     bench.start()
     targets = [t for t in args.targets.split(",") if t]
     results: dict[str, list[dict]] = {t: [] for t in targets}
     try:
-        print("cold: the first requests after the servers started, with an empty cache")
+        print("cold: the first requests after the servers started (Redis as left above)")
         cold = {target: bench.measure(target, args.duration) for target in ("api fresh", "page fresh")}
         for _round in range(args.rounds):
             order = targets if _round % 2 == 0 else list(reversed(targets))

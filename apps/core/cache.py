@@ -90,6 +90,24 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 SOON_SECONDS = 2.0
 
 
+# converge_many's script: atomic per key, so a publisher's SET cannot fall between the comparison and the write.
+_CONVERGE = """
+local set = 0
+for i, key in ipairs(KEYS) do
+  local value, current = ARGV[i + 1], redis.call('GET', key)
+  if not current then
+    redis.call('SET', key, value, 'EX', ARGV[1])
+    set = set + 1
+  elseif current == value then
+    redis.call('EXPIRE', key, ARGV[1])
+  else
+    redis.call('DEL', key)
+  end
+end
+return set
+"""
+
+
 class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -99,6 +117,7 @@ class SharedClientRedisCache(RedisCache):
         # LocMemCache keeps its data per name at module level: every thread's fallback is the same memory.
         self._fallback = _LocalFallback(f"redis-fallback:{server}", {**params, "OPTIONS": {"MAX_ENTRIES": 10_000}})
         self._soon: collections.deque = collections.deque(maxlen=256)  # see add_soon (an instance per thread)
+        self._converge_script: dict = {}
 
     def _degrading(self, method: str, *args, written=(), version=None, **kwargs):
         """Run `method` on Redis, or on the local cache while Redis is unreachable. `written`: the keys it writes."""
@@ -189,6 +208,34 @@ class SharedClientRedisCache(RedisCache):
             made = self.make_and_validate_key(key)
             command = ("SET", made, self._cache._serializer.dumps(value), "EX", timeout, "NX")
             self._soon.append((time.monotonic() + SOON_SECONDS, command))
+
+    def converge_many(self, data: dict, timeout: int) -> int:
+        """Make Redis agree with `data` (key → value, read from the source just now) without ever writing over a
+        value that may be newer: a missing key is set, a key holding the same value is given `timeout` again, a
+        key holding another value is deleted (the next reader takes the source's). One round trip; the number of
+        keys set. Nothing while Redis is unreachable (the local cache keeps no copies of the source)."""
+        if self._outage.is_down():
+            return 0
+        try:
+            return self._converge_many(data, timeout)
+        except REDIS_UNREACHABLE as error:
+            self._outage.begin(self._server, error)
+            return 0
+
+    def unreachable(self) -> bool:
+        """Whether Redis is taken as down just now (calls answer from process memory)."""
+        return self._outage.is_down()
+
+    def _converge_many(self, data: dict, timeout: int) -> int:
+        if not data:
+            return 0
+        client = self._cache.get_client(write=True)
+        script = self._converge_script.get(id(client))
+        if script is None:
+            script = self._converge_script[id(client)] = client.register_script(_CONVERGE)
+        dumps = self._cache._serializer.dumps
+        keys = [self.make_and_validate_key(key) for key in data]
+        return script(keys=keys, args=[timeout, *(dumps(value) for value in data.values())], client=client)
 
     def _count(self, key: str, timeout: int) -> int:
         return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]

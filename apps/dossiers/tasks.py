@@ -1,9 +1,11 @@
 import datetime as dt
 
+from django.core.cache import cache
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from apps.core.jobs import single_run
+from apps.dossiers import tracking
 from apps.dossiers.services import sweep_late_dossiers
 
 
@@ -12,3 +14,13 @@ from apps.dossiers.services import sweep_late_dossiers
 def draft_apologies_for_late_dossiers() -> int:
     """Every 30 minutes: BM.04 drafts for dossiers that will be or are late. Idempotent (one apology a dossier)."""
     return sweep_late_dossiers()
+
+
+@db_periodic_task(crontab(minute="7"))
+@single_run("tracking-store", ttl=dt.timedelta(minutes=55))
+def store_tracking_answers() -> int:
+    """Hourly: when Redis holds no complete store of the published tracking answers (a day since the last, or
+    Redis restarted empty), store them all again (tracking.store_published). The rows read, or 0."""
+    if cache.get(tracking.STORED_MARK) is not None:
+        return 0
+    return tracking.store_published()[0]

@@ -265,8 +265,12 @@ def with_owner(part: str, owner: dict | None = None, rating_link: str | None = N
     )
 
 
-TRACKING_CACHE_SECONDS = 300
+TRACKING_CACHE_SECONDS = 300  # a reader's fill after a miss (the store below puts back what Redis lost)
 UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS = "", 60  # an unknown code's cached answer (a dossier received with it replaces it)
+# Every published answer is kept in Redis (see store_published): the publisher's writes and the store's last this
+# long, and the store runs again daily (tasks.store_tracking_answers), so an answer stays until its dossier changes.
+STORED_SECONDS = 2 * 24 * 3600
+STORED_MARK, STORED_MARK_SECONDS = f"tracking:stored:v{PART_VERSION}", 24 * 3600
 
 
 # What a dossier's code can be: an agency's identifier (up to 35 characters, upper case, digits, dots), the day and
@@ -433,6 +437,42 @@ def _cache_keys(code: str) -> list[str]:
     return [key_of(code) for key_of, _read in FORMS.values()]
 
 
+_STORE_SQL = "SELECT code, body, part FROM dossiers_publictracking WHERE code > %s ORDER BY code LIMIT %s"
+
+
+def store_published(batch: int = 1_000, progress=None) -> tuple[int, int]:
+    """Keep every published answer, in both its forms, in Redis, where a lookup finds it in the round trip that
+    counts the client: with Redis the tracking API and page then read the database only for what Redis lost. Redis
+    is made to agree with the published rows (cache.converge_many): a missing answer is put in, one still the same
+    is kept STORED_SECONDS longer, one that differs is dropped, never overwritten (it may be newer than the row read
+    here). (rows stored, answers put in); nothing without Redis, and it stops when Redis becomes unreachable.
+    `progress(done)` after every batch."""
+    if not hasattr(cache, "converge_many"):
+        return 0, 0
+    done, stored, last = 0, 0, ""
+    with translation.override(PUBLISHED_LANGUAGE):
+        while rows := _store_batch(last, batch):
+            answers = {}
+            for code, body, part in rows:
+                answers[tracking_cache_key(code)] = body
+                current = part if part.startswith(PART_MARK) else render_public_part(body)
+                answers[tracking_part_cache_key(code)] = current
+            stored += cache.converge_many(answers, STORED_SECONDS)
+            if cache.unreachable():  # stopped: the next hourly run stores them all
+                return done, stored
+            done, last = done + len(rows), rows[-1][0]
+            if progress:
+                progress(done)
+    cache.set(STORED_MARK, done, STORED_MARK_SECONDS)
+    return done, stored
+
+
+def _store_batch(after: str, size: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_STORE_SQL, [after, size])
+        return cursor.fetchall()
+
+
 def publish(dossier_id: int, code: str) -> None:
     """Render and store the public answer of a dossier (see PublicTracking) and put it in the cache, over whatever
     a reader cached from the old row while the change was being committed. All under the dossier's row lock: the
@@ -448,4 +488,4 @@ def publish(dossier_id: int, code: str) -> None:
             code=code, defaults={"dossier_id": dossier_id, "body": row.body, "part": row.part}
         )
         cache.set_many({tracking_cache_key(code): row.body, tracking_part_cache_key(code): row.part},
-                       TRACKING_CACHE_SECONDS)  # fmt: skip
+                       STORED_SECONDS)  # fmt: skip

@@ -107,3 +107,25 @@ def test_a_refused_fill_leaves_no_answer_unread_on_the_connection():
     assert cache.count_and_get("fill-hits", 65, "fill:a")[1] == "value of a"
     assert [cache.get("fill:b"), cache.get("fill:a"), cache.get("fill:b")] == ["value of b", "value of a", "value of b"]
     cache.delete_many(["fill:a", "fill:b", "fill-hits"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_converge_puts_in_what_is_missing_keeps_what_agrees_and_drops_what_differs():
+    cache = redis_cache(os.environ["REDIS_URL"])
+    client = cache._cache.get_client()
+    cache.set("store:same", "as read", 30)
+    cache.set("store:newer", "written after the read", 30)
+    cache.delete("store:missing")
+    read = {"store:missing": "as read", "store:same": "as read", "store:newer": "as read"}
+    assert cache.converge_many(read, 3600) == 1
+    assert cache.get("store:missing") == "as read" and 3500 < client.ttl(cache.make_key("store:missing")) <= 3600
+    assert cache.get("store:same") == "as read" and 3500 < client.ttl(cache.make_key("store:same")) <= 3600
+    assert cache.get("store:newer") is None  # never overwritten: the next reader takes the source's
+    assert cache.converge_many({}, 3600) == 0
+    cache.delete_many(list(read))
+
+
+def test_converge_does_nothing_while_redis_is_unreachable():
+    cache = redis_cache(CLOSED_PORT)
+    assert cache.converge_many({"store:a": "as read"}, 3600) == 0
+    assert cache.get("store:a") is None  # no copy of the source kept in process memory

@@ -216,7 +216,9 @@ def test_publish_tracking_command_publishes_what_is_missing(w):
 
     def published_again_meanwhile(body):
         if json.loads(body)["code"] == dossiers[1].code:  # a change of the dossier publishes it while the part renders
-            PublicTracking.objects.filter(code=dossiers[1].code).update(body=body.replace("received", "in_progress"))
+            PublicTracking.objects.filter(code=dossiers[1].code).update(
+                body=body.replace('"status":"received"', '"status":"in_progress"')
+            )
         return render(body)
 
     output = StringIO()
@@ -289,3 +291,45 @@ def test_the_queue_refuses_a_procedure_that_is_not_an_id(procedure):
     response = client.get("/api/v1/dossiers/", {"procedure": procedure})
     assert response.status_code == 400
     assert response.json()["errors"]["procedure"] == ["Mã thủ tục không hợp lệ."]
+
+
+def test_with_redis_every_published_answer_is_stored_and_a_lookup_reads_no_row(
+    w, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    if not hasattr(cache, "converge_many"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    from apps.dossiers import tasks, tracking
+    from apps.dossiers.models import PublicTracking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]
+    stale, lost = dossiers
+    cache.set(tracking_cache_key(stale.code), "an answer no row has", 60)  # a change missed while Redis was away
+    cache.delete_many([tracking_cache_key(lost.code), tracking.tracking_part_cache_key(lost.code)])  # Redis restarted
+    PublicTracking.objects.filter(code=lost.code).update(part="")  # published before the part was kept
+    cache.delete(tracking.STORED_MARK)
+    assert tasks.store_tracking_answers.call_local() == 2
+    assert cache.get(tracking_cache_key(stale.code)) is None  # dropped, never overwritten
+    row = PublicTracking.objects.get(code=lost.code)
+    assert cache.get(tracking_cache_key(lost.code)) == row.body
+    assert cache.get(tracking.tracking_part_cache_key(lost.code)) == tracking.render_public_part(row.body)
+    assert tasks.store_tracking_answers.call_local() == 0  # stored within the day: not again
+    with django_assert_num_queries(0):
+        assert APIClient().get(f"/api/v1/public/dossiers/{lost.code}").json()["code"] == lost.code
+
+
+def test_the_store_stops_and_marks_nothing_while_redis_is_unreachable(
+    w, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.core import cache as cache_module
+    from apps.dossiers import tracking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        walk_in(w, at("25/11/2026", "08:00"))
+    monkeypatch.setattr(cache_module, "_outages", {})
+    unreachable = cache_module.SharedClientRedisCache(
+        "redis://127.0.0.1:1/0", {"KEY_PREFIX": "storetest", "OPTIONS": {"socket_connect_timeout": 0.5}}
+    )
+    monkeypatch.setattr(tracking, "cache", unreachable)
+    assert tracking.store_published() == (0, 0)
+    assert unreachable.get(tracking.STORED_MARK) is None  # the next hourly run tries again

@@ -1,14 +1,15 @@
 """Publish the public tracking answers of dossiers that have none, render the page part of rows published before
 it was kept (after an upgrade: dossiers 0013) or before its current version (tracking.PART_VERSION), or publish every
-dossier again (--all)."""
+dossier again (--all); then, with Redis, keep every published answer there (tracking.store_published)."""
 
 import time
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 
 from apps.dossiers.models import Dossier, PublicTracking
-from apps.dossiers.tracking import PART_MARK, fill_parts, publish_many
+from apps.dossiers.tracking import PART_MARK, fill_parts, publish_many, store_published
 
 
 class Command(BaseCommand):
@@ -31,6 +32,15 @@ class Command(BaseCommand):
             self._progress(done, total, "hồ sơ")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"\nĐã xuất bản {done:,} bản tra cứu trong {elapsed:.0f} s."))
+        self._store(batch)
+
+    def _store(self, batch: int) -> None:
+        if not hasattr(cache, "converge_many"):
+            return
+        started, total = time.perf_counter(), PublicTracking.objects.count()
+        rows, stored = store_published(min(batch, 1_000), lambda done: self._progress(done, total, "bản vào Redis"))
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"\nRedis giữ {rows:,} bản tra cứu ({stored:,} khóa đặt mới) sau {elapsed:.0f} s.")
 
     def _fill_parts(self, batch: int) -> None:
         rows = PublicTracking.objects.exclude(part__startswith=PART_MARK).order_by("code")

@@ -222,6 +222,14 @@ class SharedClientRedisCache(RedisCache):
             self._outage.begin(self._server, error)
             return 0
 
+    def nearly_full(self, share: float = 0.9) -> bool:
+        """Whether Redis uses more than `share` of its `maxmemory` (never, without one). False while unreachable."""
+        try:
+            memory = self._cache.get_client().info("memory")
+        except REDIS_UNREACHABLE:
+            return False
+        return bool(memory["maxmemory"]) and memory["used_memory"] > share * memory["maxmemory"]
+
     def unreachable(self) -> bool:
         """Whether Redis is taken as down just now (calls answer from process memory)."""
         return self._outage.is_down()

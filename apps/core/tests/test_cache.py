@@ -129,3 +129,23 @@ def test_converge_does_nothing_while_redis_is_unreachable():
     cache = redis_cache(CLOSED_PORT)
     assert cache.converge_many({"store:a": "as read"}, 3600) == 0
     assert cache.get("store:a") is None  # no copy of the source kept in process memory
+
+
+class _Info:
+    def __init__(self, used: int, maxmemory: int):
+        self.memory = {"used_memory": used, "maxmemory": maxmemory}
+
+    def info(self, section):
+        assert section == "memory"
+        return self.memory
+
+
+@pytest.mark.parametrize(("used", "maxmemory", "full"), [(950, 1000, True), (850, 1000, False), (10**9, 0, False)])
+def test_nearly_full_is_nine_tenths_of_maxmemory_and_never_without_one(monkeypatch, used, maxmemory, full):
+    cache = redis_cache(CLOSED_PORT)
+    monkeypatch.setattr(cache._cache, "get_client", lambda *args, **kwargs: _Info(used, maxmemory))
+    assert cache.nearly_full() is full
+
+
+def test_nearly_full_is_false_while_redis_is_unreachable():
+    assert redis_cache(CLOSED_PORT).nearly_full() is False

@@ -10,7 +10,7 @@ from apps.dossiers import services
 from apps.dossiers.links import rating_token
 from apps.dossiers.models import Dossier
 from apps.dossiers.tests.factories import APPLICANT, world
-from apps.dossiers.tracking import tracking_cache_key
+from apps.dossiers.tracking import tracking_cache_key, unpacked
 from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_with_redis_the_answer_is_cached_and_dropped_by_every_change(w, django_c
         pytest.skip("the cache is not Redis (set REDIS_URL)")
     with django_capture_on_commit_callbacks(execute=True):
         dossier = walk_in(w, at("25/11/2026", "09:00"))
-    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["status"] == "received"  # set by the publisher
+    assert json.loads(unpacked(cache.get(tracking_cache_key(dossier.code))))["status"] == "received"  # the publisher's
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
         assert cache.get(tracking_cache_key(dossier.code)) is None  # dropped inside the change
@@ -256,7 +256,7 @@ def test_with_redis_the_answer_is_cached_and_dropped_by_every_change(w, django_c
     for callback in callbacks:
         callback()
     # ... and the publisher overwrites it after the commit.
-    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["status"] == "in_progress"
+    assert json.loads(unpacked(cache.get(tracking_cache_key(dossier.code))))["status"] == "in_progress"
     assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
 
 
@@ -304,15 +304,15 @@ def test_with_redis_every_published_answer_is_stored_and_a_lookup_reads_no_row(
     with django_capture_on_commit_callbacks(execute=True):
         dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]
     stale, lost = dossiers
-    cache.set(tracking_cache_key(stale.code), "an answer no row has", 60)  # a change missed while Redis was away
+    cache.set(tracking_cache_key(stale.code), tracking.packed("no row has this"), 60)  # a change missed meanwhile
     cache.delete_many([tracking_cache_key(lost.code), tracking.tracking_part_cache_key(lost.code)])  # Redis restarted
     PublicTracking.objects.filter(code=lost.code).update(part="")  # published before the part was kept
     cache.delete(tracking.STORED_MARK)
     assert tasks.store_tracking_answers.call_local() == 2
     assert cache.get(tracking_cache_key(stale.code)) is None  # dropped, never overwritten
     row = PublicTracking.objects.get(code=lost.code)
-    assert cache.get(tracking_cache_key(lost.code)) == row.body
-    assert cache.get(tracking.tracking_part_cache_key(lost.code)) == tracking.render_public_part(row.body)
+    assert unpacked(cache.get(tracking_cache_key(lost.code))) == row.body
+    assert unpacked(cache.get(tracking.tracking_part_cache_key(lost.code))) == tracking.render_public_part(row.body)
     assert tasks.store_tracking_answers.call_local() == 0  # stored within the day: not again
     with django_assert_num_queries(0):
         assert APIClient().get(f"/api/v1/public/dossiers/{lost.code}").json()["code"] == lost.code
@@ -333,3 +333,17 @@ def test_the_store_stops_and_marks_nothing_while_redis_is_unreachable(
     monkeypatch.setattr(tracking, "cache", unreachable)
     assert tracking.store_published() == (0, 0)
     assert unreachable.get(tracking.STORED_MARK) is None  # the next hourly run tries again
+
+
+def test_short_of_memory_the_store_keeps_the_newest_dossiers(w, monkeypatch, django_capture_on_commit_callbacks):
+    if not hasattr(cache, "converge_many"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    from apps.dossiers import tracking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        older, newer = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]
+    cache.delete_many([*tracking.cache_keys(older.code), *tracking.cache_keys(newer.code)])
+    monkeypatch.setattr(cache, "nearly_full", lambda: True, raising=False)  # full after the first batch
+    assert tracking.store_published(batch=1)[0] == 1
+    assert cache.get(tracking_cache_key(newer.code)) is not None
+    assert cache.get(tracking_cache_key(older.code)) is None

@@ -143,12 +143,12 @@ def test_on_redis_a_miss_is_cached_and_an_unknown_code_too(client, settings, dja
     assert cache.get(tracking_cache_key(dossier.code)) is None  # sent with the next lookup, not in a round trip
     unknown = dossier.code[:-4] + "9999"
     assert client.get(f"/api/v1/public/dossiers/{unknown}").status_code == 404
-    assert json.loads(cache.get(tracking_cache_key(dossier.code)))["code"] == dossier.code
+    assert json.loads(tracking.unpacked(cache.get(tracking_cache_key(dossier.code))))["code"] == dossier.code
     assert client.get(f"/api/v1/public/dossiers/{dossier.code}").status_code == 200
-    assert cache.get(tracking_cache_key(unknown)) == ""  # a miss answered from the cache next time
+    assert cache.get(tracking_cache_key(unknown)) == b""  # a miss answered from the cache next time
     client.get(f"/tra-cuu/?ma={unknown}")  # the page's part has its own entry
     client.get(f"/tra-cuu/?ma={dossier.code}")
-    assert cache.get(tracking.tracking_part_cache_key(unknown)) == ""
+    assert cache.get(tracking.tracking_part_cache_key(unknown)) == b""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/tra-cuu/?ma={unknown}").status_code == 200
         assert client.get(f"/tra-cuu/?ma={dossier.code}").status_code == 200

@@ -388,7 +388,7 @@ def warm_tables() -> None:
     print(f"tables read into memory in {time.perf_counter() - started:.0f} s: {', '.join(WARMED)}")
 
 
-def breakdown(codes: list[str], runs: int = 3000) -> None:
+def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> None:
     """Where a request's time goes, measured in this process through the app's WSGI handler (no server, no wrk):
     the bare view, the tracking API answered from the cache (hit) and from the published row (miss), the page."""
     import io
@@ -442,6 +442,8 @@ def breakdown(codes: list[str], runs: int = 3000) -> None:
     get(kinds["API, answer in Redis"]())
     print("\nper request, in this process (no server): total / cache round trip / database read")
     for label, path in kinds.items():
+        if "stored" in label and no_store:
+            label += " (--no-store: rows)"
         if "row" in label and hasattr(cache, "converge_many"):  # not in Redis, as after a Redis restart
             ahead = codes[position + 1 : position + runs + 101]
             cache.delete_many([key for code in ahead for key in tracking.cache_keys(code)])
@@ -568,7 +570,7 @@ def main() -> int:
         print(f"cold {target:<8} p99 {figures['p99_ms']:.0f} < 100 ms → {'PASS' if passed else 'FAIL'}")
     for path in [bench.script, *bench.files.values()]:
         os.unlink(path)
-    breakdown(data["codes"][-50_000:])
+    breakdown(data["codes"][-50_000:], args.no_store)
     return 0 if ok else 1
 
 

@@ -64,6 +64,15 @@ class _Outage:
 
 
 _outages: dict[str, _Outage] = {}
+_dropped_after_outage: set[str] = set()
+
+
+def drop_after_outage(key: str) -> None:
+    """Have Redis forget `key` whenever it answers again after an outage: a mark saying that Redis holds something
+    complete, which the writes of the outage (kept in each process's memory, lost with it) may have made untrue."""
+    _dropped_after_outage.add(key)
+
+
 _outages_lock = threading.Lock()
 
 
@@ -142,9 +151,10 @@ class SharedClientRedisCache(RedisCache):
         Redis again. Raises (and stays down) if Redis is still unreachable."""
         missed = self._outage.take_missed()
         client = self._cache.get_client(write=True)
+        dropped = [*missed, *(self.make_and_validate_key(key) for key in _dropped_after_outage)]
         try:
-            if missed:
-                client.delete(*missed)
+            if dropped:
+                client.delete(*dropped)
             else:
                 client.ping()
         except BaseException:
@@ -152,6 +162,7 @@ class SharedClientRedisCache(RedisCache):
             raise
         self._outage.down_until = 0.0
         self._soon.clear()  # read before the outage: a publisher may have written newer answers meanwhile
+        self._fallback.clear()  # what was written there would be stale by the next outage
         logger.warning("Redis %s answers again (%s keys written meanwhile dropped there)", self._server, len(missed))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -209,18 +220,21 @@ class SharedClientRedisCache(RedisCache):
             command = ("SET", made, self._cache._serializer.dumps(value), "EX", timeout, "NX")
             self._soon.append((time.monotonic() + SOON_SECONDS, command))
 
-    def converge_many(self, data: dict, timeout: int) -> int:
+    def converge_many(self, data: dict, timeout: int) -> int | None:
         """Make Redis agree with `data` (key → value, read from the source just now) without ever writing over a
         value that may be newer: a missing key is set, a key holding the same value is given `timeout` again, a
         key holding another value is deleted (the next reader takes the source's). One round trip; the number of
-        keys set. Nothing while Redis is unreachable (the local cache keeps no copies of the source)."""
+        keys set, or None when nothing was written: Redis unreachable (the local cache keeps no copies of the
+        source) or refusing (out of memory without an eviction policy)."""
         if self._outage.is_down():
-            return 0
+            return None
         try:
             return self._converge_many(data, timeout)
         except REDIS_UNREACHABLE as error:
             self._outage.begin(self._server, error)
-            return 0
+        except ResponseError as error:
+            logger.warning("Redis %s refused to store: %s", self._server, error)
+        return None
 
     def nearly_full(self, share: float = 0.9) -> bool:
         """Whether Redis uses more than `share` of its `maxmemory` (never, without one). False while unreachable."""
@@ -229,10 +243,6 @@ class SharedClientRedisCache(RedisCache):
         except REDIS_UNREACHABLE:
             return False
         return bool(memory["maxmemory"]) and memory["used_memory"] > share * memory["maxmemory"]
-
-    def unreachable(self) -> bool:
-        """Whether Redis is taken as down just now (calls answer from process memory)."""
-        return self._outage.is_down()
 
     def _converge_many(self, data: dict, timeout: int) -> int:
         if not data:

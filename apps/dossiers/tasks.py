@@ -18,9 +18,11 @@ def draft_apologies_for_late_dossiers() -> int:
 
 @db_periodic_task(crontab(minute="7"))
 @single_run("tracking-store", ttl=dt.timedelta(minutes=55))
-def store_tracking_answers() -> int:
-    """Hourly: when Redis holds no complete store of the published tracking answers (a day since the last, or
-    Redis restarted empty), store them all again (tracking.store_published). The rows read, or 0."""
+def store_tracking_answers() -> tuple[int, int]:
+    """Hourly: publish the answers that a change withdrew and no publishing followed (the process died between the
+    commit and it); then, when Redis holds no complete store of the published answers (a day since the last, Redis
+    restarted empty or back from an outage), store them all again (tracking.store_published). (published, stored)."""
+    published = tracking.publish_withdrawn()
     if cache.get(tracking.STORED_MARK) is not None:
-        return 0
-    return tracking.store_published()[0]
+        return published, 0
+    return published, tracking.store_published()[0]

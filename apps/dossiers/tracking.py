@@ -1,10 +1,12 @@
 """Public tracking of a dossier by its code: one home for what anyone may see and how it is kept fast.
 
-Read side: the answer is the row published at the dossier's last change (`PublicTracking`), one primary-key lookup,
-cached; built from the source tables when not yet published or in another language. The row holds the answer in
-two forms: the API's JSON and the tracking page's public part, rendered from that JSON, so the two can never
-disagree and the page renders no template per request. Write side: every service that changes a dossier calls
-`republish(dossier)` inside its transaction; the row is withdrawn there and published again after the commit.
+Read side: the answer is the row published at the dossier's last change (`PublicTracking`), one primary-key lookup;
+built from the source tables when not yet published or in another language. The row holds the answer in two forms:
+the API's JSON and the tracking page's public part, rendered from that JSON, so the two can never disagree and the
+page renders no template per request. With Redis, every published answer is also kept there, packed (the publisher
+writes it, `store_published` puts back what Redis lost): a lookup then reads it in the round trip that counts the
+client. Write side: every service that changes a dossier calls `republish(dossier)` inside its transaction; the
+row and the Redis copy are withdrawn there, and published again after the commit.
 """
 
 import datetime as dt
@@ -12,10 +14,10 @@ import json
 import re
 import time
 import zlib
-from functools import partial
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
@@ -266,13 +268,11 @@ def with_owner(part: str, owner: dict | None = None, rating_link: str | None = N
     )
 
 
-TRACKING_CACHE_SECONDS = 300  # a reader's fill after a miss (the store below puts back what Redis lost)
-UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS = (
-    b"",
-    60,
-)  # an unknown code's cached answer (a dossier received with it replaces it)
-# Every published answer is kept in Redis (see store_published): the publisher's writes and the store's last this
-# long, and the store runs again daily (tasks.store_tracking_answers), so an answer stays until its dossier changes.
+TRACKING_CACHE_SECONDS = 300  # a reader's fill after a miss (the hourly store puts back what Redis lost)
+UNKNOWN_CODE = b""  # an unknown code's cached answer (a dossier received with it replaces it) ...
+UNKNOWN_CACHE_SECONDS = 60  # ... for this long
+# The publisher's and the store's writes last this long; the store runs daily (tasks.store_tracking_answers), so an
+# answer stays in Redis until its dossier changes, as long as Redis has the memory for it.
 STORED_SECONDS = 2 * 24 * 3600
 STORED_MARK, STORED_MARK_SECONDS = f"tracking:v3:stored:v{PART_VERSION}", 24 * 3600
 
@@ -311,11 +311,12 @@ def public_tracking_lookup(
     """The busiest public read: (over the client's limit?, the public answer or None), as JSON text for the API or
     as the tracking page's public part (`form="part"`).
 
-    On Redis the client's counter and the cached answer travel in one round trip. A miss reads the published row
-    and caches what it read, an unknown code included, in the process's next round trip (add_soon): a miss then
-    costs one database read more than a hit, not two more round trips. The cache is written with SET NX, so a
-    reader never replaces a newer answer that the publisher wrote meanwhile; every change drops the cached answer
-    and the publisher writes the new one (republish)."""
+    On Redis the client's counter and the answer (packed; kept there for every published dossier, see
+    store_published) travel in one round trip. A miss (Redis lost it, or a code no dossier has) reads the published
+    row and caches what it read, an unknown code as UNKNOWN_CODE, in the process's next round trip (add_soon): a
+    miss then costs one database read more than a hit, not two more round trips. The cache is written with SET NX,
+    so a reader never replaces a newer answer that the publisher wrote meanwhile; every change drops the cached
+    answer and the publisher writes the new one (republish)."""
     key_of, read = FORMS[form]
     if not CODE_PATTERN.fullmatch(code):  # no such dossier: counted, neither read nor cached
         return over_limit(request, scope, limit, period), None
@@ -415,10 +416,16 @@ def _one_row(sql: str, params: list):
 
 def republish(dossier: Dossier) -> None:
     """For every change of a dossier: its published tracking answer is withdrawn in the change's own transaction
-    (readers then build it from the tables and never see an outdated one) and published again after the commit."""
+    (readers then build it from the tables) and published again after the commit; should that publishing never
+    happen, the hourly tasks.store_tracking_answers publishes it."""
     PublicTracking.objects.filter(code=dossier.code).delete()
     cache.delete_many(cache_keys(dossier.code))
-    transaction.on_commit(partial(publish, dossier.pk, dossier.code), robust=True)
+    dossier_id, code = dossier.pk, dossier.code
+
+    def publish_after_commit():  # a named function: Django logs a failed robust callback by its __qualname__
+        publish(dossier_id, code)
+
+    transaction.on_commit(publish_after_commit, robust=True)
 
 
 def publish_many(dossier_ids) -> int:
@@ -466,9 +473,10 @@ def store_published(batch: int = 1_000, progress=None) -> tuple[int, int]:
 
     Redis is made to agree with the published rows (cache.converge_many): a missing answer is put in, one still
     the same is kept STORED_SECONDS longer, one that differs is dropped, never overwritten (it may be newer than the
-    row read here). The newest dossiers first, and no more once Redis is nine tenths full (its `maxmemory`): with
-    too little memory for all, those most looked up are kept. (rows stored, answers put in); nothing without Redis;
-    it stops when Redis becomes unreachable. `progress(done)` after every batch."""
+    row read here), and an answer whose row changed while it was being stored is dropped. The newest dossiers
+    first, and no more once Redis is nine tenths full (its `maxmemory`): with too little memory for all, the
+    dossiers still being handled are kept before the closed ones. (rows gone through, answers put in); nothing
+    without Redis; it stops when Redis is unreachable or refuses. `progress(done)` after every batch."""
     if not hasattr(cache, "converge_many"):
         return 0, 0
     done, stored, before = 0, 0, 2**62
@@ -479,9 +487,11 @@ def store_published(batch: int = 1_000, progress=None) -> tuple[int, int]:
                 answers[tracking_cache_key(code)] = packed(body)
                 current = part if part.startswith(PART_MARK) else render_public_part(body)
                 answers[tracking_part_cache_key(code)] = packed(current)
-            stored += cache.converge_many(answers, STORED_SECONDS)
-            if cache.unreachable():  # stopped: the next hourly run stores them all
+            put = cache.converge_many(answers, STORED_SECONDS)
+            if put is None:  # Redis unreachable, or refusing (out of memory): the next hourly run tries again
                 return done, stored
+            stored += put
+            _drop_changed({code: body for _id, code, body, _part in rows})
             done, before = done + len(rows), rows[-1][0]
             if progress:
                 progress(done)
@@ -495,6 +505,27 @@ def _store_batch(before: int, size: int) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(_STORE_SQL, [before, size])
         return cursor.fetchall()
+
+
+def _drop_changed(read: dict[str, str]) -> None:
+    """After storing answers read a moment ago: drop those whose row has changed or been withdrawn since (a change
+    published meanwhile, or withdrawn and not yet published again). A change committed after this reading drops
+    them itself when it is published."""
+    now = dict(PublicTracking.objects.filter(code__in=list(read)).values_list("code", "body"))
+    changed = [code for code, body in read.items() if now.get(code) != body]
+    if changed:
+        cache.delete_many([key for code in changed for key in cache_keys(code)])
+
+
+def publish_withdrawn() -> int:
+    """Publish again the dossiers whose answer was withdrawn by a change and never published after it (the process
+    died between the commit and the publishing, or publishing failed): the number published."""
+    missing = Dossier.objects.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
+    published = 0
+    for dossier_id, code in missing.values_list("pk", "code").iterator():
+        publish(dossier_id, code)
+        published += 1
+    return published
 
 
 def publish(dossier_id: int, code: str) -> None:

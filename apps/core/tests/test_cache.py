@@ -81,6 +81,31 @@ def test_after_an_outage_redis_forgets_what_changed_meanwhile(monkeypatch):
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_after_an_outage_the_marks_are_dropped_and_nothing_written_meanwhile_is_kept_locally(monkeypatch):
+    """A mark saying Redis holds a complete store is untrue after an outage (a process that wrote meanwhile may be
+    gone, with its list of keys to drop); what was written locally during one outage must not answer in the next."""
+    monkeypatch.setattr(cache_module, "_dropped_after_outage", {"store-complete"})
+    cache = redis_cache(os.environ["REDIS_URL"])
+    cache.set("store-complete", 1, 300)
+    real_on_redis = SharedClientRedisCache._on_redis
+
+    def unreachable(self, *args):
+        raise cache_module.RedisConnectionError("Error 111 connecting. Connection refused.")
+
+    monkeypatch.setattr(SharedClientRedisCache, "_on_redis", unreachable)
+    cache.set("answer", "published during the first outage", 3600)
+    monkeypatch.setattr(SharedClientRedisCache, "_on_redis", real_on_redis)
+    now = time.monotonic()
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now + cache_module.RETRY_REDIS_AFTER + 0.1)
+    assert cache.get("store-complete") is None
+    cache.set("answer", "published after it", 3600)
+    cache._outage.down_until = now + 2 * cache_module.RETRY_REDIS_AFTER  # a second outage
+    assert cache.get("answer") is None  # not the first outage's answer
+    cache._outage.down_until = 0.0
+    cache.delete("answer")
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
 def test_a_fill_travels_with_the_next_lookup_and_is_dropped_when_none_comes_soon(monkeypatch):
     cache = redis_cache(os.environ["REDIS_URL"])
     cache.delete_many(["fill:a", "fill:b"])
@@ -127,7 +152,7 @@ def test_converge_puts_in_what_is_missing_keeps_what_agrees_and_drops_what_diffe
 
 def test_converge_does_nothing_while_redis_is_unreachable():
     cache = redis_cache(CLOSED_PORT)
-    assert cache.converge_many({"store:a": "as read"}, 3600) == 0
+    assert cache.converge_many({"store:a": "as read"}, 3600) is None  # nothing written
     assert cache.get("store:a") is None  # no copy of the source kept in process memory
 
 

@@ -20,6 +20,7 @@ def test_every_page_carries_the_policy_the_library_builds_from_the_settings(clie
     assert "script-src 'self'" in expected and "'unsafe-inline'" not in expected
     assert client.get("/")[HEADER] == expected
     assert client.get("/tra-cuu/")[HEADER] == expected
+    assert "Content-Security-Policy-Report-Only" not in client.get("/")  # none is set: none is sent
 
 
 def test_a_changed_setting_changes_the_policy_at_once(client):

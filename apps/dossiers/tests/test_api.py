@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -305,17 +306,84 @@ def test_with_redis_every_published_answer_is_stored_and_a_lookup_reads_no_row(
         dossiers = [walk_in(w, at("25/11/2026", f"0{hour}:00")) for hour in (8, 9)]
     stale, lost = dossiers
     cache.set(tracking_cache_key(stale.code), tracking.packed("no row has this"), 60)  # a change missed meanwhile
-    cache.delete_many([tracking_cache_key(lost.code), tracking.tracking_part_cache_key(lost.code)])  # Redis restarted
+    cache.delete_many(tracking.cache_keys(lost.code))  # Redis restarted
     PublicTracking.objects.filter(code=lost.code).update(part="")  # published before the part was kept
     cache.delete(tracking.STORED_MARK)
-    assert tasks.store_tracking_answers.call_local() == 2
+    assert tasks.store_tracking_answers.call_local() == (0, 2)
     assert cache.get(tracking_cache_key(stale.code)) is None  # dropped, never overwritten
     row = PublicTracking.objects.get(code=lost.code)
     assert unpacked(cache.get(tracking_cache_key(lost.code))) == row.body
     assert unpacked(cache.get(tracking.tracking_part_cache_key(lost.code))) == tracking.render_public_part(row.body)
-    assert tasks.store_tracking_answers.call_local() == 0  # stored within the day: not again
+    assert 0 < cache._cache.get_client().ttl(cache.make_key(tracking_cache_key(lost.code))) <= tracking.STORED_SECONDS
+    assert tasks.store_tracking_answers.call_local() == (0, 0)  # stored within the day: not again
     with django_assert_num_queries(0):
         assert APIClient().get(f"/api/v1/public/dossiers/{lost.code}").json()["code"] == lost.code
+
+
+def _changed_while_the_store_reads(monkeypatch, change):
+    """Run the store with `change` made between its reading a batch and its writing it to Redis."""
+    from apps.dossiers import tracking
+
+    read = tracking._store_batch
+
+    def read_then_change(before, size):
+        rows = read(before, size)
+        if rows:
+            change()
+        return rows
+
+    monkeypatch.setattr(tracking, "_store_batch", read_then_change)
+    tracking.store_published()
+
+
+@pytest.mark.parametrize("publishing", ["dies", "in bulk"])
+def test_an_answer_changed_while_the_store_reads_it_is_never_kept(
+    w, monkeypatch, django_capture_on_commit_callbacks, publishing
+):
+    """The store reads a batch, a change lands, then the store writes: the public must see the change, not the
+    answer read before it (which the store would otherwise keep for days). "dies": the process dies between the
+    change's commit and its publishing (only publish's first step ran); "in bulk": publish_tracking --all."""
+    if not hasattr(cache, "converge_many"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    from apps.dossiers import tasks, tracking
+    from apps.dossiers.models import Dossier, PublicTracking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = walk_in(w, at("25/11/2026", "09:00"))
+
+    def change():
+        if publishing == "dies":
+            monkeypatch.setattr(tracking, "publish", lambda _id, code: cache.delete_many(tracking.cache_keys(code)))
+            with django_capture_on_commit_callbacks(execute=True):
+                services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+            monkeypatch.undo()
+        else:
+            Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.IN_PROGRESS)
+            tracking.publish_many([dossier.pk])
+
+    cache.delete(tracking.STORED_MARK)
+    _changed_while_the_store_reads(monkeypatch, change)
+    assert APIClient().get(f"/api/v1/public/dossiers/{dossier.code}").json()["status"] == "in_progress"
+    if publishing == "dies":
+        assert not PublicTracking.objects.filter(code=dossier.code).exists()
+        assert tasks.store_tracking_answers.call_local()[0] == 1  # the hourly job publishes it again
+        assert json.loads(PublicTracking.objects.get(code=dossier.code).body)["status"] == "in_progress"
+
+
+def test_a_failed_publishing_after_a_change_is_logged_and_the_next_callbacks_still_run(
+    w, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """Django logs a failed robust on_commit callback by its __qualname__ (a functools.partial has none, and the
+    logging itself then raised, skipping every later callback)."""
+    from apps.dossiers import tracking
+
+    dossier = walk_in(w, at("25/11/2026", "09:00"))
+    monkeypatch.setattr(tracking, "publish", lambda *args: 1 / 0)
+    after = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
+        transaction.on_commit(lambda: after.append("ran"))
+    assert "publish_after_commit" in caplog.text and after == ["ran"]
 
 
 def test_the_store_stops_and_marks_nothing_while_redis_is_unreachable(

@@ -7,7 +7,9 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-KEPT_INTERVALS = 5  # an old total is kept this many intervals, to be shown while one process recounts it
+# An old total is kept this long, to be shown while one process recounts it: long enough that a list nobody opened
+# for a while does not find every process counting it at once (its age is judged on the entry's own time).
+KEPT_SECONDS = 24 * 3600
 
 
 class RecountedPaginator(Paginator):
@@ -39,7 +41,7 @@ class RecountedPaginator(Paginator):
         finally:
             if mine:
                 cache.delete(self.recounting_key)
-        cache.set(self.count_key, (now, total), self.seconds * KEPT_INTERVALS)
+        cache.set(self.count_key, (now, total), KEPT_SECONDS)
         return total
 
     @property

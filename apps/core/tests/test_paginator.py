@@ -37,6 +37,18 @@ def test_an_old_total_is_recounted_by_one_process_while_the_others_show_it():
         assert cache.get(recounting) is None  # and lets the next recount happen
 
 
+def test_a_list_nobody_opened_for_an_hour_is_recounted_by_one_process_only():
+    """The bench's first round after a quiet spell: twelve workers found no total and all counted (p99 0.4 s)."""
+    rows = list(range(45))
+    with time_machine.travel(START, tick=False):
+        assert RecountedPaginator(rows, 20, count_key="quiet").count == 45
+    recounting = RecountedPaginator(rows, 20, count_key="quiet").recounting_key
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        cache.add(recounting, True, 30)  # another process is recounting
+        assert RecountedPaginator(_Failing(rows), 20, count_key="quiet").count == 45  # shown, not counted
+        cache.delete(recounting)
+
+
 class _Failing(list):
     def __len__(self):
         raise RuntimeError("statement timeout")

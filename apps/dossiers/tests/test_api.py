@@ -316,6 +316,10 @@ def test_with_redis_every_published_answer_is_stored_and_a_lookup_reads_no_row(
     assert unpacked(cache.get(tracking.tracking_part_cache_key(lost.code))) == tracking.render_public_part(row.body)
     assert 0 < cache._cache.get_client().ttl(cache.make_key(tracking_cache_key(lost.code))) <= tracking.STORED_SECONDS
     assert tasks.store_tracking_answers.call_local() == (0, 0)  # stored within the day: not again
+    tracking.publish_many([stale.pk])  # a bulk publishing (generated history) leaves its answers out of Redis ...
+    assert cache.get(tracking_cache_key(stale.code)) is None
+    assert tasks.store_tracking_answers.call_local() == (0, 2)  # ... so the next hourly run stores them
+    assert cache.get(tracking_cache_key(stale.code)) is not None
     with django_assert_num_queries(0):
         assert APIClient().get(f"/api/v1/public/dossiers/{lost.code}").json()["code"] == lost.code
 

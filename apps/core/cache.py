@@ -126,7 +126,6 @@ class SharedClientRedisCache(RedisCache):
         # LocMemCache keeps its data per name at module level: every thread's fallback is the same memory.
         self._fallback = _LocalFallback(f"redis-fallback:{server}", {**params, "OPTIONS": {"MAX_ENTRIES": 10_000}})
         self._soon: collections.deque = collections.deque(maxlen=256)  # see add_soon (an instance per thread)
-        self._converge_script: dict = {}
 
     def _degrading(self, method: str, *args, written=(), version=None, **kwargs):
         """Run `method` on Redis, or on the local cache while Redis is unreachable. `written`: the keys it writes."""
@@ -248,9 +247,7 @@ class SharedClientRedisCache(RedisCache):
         if not data:
             return 0
         client = self._cache.get_client(write=True)
-        script = self._converge_script.get(id(client))
-        if script is None:
-            script = self._converge_script[id(client)] = client.register_script(_CONVERGE)
+        script = client.register_script(_CONVERGE)  # only hashes it: sent by EVALSHA, by EVAL the first time
         dumps = self._cache._serializer.dumps
         keys = [self.make_and_validate_key(key) for key in data]
         return script(keys=keys, args=[timeout, *(dumps(value) for value in data.values())], client=client)

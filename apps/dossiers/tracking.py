@@ -519,12 +519,18 @@ def _drop_changed(read: dict[str, str]) -> None:
         cache.delete_many([key for code in changed for key in cache_keys(code)])
 
 
+def unpublished_dossiers():
+    """The dossiers with no published answer: never published, or withdrawn by a change and not published since."""
+    return Dossier.objects.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
+
+
 def publish_withdrawn() -> int:
     """Publish again the dossiers whose answer was withdrawn by a change and never published after it (the process
-    died between the commit and the publishing, or publishing failed): the number published."""
-    missing = Dossier.objects.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
+    died between the commit and the publishing, or publishing failed): the number published. One by one, each under
+    its dossier's lock as a change publishes it (publish_many could collide with a change publishing the same
+    dossier meanwhile): there are normally none or a few; a backlog after an upgrade is publish_tracking's work."""
     published = 0
-    for dossier_id, code in missing.values_list("pk", "code").iterator():
+    for dossier_id, code in unpublished_dossiers().values_list("pk", "code").iterator():
         publish(dossier_id, code)
         published += 1
     return published

@@ -6,10 +6,9 @@ import time
 
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
-from django.db.models import Exists, OuterRef
 
 from apps.dossiers.models import Dossier, PublicTracking
-from apps.dossiers.tracking import PART_MARK, fill_parts, publish_many, store_published
+from apps.dossiers.tracking import PART_MARK, fill_parts, publish_many, store_published, unpublished_dossiers
 
 
 class Command(BaseCommand):
@@ -21,9 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, all: bool, batch: int, **options):
         started = time.perf_counter()
-        dossiers = Dossier.objects.order_by("pk")
+        dossiers = (Dossier.objects if all else unpublished_dossiers()).order_by("pk")
         if not all:
-            dossiers = dossiers.exclude(Exists(PublicTracking.objects.filter(dossier_id=OuterRef("pk"))))
             self._fill_parts(batch)
         total, done, last = dossiers.count(), 0, 0
         while ids := list(dossiers.filter(pk__gt=last).values_list("pk", flat=True)[:batch]):

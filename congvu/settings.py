@@ -79,9 +79,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.PublicReadMiddleware",  # the tracking API, ahead of what an anonymous GET never uses
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.LanguageMiddleware",
     "apps.core.middleware.RejectNulMiddleware",
@@ -89,12 +91,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "apps.core.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Answered by PublicReadMiddleware before the session, CSRF, authentication and the URL resolver:
+# a URL's name → view(request, the URL's one argument)
+PUBLIC_FAST_READS = {"v1:public-dossier": "apps.dossiers.api.public_tracking_answer"}
 
 ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "congvu.urls")  # bench/urls.py adds the baseline view
 WSGI_APPLICATION = "congvu.wsgi.application"

@@ -97,17 +97,23 @@ class PublicTrackingView(APIView):
         summary="Tra cứu tiến độ hồ sơ (công khai, không có dữ liệu cá nhân)",
     )
     def get(self, request, code: str):
-        limit, period = public_lookup_rate()
-        limited, body = tracking.public_tracking_lookup(request, code.strip().upper(), limit, period)
-        if limited:
-            wait = int(period - time.time() % period) or 1
-            message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": wait}
-            response = _json(error_body("throttled", message), status.HTTP_429_TOO_MANY_REQUESTS)
-            response["Retry-After"] = str(wait)
-            return response
-        if body is None:
-            return _json(error_body("not_found", _("Không tìm thấy hồ sơ có mã này.")), status.HTTP_404_NOT_FOUND)
-        return HttpResponse(body, content_type="application/json")  # already rendered: see PublicTracking
+        return public_tracking_answer(request, code)
+
+
+def public_tracking_answer(request, code: str) -> HttpResponse:
+    """The tracking API's answer: the published JSON, a 404 or a 429. Also served by apps.core.middleware.
+    PublicReadMiddleware, ahead of the middleware an anonymous GET does not need."""
+    limit, period = public_lookup_rate()
+    limited, body = tracking.public_tracking_lookup(request, code.strip().upper(), limit, period)
+    if limited:
+        wait = int(period - time.time() % period) or 1
+        message = _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)d giây.") % {"seconds": wait}
+        response = _json(error_body("throttled", message), status.HTTP_429_TOO_MANY_REQUESTS)
+        response["Retry-After"] = str(wait)
+        return response
+    if body is None:
+        return _json(error_body("not_found", _("Không tìm thấy hồ sơ có mã này.")), status.HTTP_404_NOT_FOUND)
+    return HttpResponse(body, content_type="application/json")  # already rendered: see PublicTracking
 
 
 def _json(data: dict, status_code: int) -> JsonResponse:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -194,7 +195,11 @@ def track(request):
         if limited:
             return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
         if part is None:
-            messages.error(request, _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
+            not_found = _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code}
+            page = _not_found_page_fast(request, code, not_found)
+            if page is not None:
+                return page
+            messages.error(request, not_found)
             code = ""  # the language switch returns to the empty form
         else:
             if secret and owner is None:
@@ -209,6 +214,7 @@ def track(request):
 
 
 SHELL_CODE, SHELL_TRACKING = "__code_of_this_page__", "__tracking_of_this_code__"
+SHELL_MESSAGE = "__message_of_this_page__"
 
 
 def _tracking_page_fast(request, code: str, tracking_part: str):
@@ -225,6 +231,31 @@ def _tracking_page_fast(request, code: str, tracking_part: str):
     if shell is None:
         return None
     return HttpResponse(with_token(request, shell).replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_part))
+
+
+class _ShellMessage:
+    """Where the frame of the page for an unknown code shows its one message (as base.html shows messages)."""
+
+    tags = "error"
+
+    def __str__(self) -> str:
+        return SHELL_MESSAGE
+
+
+def _not_found_page_fast(request, code: str, message: str):
+    """The page for a code no dossier has, for the same visitors and in the same way as _tracking_page_fast: its
+    frame (the form keeps the code typed; the language switch returns to the empty form) rendered once per process
+    and language, with the code and the message put in. None when the page must be rendered in full (with the
+    message through Django's messages)."""
+    if not tracking.CODE_PATTERN.fullmatch(code):
+        return None
+    shell = shell_for(request, "track-unknown", any_method=True, render=lambda: render(request, "portal/track.html", {
+        "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), "language_next": _tracking_url(""),
+        "messages": [_ShellMessage()],
+    }))  # fmt: skip
+    if shell is None:
+        return None
+    return HttpResponse(with_token(request, shell).replace(SHELL_CODE, code).replace(SHELL_MESSAGE, escape(message)))
 
 
 @never_cache

@@ -315,3 +315,31 @@ def test_the_owners_lookup_reads_the_part_and_the_owners_details_at_once(client,
     wrong = client.post("/tra-cuu/", posted | {"sdt": "0999999999"}).content.decode()
     assert 'id="timeline"' in wrong and APPLICANT["applicant_name"] not in wrong
     assert "không khớp" in wrong
+
+
+def test_the_page_for_an_unknown_code_from_its_frame_is_the_page_rendered_in_full(settings, demo):
+    """A code no dossier has: the frame with the message put in is, byte for byte (the CSRF token aside), the page
+    rendered in full with the message through Django's messages, in both languages, and leaves no message behind."""
+    unknown = "H99.22-261125-9999"
+    url = f"/tra-cuu/?ma={unknown}"
+
+    def without_token(html: str) -> str:
+        return html.replace(_token(html), "TOKEN")
+
+    messages = {"vi": f"Không tìm thấy hồ sơ có mã {unknown}.", "en": f"No dossier with the code {unknown}."}
+    for language, message in messages.items():
+        visitor = Client()
+        if language == "en":
+            visitor.post("/i18n/setlang/", {"language": "en", "next": "/"})
+            visitor.cookies.pop("sessionid", None)
+        visitor.get(url)  # renders the frame
+        fast = visitor.get(url)
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+        full = visitor.get(url)
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 30
+        assert "messages" not in fast.cookies and "messages" not in full.cookies
+        fast, full = fast.content.decode(), full.content.decode()
+        assert without_token(fast) == without_token(full) and message in fast, language
+        assert "__" not in fast.replace("__csrf", "")  # no mark left
+    junk = Client().get("/tra-cuu/?ma=<b>H99</b>").content.decode()  # no code can be this: rendered in full, escaped
+    assert "&lt;B&gt;H99&lt;/B&gt;" in junk and "<B>" not in junk

@@ -33,19 +33,28 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         from django.conf import settings
-        from django.utils import translation
 
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        patch_vary = response.headers.get("Vary", "")
-        if "Cookie" not in patch_vary:
-            response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
-        return response
+        activate_language(request, language)
+        return with_language(self.get_response(request), language)
+
+
+def activate_language(request, language: str) -> None:
+    from django.utils import translation
+
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def with_language(response, language: str):
+    """A response in `language`, which the language cookie chose: it varies with the cookie."""
+    response.headers.setdefault("Content-Language", language)
+    vary = response.headers.get("Vary", "")
+    if "Cookie" not in vary:
+        response.headers["Vary"] = f"{vary}, Cookie" if vary else "Cookie"
+    return response
 
 
 class RequestContextMiddleware:
@@ -111,10 +120,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_database_unavailable(exception):
-            return None
-        logger.warning("database unavailable: %s %s", request.method, request.path, exc_info=exception)
-        return database_unavailable(request)
+        return answer_database_unavailable(request, exception)
+
+
+def answer_database_unavailable(request, exception):
+    """The 503 for an exception that says the database cannot be reached; None for any other."""
+    if not is_database_unavailable(exception):
+        return None
+    logger.warning("database unavailable: %s %s", request.method, request.path, exc_info=exception)
+    return database_unavailable(request)
 
 
 def _declared_body_length(request) -> int | None:
@@ -196,12 +210,13 @@ class PublicReadMiddleware:
 
         if request.method != "GET" or request.META.get("QUERY_STRING") or "\x00" in request.path:
             return None
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE:
-            return None
         for prefix, view in self._routes():
             if request.path.startswith(prefix):
                 argument = request.path[len(prefix) :]
-                return (view, argument) if argument and "/" not in argument else None
+                if not argument or "/" in argument:
+                    return None
+                language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+                return (view, argument) if language == settings.LANGUAGE_CODE else None
         return None
 
     def _routes(self) -> list:
@@ -222,22 +237,17 @@ class PublicReadMiddleware:
     @staticmethod
     def _answer(request, view, argument):
         from django.conf import settings
-        from django.utils import translation
 
         request.get_host()  # a host not allowed raises DisallowedHost (a 400), as CommonMiddleware would
-        translation.activate(settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        activate_language(request, settings.LANGUAGE_CODE)
         token = context.set_current(context.RequestContext(ip=client_ip(request)))
         try:
             response = view(request, argument)
         except Exception as exception:
-            if not is_database_unavailable(exception):
+            response = answer_database_unavailable(request, exception)
+            if response is None:
                 raise
-            logger.warning("database unavailable: %s %s", request.method, request.path, exc_info=exception)
-            response = database_unavailable(request)
         finally:
             context.reset(token)
-        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
-        response.headers["Vary"] = "Cookie"
         response.headers["Content-Length"] = str(len(response.content))
-        return response
+        return with_language(response, settings.LANGUAGE_CODE)

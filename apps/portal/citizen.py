@@ -222,15 +222,8 @@ def _tracking_page_fast(request, code: str, tracking_part: str):
     with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
     and language, with this code and its answer's part (rendered when it was published) put in: no template is
     rendered per request. None when the page must be rendered in full."""
-    if not tracking.CODE_PATTERN.fullmatch(code):  # only a known code gets here; it goes into the HTML as it is
-        return None
-    shell = shell_for(request, "track", any_method=True, render=lambda: render(request, "portal/track.html", {
-        "code": SHELL_CODE, "tracking_part": SHELL_TRACKING, "hotline": getattr(settings, "HOTLINE", "1022"),
-        "language_next": _tracking_url(SHELL_CODE),
-    }))  # fmt: skip
-    if shell is None:
-        return None
-    return HttpResponse(with_token(request, shell).replace(SHELL_CODE, code).replace(SHELL_TRACKING, tracking_part))
+    frame = {"tracking_part": SHELL_TRACKING, "language_next": _tracking_url(SHELL_CODE)}
+    return _track_page_from_frame(request, "track", code, frame, {SHELL_TRACKING: tracking_part})
 
 
 class _ShellMessage:
@@ -243,19 +236,28 @@ class _ShellMessage:
 
 
 def _not_found_page_fast(request, code: str, message: str):
-    """The page for a code no dossier has, for the same visitors and in the same way as _tracking_page_fast: its
-    frame (the form keeps the code typed; the language switch returns to the empty form) rendered once per process
-    and language, with the code and the message put in. None when the page must be rendered in full (with the
-    message through Django's messages)."""
+    """The page for a code no dossier has, as _tracking_page_fast gives a known code's: the form keeps the code
+    typed, the message above it (where Django's messages would show it); the language switch returns to the empty
+    form. None when the page must be rendered in full, the message through Django's messages."""
+    frame = {"language_next": _tracking_url(""), "messages": [_ShellMessage()]}
+    return _track_page_from_frame(request, "track-unknown", code, frame, {SHELL_MESSAGE: escape(message)})
+
+
+def _track_page_from_frame(request, name: str, code: str, frame: dict, parts: dict[str, str]):
+    """The tracking page from its frame `name` (rendered once per process and language with `frame` and the marks
+    of the code and of `parts`), this code and `parts` put in; None for a visitor who gets pages rendered in full.
+    Only a code that can exist gets here: it goes into the HTML as it is."""
     if not tracking.CODE_PATTERN.fullmatch(code):
         return None
-    shell = shell_for(request, "track-unknown", any_method=True, render=lambda: render(request, "portal/track.html", {
-        "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), "language_next": _tracking_url(""),
-        "messages": [_ShellMessage()],
+    shell = shell_for(request, name, any_method=True, render=lambda: render(request, "portal/track.html", {
+        "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), **frame,
     }))  # fmt: skip
     if shell is None:
         return None
-    return HttpResponse(with_token(request, shell).replace(SHELL_CODE, code).replace(SHELL_MESSAGE, escape(message)))
+    page = with_token(request, shell).replace(SHELL_CODE, code)
+    for mark, text in parts.items():
+        page = page.replace(mark, text)
+    return HttpResponse(page)
 
 
 @never_cache

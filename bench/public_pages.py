@@ -388,10 +388,12 @@ def warm_tables() -> None:
     print(f"tables read into memory in {time.perf_counter() - started:.0f} s: {', '.join(WARMED)}")
 
 
-def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> None:
+def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs: int = 3000) -> None:
     """Where a request's time goes, measured in this process through the app's WSGI handler (no server, no wrk):
-    the bare view, the tracking API answered from the cache (hit) and from the published row (miss), the page."""
+    the bare view, the tracking API answered from the cache (hit) and from the published row (miss), the page, the
+    owner's lookup (posted as a browser posts it) with the owner's details sealed in Redis and read from the table."""
     import io
+    from urllib.parse import urlencode
 
     from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
@@ -410,9 +412,9 @@ def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> Non
 
         return wrapper
 
-    cache_lookup, database_lookup = cache.count_and_get if hasattr(cache, "count_and_get") else None, None
+    cache_lookup = getattr(cache, "count_and_get_many", None)  # count_and_get goes through it too
     if cache_lookup is not None:
-        cache.count_and_get = timed("cache", cache_lookup)
+        cache.count_and_get_many = timed("cache", cache_lookup)
     database_lookup = tracking._one_row
     tracking._one_row = timed("database", database_lookup)
 
@@ -421,14 +423,26 @@ def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> Non
                    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
                    "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
                    "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+        if isinstance(path, tuple):  # the owner's lookup: (path, code and phone), posted with a CSRF cookie
+            path, pair = path
+            code, phone = pair.split()
+            body = urlencode({"ma": code, "sdt": phone, "csrfmiddlewaretoken": CSRF_SECRET}).encode()
+            environ.update(REQUEST_METHOD="POST", PATH_INFO=path, CONTENT_TYPE="application/x-www-form-urlencoded",
+                           CONTENT_LENGTH=str(len(body)), HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")  # fmt: skip
+            environ["wsgi.input"] = io.BytesIO(body)
         b"".join(app(environ, lambda status, headers, exc_info=None: None))
 
-    position = 0
+    position, owner_position = 0, 0
 
     def fresh() -> str:  # a code not asked for before in the breakdown
         nonlocal position
         position += 1
         return codes[position]
+
+    def owner() -> str:  # an owner's (code, phone) not asked for before
+        nonlocal owner_position
+        owner_position += 1
+        return owners[owner_position % len(owners)]
 
     kinds = {
         "bare view": lambda: "/bench/bare",
@@ -437,6 +451,8 @@ def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> Non
         "page, stored answers": lambda: f"/tra-cuu/?ma={fresh()}",
         "API, published row": lambda: f"/api/v1/public/dossiers/{fresh()}",
         "page, published row": lambda: f"/tra-cuu/?ma={fresh()}",
+        "owner, sealed details": lambda: ("/tra-cuu/", owner()),
+        "owner, table read": lambda: ("/tra-cuu/", owner()),
     }
     get(kinds["API, answer in Redis"]())
     get(kinds["API, answer in Redis"]())
@@ -447,6 +463,8 @@ def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> Non
         if "row" in label and hasattr(cache, "converge_many"):  # not in Redis, as after a Redis restart
             ahead = codes[position + 1 : position + runs + 101]
             cache.delete_many([key for code in ahead for key in tracking.cache_keys(code)])
+        if "table" in label and hasattr(cache, "converge_many"):  # the details lost, the public part kept
+            cache.delete_many([tracking.owner_cache_key(pair.split()[0]) for pair in owners])
         for _ in range(100):
             get(path())
         spent.update(cache=0.0, database=0.0)
@@ -457,7 +475,7 @@ def breakdown(codes: list[str], no_store: bool = False, runs: int = 3000) -> Non
         print(f"  {label:<22} {total:6.0f} µs / {spent['cache'] / runs * 1e6:4.0f} µs / "
               f"{spent['database'] / runs * 1e6:4.0f} µs")  # fmt: skip
     if cache_lookup is not None:
-        cache.count_and_get = cache_lookup
+        cache.count_and_get_many = cache_lookup
     tracking._one_row = database_lookup
 
 
@@ -570,7 +588,7 @@ def main() -> int:
         print(f"cold {target:<8} p99 {figures['p99_ms']:.0f} < 100 ms → {'PASS' if passed else 'FAIL'}")
     for path in [bench.script, *bench.files.values()]:
         os.unlink(path)
-    breakdown(data["codes"][-50_000:], args.no_store)
+    breakdown(data["codes"][-50_000:], data["owners"], args.no_store)
     return 0 if ok else 1
 
 

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "apps.core.middleware.PublicReadMiddleware",  # the tracking API, ahead of what an anonymous GET never uses
+    "apps.core.middleware.PublicReadMiddleware",  # the tracking API and lookup, ahead of what they never use
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.LanguageMiddleware",
     "apps.core.middleware.RejectNulMiddleware",
@@ -100,6 +100,8 @@ MIDDLEWARE = [
 # Answered by PublicReadMiddleware before the session, CSRF, authentication and the URL resolver:
 # a URL's name → view(request, the URL's one argument)
 PUBLIC_FAST_READS = {"v1:public-dossier": "apps.dossiers.api.public_tracking_answer"}
+# ... and forms posted to their page: a URL's name → form(request), the answer or None to take the whole chain
+PUBLIC_FAST_FORMS = {"portal:track": "apps.portal.citizen.owner_answer"}
 
 ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "congvu.urls")  # bench/urls.py adds the baseline view
 WSGI_APPLICATION = "congvu.wsgi.application"

@@ -207,16 +207,29 @@ class SharedClientRedisCache(RedisCache):
 
     def count_and_get(self, count_key: str, timeout: int, key: str):
         """`count` and a `get` of another key in the same round trip: (count, value or None)."""
-        return self._degrading("_count_and_get", count_key, timeout, key, written=[count_key])
+        count, (value,) = self.count_and_get_many(count_key, timeout, [key])
+        return count, value
+
+    def count_and_get_many(self, count_key: str, timeout: int, keys: list[str]):
+        """`count` and a `get` of each of `keys` in the same round trip: (count, [value or None for each key])."""
+        return self._degrading("_count_and_get_many", count_key, timeout, keys, written=[count_key])
 
     def add_soon(self, key: str, value, timeout: int) -> None:
         """`add`, sent with this thread's next `count_and_get` instead of in a round trip of its own: a reader that
         caches what it read waits for nothing. Redis refuses it when the key exists (SET NX), so it never replaces
         a newer value written meanwhile. A cache fill: dropped while Redis is unreachable, and when no lookup
         comes within SOON_SECONDS."""
+        self._send_soon(key, value, timeout, "NX")
+
+    def set_soon(self, key: str, value, timeout: int) -> None:
+        """`set` (it replaces what the key holds), sent as add_soon is: for a value that carries its own check of
+        freshness, so that one read before a change cannot stay in the way of the one read after it."""
+        self._send_soon(key, value, timeout)
+
+    def _send_soon(self, key: str, value, timeout: int, *flags: str) -> None:
         if not self._outage.is_down():
             made = self.make_and_validate_key(key)
-            command = ("SET", made, self._cache._serializer.dumps(value), "EX", timeout, "NX")
+            command = ("SET", made, self._cache._serializer.dumps(value), "EX", timeout, *flags)
             self._soon.append((time.monotonic() + SOON_SECONDS, command))
 
     def converge_many(self, data: dict, timeout: int) -> int | None:
@@ -255,19 +268,20 @@ class SharedClientRedisCache(RedisCache):
     def _count(self, key: str, timeout: int) -> int:
         return self._pipeline([("INCR", key), ("EXPIRE", key, timeout, "NX")])[0]
 
-    def _count_and_get(self, count_key: str, timeout: int, key: str):
+    def _count_and_get_many(self, count_key: str, timeout: int, keys: list[str]):
         count_key = self.make_and_validate_key(count_key)
         now, soon = time.monotonic(), []
         while self._soon:  # their answers (even errors) do not matter
             until, command = self._soon.popleft()
             if until > now:
                 soon.append(command)
-        count, _expiry, value = self._pipeline(
-            [("INCR", count_key), ("EXPIRE", count_key, timeout, "NX"), ("GET", self.make_and_validate_key(key)),
-             *soon],
-            made=True, essential=3,
-        )[:3]  # fmt: skip
-        return count, (None if value is None else self._cache._serializer.loads(value))
+        gets = [("GET", self.make_and_validate_key(key)) for key in keys]
+        essential = 2 + len(gets)
+        count, _expiry, *values = self._pipeline(
+            [("INCR", count_key), ("EXPIRE", count_key, timeout, "NX"), *gets, *soon], made=True, essential=essential
+        )[:essential]
+        loads = self._cache._serializer.loads
+        return count, [None if value is None else loads(value) for value in values]
 
     def _pipeline(self, commands: list[tuple], *, made: bool = False, essential: int | None = None) -> list:
         """Send the commands down one pooled connection as a packed pipeline: redis-py's pipeline object costs more
@@ -307,8 +321,8 @@ class _LocalFallback(LocMemCache):
                 return 1
             return self.incr(key)
 
-    def _count_and_get(self, count_key: str, timeout: int, key: str):
-        return self._count(count_key, timeout), self.get(key)
+    def _count_and_get_many(self, count_key: str, timeout: int, keys: list[str]):
+        return self._count(count_key, timeout), [self.get(key) for key in keys]
 
 
 # --- without Redis: counters shared by the processes of one machine ------------------------------------------------

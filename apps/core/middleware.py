@@ -180,74 +180,117 @@ class RequestBodyLimitMiddleware:
 
 
 class PublicReadMiddleware:
-    """The busiest anonymous read, the tracking API (settings.PUBLIC_FAST_READS: a URL's name → the function that
-    answers it, given the URL's one argument), answered ahead of the middleware it never uses: the session, CSRF,
-    authentication, messages, htmx, django-axes and the URL resolver cost about as much again as the answer itself,
-    taken from Redis.
+    """The busiest anonymous requests, answered ahead of the middleware they never use: the session, CSRF (but for
+    a form, see below), authentication, messages, htmx, django-axes and the URL resolver cost about as much again
+    as the answer itself, taken from Redis.
 
-    Only a plain GET in the default language is answered here: with a query string, a NUL character or another
-    language's cookie the request takes the whole chain. What the chain would give it, it still gets: the security,
-    CSP and X-Frame-Options headers (those middleware come first), the host check, the language and its Vary, the
-    client's address in the request context, and a 503 when the database is down."""
+    - settings.PUBLIC_FAST_READS (a URL's name → the function that answers it, given the URL's one argument): a
+      plain GET, such as the tracking API.
+    - settings.PUBLIC_FAST_FORMS (a URL's name → a function given the request, answering it or returning None):
+      a form posted to its page, such as the owner's tracking lookup, by a visitor with no session and no message
+      waiting, once Django's own CsrfViewMiddleware passed it; what the function does not answer takes the chain.
+
+    Only the default language is answered here: with a query string, a NUL character or another language's cookie
+    the request takes the whole chain. What the chain would give it, it still gets: the security, CSP and
+    X-Frame-Options headers (those middleware come first), the host check, the language and its Vary, the client's
+    address in the request context, and a 503 when the database is down."""
 
     def __init__(self, get_response):
         from django.conf import settings
+        from django.middleware.csrf import CsrfViewMiddleware
         from django.utils.module_loading import import_string
 
         self.get_response = get_response
         self.views = {name: import_string(path) for name, path in settings.PUBLIC_FAST_READS.items()}
-        self._prefixes: dict[tuple, list] = {}
+        self.forms = {name: import_string(path) for name, path in settings.PUBLIC_FAST_FORMS.items()}
+        self.csrf = CsrfViewMiddleware(get_response)
+        self._prefixes: dict[tuple, tuple] = {}
 
     def __call__(self, request):
-        served = self._served_here(request)
-        if served is None:
-            return self.get_response(request)
-        view, argument = served
-        return self._answer(request, view, argument)
+        if request.method == "GET":
+            served = self._served_here(request)
+            if served is not None:
+                view, argument = served
+                return self._answer(request, lambda: view(request, argument))
+        elif request.method == "POST":
+            form = self._form_here(request)
+            if form is not None:
+                response = self._answer(request, lambda: self._posted(request, form))
+                if response is not None:
+                    return response
+        return self.get_response(request)
 
     def _served_here(self, request):
-        from django.conf import settings
-
-        if request.method != "GET" or request.META.get("QUERY_STRING") or "\x00" in request.path:
+        if request.META.get("QUERY_STRING") or "\x00" in request.path or not _in_default_language(request):
             return None
-        for prefix, view in self._routes():
+        for prefix, view in self._routes()[0]:
             if request.path.startswith(prefix):
                 argument = request.path[len(prefix) :]
-                if not argument or "/" in argument:
-                    return None
-                language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
-                return (view, argument) if language == settings.LANGUAGE_CODE else None
+                return None if not argument or "/" in argument else (view, argument)
         return None
 
-    def _routes(self) -> list:
-        """(path before the argument, view) of each fast read, from the URLconf in use (tests may swap it)."""
+    def _form_here(self, request):
+        from django.conf import settings
+
+        form = self._routes()[1].get(request.path)
+        if form is None or request.META.get("QUERY_STRING") or request.content_type != _FORM_TYPE:
+            return None
+        shared = settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+        return form if shared and _in_default_language(request) and not carries_nul(request) else None
+
+    def _posted(self, request, form):
+        """The form's answer, once Django's CSRF check passed it (its refusal otherwise); None: take the chain."""
+        self.csrf.process_request(request)
+        response = self.csrf.process_view(request, form, (), {}) or form(request)
+        return None if response is None else self.csrf.process_response(request, response)
+
+    def _routes(self) -> tuple[list, dict]:
+        """From the URLconf in use (tests may swap it): (path before the argument, view) of each fast read, and
+        path → function of each fast form."""
         from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
         known = (get_urlconf(), get_script_prefix())
         if known not in self._prefixes:
-            routes = []
+            reads, forms = [], {}
             for name, view in self.views.items():
                 try:
-                    routes.append((reverse(name, args=["0"])[:-1], view))
+                    reads.append((reverse(name, args=["0"])[:-1], view))
                 except NoReverseMatch:
                     continue
-            self._prefixes[known] = routes
+            for name, form in self.forms.items():
+                try:
+                    forms[reverse(name)] = form
+                except NoReverseMatch:
+                    continue
+            self._prefixes[known] = (reads, forms)
         return self._prefixes[known]
 
     @staticmethod
-    def _answer(request, view, argument):
+    def _answer(request, respond):
+        """`respond()`'s answer as the chain would send it; None when `respond` leaves the request to the chain."""
         from django.conf import settings
 
         request.get_host()  # a host not allowed raises DisallowedHost (a 400), as CommonMiddleware would
         activate_language(request, settings.LANGUAGE_CODE)
         token = context.set_current(context.RequestContext(ip=client_ip(request)))
         try:
-            response = view(request, argument)
+            response = respond()
         except Exception as exception:
             response = answer_database_unavailable(request, exception)
             if response is None:
                 raise
         finally:
             context.reset(token)
+        if response is None:
+            return None
         response.headers["Content-Length"] = str(len(response.content))
         return with_language(response, settings.LANGUAGE_CODE)
+
+
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def _in_default_language(request) -> bool:
+    from django.conf import settings
+
+    return request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE

@@ -81,17 +81,18 @@ def _storable(request, response) -> str | None:
     return html.replace(found.group(1), PLACEHOLDER)
 
 
-def shell_for(request, name: str, render: Callable[[], HttpResponse], *, any_method: bool = False) -> str | None:
+def shell_for(request, name: str, render: Callable[[], HttpResponse] | None, *, any_method: bool = False) -> str | None:
     """A page's frame rendered once per process and language for the visitors who share pages (a GET, no session,
     no message), with the CSRF placeholder and the marks `render` put where each request's own parts go: the caller
-    fills them in and sends it with `answer`. None for any other visitor, or when the frame must not be shared.
-    `any_method`: the frame is the same whatever the method (a form posted back to its own page)."""
+    fills them in and sends it with `answer`. None for any other visitor, or when the frame must not be shared, or
+    is not rendered yet and `render` is None. `any_method`: the frame is the same whatever the method (a form
+    posted back to its own page)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if not seconds or not _shared_page(request, any_method=any_method):
         return None
     key, cache = f"shell:{name}:{translation.get_language()}", caches["pages"]
     shell = cache.get(key)
-    if shell is None:
+    if shell is None and render is not None:
         shell = _storable(request, render())
         if shell is not None:
             cache.set(key, shell, seconds)

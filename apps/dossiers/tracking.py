@@ -3,29 +3,36 @@
 Read side: the answer is the row published at the dossier's last change (`PublicTracking`), one primary-key lookup;
 built from the source tables when not yet published or in another language. The row holds the answer in two forms:
 the API's JSON and the tracking page's public part, rendered from that JSON, so the two can never disagree and the
-page renders no template per request. With Redis, every published answer is also kept there, packed (the publisher
-writes it, `store_published` puts back what Redis lost): a lookup then reads it in the round trip that counts the
-client. Write side: every service that changes a dossier calls `republish(dossier)` inside its transaction; the
-row and the Redis copy are withdrawn there, and published again after the commit.
+page renders no template per request. With Redis, every published answer is also kept there, packed, with the
+owner's details sealed under the owner's own phone and ID number (the publisher writes them, `store_published` puts
+back what Redis lost): a lookup, the owner's too, then reads them in the round trip that counts the client.
+Write side: every service that changes a dossier calls `republish(dossier)` inside its transaction; the row and the
+Redis copy are withdrawn there, and published again after the commit.
 """
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import re
 import time
 import zlib
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from apps.core.phones import normalize_phone
 from apps.core.ratelimit import over_limit, window_key
 from apps.dossiers.links import public_paths, tracking_url
-from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Slip
+from apps.dossiers.models import Attachment, Dossier, DossierStep, Outcome, PublicTracking, Rating, Slip
 from apps.dossiers.selectors import is_owner
 from apps.org.models import Unit
 from apps.procedures.models import Procedure
@@ -371,27 +378,162 @@ def owner_lookup(
 ) -> tuple[bool, str | None, dict | None]:
     """The owner's lookup (code and the dossier's phone, however typed, or ID number): (over the client's limit?,
     the page's public part or None for an unknown code, the owner's details or None for a wrong secret). Counted
-    in `scope` like public_tracking_lookup; the part and the owner's details come from one indexed read (the part
-    being the published one, as public_tracking_part gives it)."""
-    if over_limit(request, scope, limit, period):
+    in `scope` like public_tracking_lookup, once per request however many times it is asked (a fast path may ask
+    before the view does, see apps.portal.citizen.owner_answer).
+
+    On Redis the count, the part and the owner's sealed details (seal_owner) travel in one round trip; otherwise,
+    or when Redis has no current details, the part and the details come from one indexed read (the part being the
+    published one, as public_tracking_part gives it) and are sealed into Redis for the next lookup."""
+    asked = (code, secret)
+    memo = getattr(request, "_owner_lookup", None)
+    if memo is None or memo[0] != asked:
+        request._owner_lookup = memo = (asked, _owner_lookup(request, code, secret, limit, period, scope))
+    return memo[1]
+
+
+def _owner_lookup(request, code: str, secret: str, limit: int, period: int, scope: str):
+    if not CODE_PATTERN.fullmatch(code):  # no such dossier: counted, neither read nor cached
+        return over_limit(request, scope, limit, period), None, None
+    cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get_many")
+    if not cacheable:
+        if over_limit(request, scope, limit, period):
+            return True, None, None
+        return (False, *_owner_from_tables(code, secret, fill=False))
+    window = window_key(request, scope, period)
+    count, (cached_part, sealed) = cache.count_and_get_many(
+        window, period + 5, [tracking_part_cache_key(code), owner_cache_key(code)]
+    )
+    if count > limit:
         return True, None, None
-    if not CODE_PATTERN.fullmatch(code):
+    if cached_part == UNKNOWN_CODE:
         return False, None, None
+    if cached_part is not None and sealed is not None:
+        part = unpacked(cached_part)
+        owner = open_owner(sealed, code, part, secret)
+        if owner is not STALE:
+            return False, part, owner
+    return (False, *_owner_from_tables(code, secret, fill=True, part_missed=cached_part is None))
+
+
+def _owner_from_tables(code: str, secret: str, *, fill: bool, part_missed: bool = False):
+    """(part, owner's details) read from the tables; with `fill`, written to Redis with the next round trip."""
     row = _one_row(_OWNER_SQL, [Slip.Kind.SUPPLEMENT.value, f"{PART_MARK}%", code])
     if row is None:
-        return False, None, None
+        if fill:
+            cache.add_soon(tracking_part_cache_key(code), UNKNOWN_CODE, UNKNOWN_CACHE_SECONDS)
+        return None, None
     status, phone, id_number, name, address, rated, asked, part, body = row
     if translation.get_language() != PUBLISHED_LANGUAGE or part is None:
         part = public_tracking_part(code)  # another language, or withdrawn by a change and not yet published
     else:
         part = _current_part(part, body)
-    if part is None or not is_owner(secret, phone, id_number):
-        return False, part, None
-    return False, part, {
+    if part is None:
+        return None, None
+    details = owner_details(status, name, address, rated, asked)
+    if fill:
+        if part_missed:
+            cache.add_soon(tracking_part_cache_key(code), packed(part), TRACKING_CACHE_SECONDS)
+        # A plain SET: details sealed with an older part than Redis holds are never opened (open_owner), so
+        # details read before a change can only be replaced, never kept.
+        cache.set_soon(owner_cache_key(code), seal_owner(code, part, phone, id_number, details), TRACKING_CACHE_SECONDS)
+    return part, (details if is_owner(secret, phone, id_number) else None)
+
+
+# --- the owner's details in Redis --------------------------------------------------------------------------------
+# Sealed (AES-GCM) under keys derived from the server's SECRET_KEY and the owner's own phone or ID number: whoever
+# reads Redis without both learns nothing of the owner, and a lookup with a wrong secret opens nothing, which is how
+# the secret is checked. The seal also holds a digest of the public part it was read with: once the dossier has
+# changed (its part is published again) the details are not opened but read again. A rating changes no part: it
+# forgets them itself (forget_owner).
+
+OWNER_SALT = "apps.dossiers.tracking.owner"
+STALE = object()  # sealed details that must be read again
+
+
+def owner_cache_key(code: str) -> str:
+    return f"tracking:v3:owner:{code}"
+
+
+def owner_details(status: str, name: str, address: str, rated: bool, asked: str | None) -> dict:
+    """What the owner's lookup shows besides the public part."""
+    return {
         "name": name, "address": address,
         "asked": asked_papers(asked or "") if status in WAITING_FOR_CITIZEN else [],
         "awaits_rating": status == Dossier.Status.RETURNED and not rated,
     }  # fmt: skip
+
+
+def sealed_owners(parts: dict[int, tuple[str, str]]) -> dict[str, tuple]:
+    """Redis key → the sealed details, for dossiers given as id → (code, the part published for it): one query."""
+    open_slip = Slip.objects.filter(dossier=OuterRef("pk"), kind=Slip.Kind.SUPPLEMENT, answered_at__isnull=True)
+    rows = (
+        Dossier.objects.filter(pk__in=list(parts))
+        .annotate(rated=Exists(Rating.objects.filter(dossier=OuterRef("pk"))),
+                  asked=Subquery(open_slip.order_by("-issued_at").values("items")[:1]))
+        .values_list("pk", "status", "applicant_phone", "applicant_id_number", "applicant_name", "applicant_address",
+                     "rated", "asked")
+    )  # fmt: skip
+    sealed = {}
+    for dossier_id, status, phone, id_number, name, address, rated, asked in rows:
+        code, part = parts[dossier_id]
+        details = owner_details(status, name, address, rated, asked)
+        sealed[owner_cache_key(code)] = seal_owner(code, part, phone, id_number, details)
+    return sealed
+
+
+def seal_owner(code: str, part: str, phone: str, id_number: str, details: dict) -> tuple:
+    """The owner's details as Redis keeps them: (the server key's id, the part's digest, a box the phone opens, a
+    box the ID number opens); a box is None when the dossier has no such secret."""
+    plain = json.dumps(details, ensure_ascii=False).encode()
+    phone = normalize_phone(phone)
+    return (
+        _server_key_id(), _digest(part),
+        _seal(code, f"phone:{phone}", plain) if phone else None,
+        _seal(code, f"id:{id_number}", plain) if id_number else None,
+    )  # fmt: skip
+
+
+def open_owner(sealed, code: str, part: str, secret: str):
+    """The details for an owner's secret (as is_owner compares it), None for any other secret, STALE when the seal
+    is of another part or another server key (the details must be read again)."""
+    key_id, digest, phone_box, id_box = sealed
+    if key_id != _server_key_id() or digest != _digest(part):
+        return STALE
+    secret = secret.strip()
+    phone = normalize_phone(secret)
+    for box, opener in ((phone_box, f"phone:{phone}" if phone else None), (id_box, f"id:{secret.replace(' ', '')}")):
+        if box is not None and opener is not None:
+            try:
+                return json.loads(AESGCM(_box_key(code, opener)).decrypt(box[:12], box[12:], code.encode()))
+            except InvalidTag:
+                continue
+    return None
+
+
+def forget_owner(code: str) -> None:
+    """Drop the owner's sealed details now and after the commit (a change that publishes no new part)."""
+    cache.delete(owner_cache_key(code))
+    transaction.on_commit(lambda: cache.delete(owner_cache_key(code)))
+
+
+def _seal(code: str, opener: str, plain: bytes) -> bytes:
+    """A nonce drawn from the details themselves (as AES-GCM-SIV would): the same details seal to the same bytes,
+    so the daily store can tell a seal still current (cache.converge_many), and other details never share one."""
+    key = _box_key(code, opener)
+    nonce = hmac.new(key, plain, hashlib.sha256).digest()[:12]
+    return nonce + AESGCM(key).encrypt(nonce, plain, code.encode())
+
+
+def _box_key(code: str, opener: str) -> bytes:
+    return salted_hmac(OWNER_SALT, f"{code}\x00{opener}", algorithm="sha256").digest()
+
+
+def _server_key_id() -> bytes:
+    return salted_hmac(f"{OWNER_SALT}.key-id", "", algorithm="sha256").digest()[:8]
+
+
+def _digest(part: str) -> bytes:
+    return hashlib.blake2b(part.encode(), digest_size=16).digest()
 
 
 def _one_row(sql: str, params: list):
@@ -459,7 +601,7 @@ def _published(dossier_id: int, code: str, body: str) -> PublicTracking:
 
 
 def cache_keys(code: str) -> list[str]:
-    return [key_of(code) for key_of, _read in FORMS.values()]
+    return [*(key_of(code) for key_of, _read in FORMS.values()), owner_cache_key(code)]
 
 
 _STORE_SQL = (
@@ -469,8 +611,9 @@ _STORE_SQL = (
 
 
 def store_published(batch: int = 1_000, progress=None) -> tuple[int, int]:
-    """Keep the published answers, in both their forms, in Redis, where a lookup finds one in the round trip that
-    counts the client: with Redis the tracking API and page then read the database only for what Redis lost.
+    """Keep the published answers, in both their forms, and their owners' sealed details (seal_owner) in Redis,
+    where a lookup finds them in the round trip that counts the client: with Redis the tracking API, the page and
+    the owner's lookup then read the database only for what Redis lost.
 
     Redis is made to agree with the published rows (cache.converge_many): a missing answer is put in, one still
     the same is kept STORED_SECONDS longer, one that differs is dropped, never overwritten (it may be newer than the
@@ -484,11 +627,12 @@ def store_published(batch: int = 1_000, progress=None) -> tuple[int, int]:
     done, stored, before = 0, 0, 2**62
     with translation.override(PUBLISHED_LANGUAGE):
         while rows := _store_batch(before, batch):
-            answers = {}
-            for _id, code, body, part in rows:
+            answers, parts = {}, {}
+            for dossier_id, code, body, part in rows:
                 answers[tracking_cache_key(code)] = packed(body)
-                current = part if part.startswith(PART_MARK) else render_public_part(body)
-                answers[tracking_part_cache_key(code)] = packed(current)
+                parts[dossier_id] = (code, part if part.startswith(PART_MARK) else render_public_part(body))
+                answers[tracking_part_cache_key(code)] = packed(parts[dossier_id][1])
+            answers |= sealed_owners(parts)
             put = cache.converge_many(answers, STORED_SECONDS)
             if put is None:  # Redis unreachable, or refusing (out of memory): the next hourly run tries again
                 return done, stored
@@ -550,5 +694,5 @@ def publish(dossier_id: int, code: str) -> None:
         PublicTracking.objects.update_or_create(
             code=code, defaults={"dossier_id": dossier_id, "body": row.body, "part": row.part}
         )
-        cache.set_many({tracking_cache_key(code): packed(row.body), tracking_part_cache_key(code): packed(row.part)},
-                       STORED_SECONDS)  # fmt: skip
+        cache.set_many({tracking_cache_key(code): packed(row.body), tracking_part_cache_key(code): packed(row.part),
+                        **sealed_owners({dossier_id: (code, row.part)})}, STORED_SECONDS)  # fmt: skip

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -175,8 +176,7 @@ def track(request):
     language switch's `next` would keep it): the applicant's own details besides. A GET carrying anything but the
     code is sent to the address with the code alone."""
     if request.method == "POST":
-        code = (request.POST.get("ma") or "").strip().upper()
-        secret = (request.POST.get("sdt") or "").strip().replace(" ", "")
+        code, secret = _posted_lookup(request)
         if not secret:
             return redirect(_tracking_url(code))
     else:
@@ -187,43 +187,77 @@ def track(request):
     context = {"code": code, "hotline": getattr(settings, "HOTLINE", "1022")}
     if code:
         limit, period = public_lookup_rate("tracking_page")
-        if secret:
-            limited, part, owner = tracking.owner_lookup(request, code, secret, limit, period, scope="track")
-        else:
-            limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
-            owner = None
+        limited, part, owner = _lookup(request, code, secret, limit, period)
         if limited:
             return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
+        page = _page_from_frame(request, code, secret, part, owner)
+        if page is not None:
+            return page
         if part is None:
-            not_found = _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code}
-            page = _not_found_page_fast(request, code, not_found)
-            if page is not None:
-                return page
-            messages.error(request, not_found)
+            messages.error(request, _not_found(code))
             code = ""  # the language switch returns to the empty form
         else:
             if secret and owner is None:
                 messages.error(request, _("Số điện thoại hoặc số định danh không khớp với hồ sơ."))
-            rating_link = rating_url(code) if owner and owner["awaits_rating"] else None
-            context["tracking_part"] = tracking.with_owner(part, owner, rating_link)
-            if not secret or owner:
-                page = _tracking_page_fast(request, code, context["tracking_part"])
-                if page is not None:
-                    return page
+            context["tracking_part"] = tracking.with_owner(part, owner, _rating_link(code, owner))
     return render(request, "portal/track.html", context | {"language_next": _tracking_url(code)})
+
+
+def owner_answer(request):
+    """The owner's lookup posted by a visitor with no session, answered ahead of the middleware it does not use
+    (apps.core.middleware.PublicReadMiddleware, after Django's own CSRF check): the page when it comes from its
+    frame; None when it takes the whole chain (the limit's page, a wrong secret's message, a frame not rendered
+    yet). The lookup is counted once either way (tracking.owner_lookup)."""
+    code, secret = _posted_lookup(request)
+    if not code or not secret:
+        return None
+    limited, part, owner = _lookup(request, code, secret, *public_lookup_rate("tracking_page"))
+    if limited:
+        return None
+    page = _page_from_frame(request, code, secret, part, owner, render_frame=False)
+    if page is not None:
+        add_never_cache_headers(page)
+    return page
+
+
+def _posted_lookup(request) -> tuple[str, str]:
+    """(code, phone or ID number) as the owner's form posts them."""
+    return (request.POST.get("ma") or "").strip().upper(), (request.POST.get("sdt") or "").strip().replace(" ", "")
+
+
+def _lookup(request, code: str, secret: str, limit: int, period: int) -> tuple[bool, str | None, dict | None]:
+    """(over the limit?, the public part or None for an unknown code, the owner's details or None)."""
+    if secret:
+        return tracking.owner_lookup(request, code, secret, limit, period, scope="track")
+    limited, part = tracking.public_tracking_lookup(request, code, limit, period, scope="track", form="part")
+    return limited, part, None
+
+
+def _not_found(code: str) -> str:
+    return _("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code}
+
+
+def _rating_link(code: str, owner: dict | None) -> str | None:
+    return rating_url(code) if owner and owner["awaits_rating"] else None
 
 
 SHELL_CODE, SHELL_TRACKING = "__code_of_this_page__", "__tracking_of_this_code__"
 SHELL_MESSAGE = "__message_of_this_page__"
 
 
-def _tracking_page_fast(request, code: str, tracking_part: str):
-    """The tracking page of a published answer (and the owner's details after the owner's lookup) for a visitor
-    with no session and no message waiting (see apps.core.pagecache): the page's frame rendered once per process
-    and language, with this code and its answer's part (rendered when it was published) put in: no template is
-    rendered per request. None when the page must be rendered in full."""
+def _page_from_frame(request, code: str, secret: str, part: str | None, owner: dict | None, *, render_frame=True):
+    """The tracking page of a lookup from its frame; None when it is rendered in full: a wrong secret (its message
+    goes through Django's messages), a visitor with a session or a message waiting, a code that cannot exist, or a
+    frame not rendered yet when `render_frame` is False (ahead of the middleware that rendering needs)."""
+    if part is None:
+        frame = {"language_next": _tracking_url(""), "messages": [_ShellMessage()]}
+        parts = {SHELL_MESSAGE: escape(_not_found(code))}
+        return _track_page_from_frame(request, "track-unknown", code, frame, parts, render_frame)
+    if secret and owner is None:
+        return None
     frame = {"tracking_part": SHELL_TRACKING, "language_next": _tracking_url(SHELL_CODE)}
-    return _track_page_from_frame(request, "track", code, frame, {SHELL_TRACKING: tracking_part})
+    parts = {SHELL_TRACKING: tracking.with_owner(part, owner, _rating_link(code, owner))}
+    return _track_page_from_frame(request, "track", code, frame, parts, render_frame)
 
 
 class _ShellMessage:
@@ -235,23 +269,19 @@ class _ShellMessage:
         return SHELL_MESSAGE
 
 
-def _not_found_page_fast(request, code: str, message: str):
-    """The page for a code no dossier has, as _tracking_page_fast gives a known code's: the form keeps the code
-    typed, the message above it (where Django's messages would show it); the language switch returns to the empty
-    form. None when the page must be rendered in full, the message through Django's messages."""
-    frame = {"language_next": _tracking_url(""), "messages": [_ShellMessage()]}
-    return _track_page_from_frame(request, "track-unknown", code, frame, {SHELL_MESSAGE: escape(message)})
-
-
-def _track_page_from_frame(request, name: str, code: str, frame: dict, parts: dict[str, str]):
+def _track_page_from_frame(request, name: str, code: str, frame: dict, parts: dict[str, str], render_frame: bool):
     """The tracking page from its frame `name` (rendered once per process and language with `frame` and the marks
     of the code and of `parts`), this code and `parts` put in; None for a visitor who gets pages rendered in full.
     Only a code that can exist gets here: it goes into the HTML as it is."""
     if not tracking.CODE_PATTERN.fullmatch(code):
         return None
-    shell = shell_for(request, name, any_method=True, render=lambda: render(request, "portal/track.html", {
-        "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), **frame,
-    }))  # fmt: skip
+
+    def render_it():
+        return render(request, "portal/track.html", {
+            "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), **frame,
+        })  # fmt: skip
+
+    shell = shell_for(request, name, any_method=True, render=render_it if render_frame else None)
     if shell is None:
         return None
     page = with_token(request, shell).replace(SHELL_CODE, code)

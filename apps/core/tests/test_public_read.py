@@ -1,7 +1,10 @@
-"""The tracking API answered ahead of the middleware an anonymous GET never uses (PublicReadMiddleware): the same
-answer as through the whole chain, and the whole chain for anything that is not a plain GET in Vietnamese."""
+"""The tracking API and the owner's lookup answered ahead of the middleware they never use (PublicReadMiddleware):
+the same answer as through the whole chain, and the whole chain for anything else: a GET that is not plain, a
+lookup that is not a visitor's with no session in Vietnamese, a lookup the page must render in full."""
 
 import json
+import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import OperationalError
@@ -11,7 +14,7 @@ from apps.core import context
 from apps.core.middleware import PublicReadMiddleware
 from apps.core.ratelimit import PublicThrottle
 from apps.dossiers import tracking
-from apps.dossiers.tests.factories import world
+from apps.dossiers.tests.factories import APPLICANT, world
 from tests.helpers import at, walk_in
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,107 @@ def test_the_client_address_is_in_the_request_context(code, monkeypatch):
     monkeypatch.setattr(tracking, "public_tracking_lookup", lookup)
     Client(REMOTE_ADDR="203.0.113.7").get(API + code)
     assert seen == ["203.0.113.7"] and context.current().ip is None  # and reset after the answer
+
+
+# --- the owner's lookup, a form posted to its page ------------------------------------------------------------------
+
+TRACK = "/tra-cuu/"
+CSRF = "ownerlookupcsrfsecretownerlookup"  # a CSRF secret as a browser's cookie holds it, and the form's token
+
+
+FORM = "application/x-www-form-urlencoded"  # as a browser posts the lookup's form
+
+
+def _owner_post(code, secret=APPLICANT["applicant_phone"], path=TRACK, content_type=FORM, **cookies):
+    data = {"ma": code, "sdt": secret, "csrfmiddlewaretoken": CSRF}
+    request = RequestFactory().post(path, urlencode(data) if content_type == FORM else data, content_type=content_type)
+    request.COOKIES.update({"csrftoken": CSRF, **cookies})
+    return request
+
+
+def _post(client, path, data):
+    return client.post(path, urlencode(data), content_type=FORM)
+
+
+def _page_without_token(response) -> str:
+    """The page without the CSRF tokens it carries (masked anew for every answer)."""
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "", response.content.decode())
+
+
+@pytest.fixture
+def framed(code):
+    """The tracking page's frame, rendered by a first lookup through the whole chain as a server's first does."""
+    Client().post(TRACK, {"ma": code, "sdt": APPLICANT["applicant_phone"]})
+    return code
+
+
+def test_the_owners_lookup_is_answered_without_the_chain_once_its_frame_exists(framed):
+    middleware, chain = _through_the_chain()
+    response = middleware(_owner_post(framed))
+    assert chain == [] and response.status_code == 200
+    html = response.content.decode()
+    assert f"{APPLICANT['applicant_name']} · {APPLICANT['applicant_address']}" in html
+    assert response.headers["Content-Length"] == str(len(response.content))
+    assert "no-store" in response.headers["Cache-Control"]  # as the view's never_cache gives it
+
+
+def test_a_lookup_without_the_csrf_token_is_refused_as_the_chain_refuses_it(framed):
+    middleware, chain = _through_the_chain()
+    form = {"ma": framed, "sdt": APPLICANT["applicant_phone"]}
+    request = RequestFactory().post(TRACK, urlencode(form), content_type=FORM)
+    request.COOKIES["csrftoken"] = CSRF
+    fast = middleware(request)
+    full = Client(enforce_csrf_checks=True)
+    full.cookies["csrftoken"] = CSRF
+    through_chain = _post(full, TRACK + "?x=1", form)
+    assert chain == [] and fast.status_code == through_chain.status_code == 403
+    assert APPLICANT["applicant_name"] not in fast.content.decode()
+
+
+@pytest.mark.parametrize(
+    "request_of",
+    [
+        lambda code: _owner_post(code, sessionid="a-session"),  # a signed-in visitor's pages are their own
+        lambda code: _owner_post(code, messages="a-message"),  # a message waits to be shown
+        lambda code: _owner_post(code, django_language="en"),
+        lambda code: _owner_post(code, path=TRACK + "?ma=" + code),
+        lambda code: _owner_post(code, secret="0999999999"),  # a wrong secret: its message, through messages
+        lambda code: _owner_post(code + "\x00"),  # a NUL character: the chain refuses it with a 400
+        lambda code: _owner_post(code, content_type="multipart/form-data; boundary=BoUnDaRy"),
+    ],
+)
+def test_any_other_lookup_takes_the_whole_chain(framed, request_of):
+    middleware, chain = _through_the_chain()
+    assert middleware(request_of(framed)) == "the chain"
+    assert len(chain) == 1
+
+
+def test_a_lookup_before_the_frame_exists_takes_the_whole_chain(code):
+    middleware, chain = _through_the_chain()
+    assert middleware(_owner_post(code)) == "the chain" and len(chain) == 1
+
+
+def test_the_owners_page_is_the_one_the_whole_chain_gives(framed):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = CSRF
+    form = {"ma": framed, "sdt": APPLICANT["applicant_phone"], "csrfmiddlewaretoken": CSRF}
+    fast, chain = _post(client, TRACK, form), _post(client, TRACK + "?x=1", form)
+    (status, _body, headers), (chain_status, _chain_body, chain_headers) = _answered(fast), _answered(chain)
+    assert (status, headers) == (chain_status, chain_headers) and status == 200
+    assert _page_without_token(fast) == _page_without_token(chain)
+    assert {name: fast.headers.get(name) for name in ("Cache-Control", "Expires")} == {
+        name: chain.headers.get(name) for name in ("Cache-Control", "Expires")
+    }
+    assert fast.cookies["csrftoken"].value == chain.cookies["csrftoken"].value == CSRF
+
+
+def test_a_lookup_the_chain_answers_after_the_fast_path_is_counted_once(framed, monkeypatch):
+    """Wrong secrets go from the fast path to the chain: a limit of four a minute still allows four of them."""
+    rates = {**PublicThrottle.THROTTLE_RATES, "tracking_page": "4/minute"}
+    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", rates)
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")  # not the address that framed the page
+    client.cookies["csrftoken"] = CSRF
+    form = {"ma": framed, "sdt": "0999999999", "csrfmiddlewaretoken": CSRF}
+    answers = [_post(client, TRACK, form) for _lookup in range(5)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429]
+    assert "không khớp" in answers[0].content.decode()

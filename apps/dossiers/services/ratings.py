@@ -8,6 +8,7 @@ from apps.core.audit import record_event
 from apps.core.errors import ConflictError, DomainError
 from apps.core.projections import projected
 from apps.core.text import normalize_multiline
+from apps.dossiers import tracking
 from apps.dossiers.models import Dossier, Rating
 from apps.dossiers.services.common import lock_dossier
 
@@ -34,6 +35,7 @@ def rating_submit(*, dossier: Dossier, overall: str, politeness: str, timeliness
         timeliness=timeliness,
         comment=normalize_multiline(comment)[:2000],
     )
+    tracking.forget_owner(dossier.code)  # the owner's lookup offered the rating: it must not any more
     record_event(
         "dossiers.rating",
         actor=CITIZEN,

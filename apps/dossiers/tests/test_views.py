@@ -221,7 +221,9 @@ def test_the_desk_page_receives_for_another_commune_of_the_province(client, w):
     assert (dossier.filing_unit, dossier.desk, dossier.return_desk) == (w.other_commune, w.desk, w.other_desk)
 
 
-def test_the_tracking_page_lists_the_papers_asked_for_a_timeline_and_the_owners_rating_link(client, w):
+def test_the_tracking_page_lists_the_papers_asked_for_a_timeline_and_the_owners_rating_link(
+    client, w, django_capture_on_commit_callbacks
+):
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     services.dossier_forward(actor=w.clerk, dossier=dossier, now=at("25/11/2026", "10:00"))
     services.dossier_request_supplement(
@@ -233,10 +235,11 @@ def test_the_tracking_page_lists_the_papers_asked_for_a_timeline_and_the_owners_
     assert 'id="timeline"' in page and "đang thực hiện" in page and "Hạn giải quyết theo quy định" in page
     owner = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}).content.decode()
     assert "<li>Bản sao giấy ly hôn</li>" in owner and "<li>Ảnh 4x6</li>" in owner
-    services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
-    for actor in (w.officer, w.chairman):
-        services.dossier_forward(actor=actor, dossier=dossier, now=at("26/11/2026", "10:00"))
-    services.dossier_return(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "11:00"))
+    with django_capture_on_commit_callbacks(execute=True):  # published after each change, as in production
+        services.dossier_supplement_received(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "09:00"))
+        for actor in (w.officer, w.chairman):
+            services.dossier_forward(actor=actor, dossier=dossier, now=at("26/11/2026", "10:00"))
+        services.dossier_return(actor=w.clerk, dossier=dossier, now=at("26/11/2026", "11:00"))
     assert 'id="rating-link"' not in client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()  # anyone: no
     owner = client.post("/tra-cuu/", {"ma": dossier.code, "sdt": APPLICANT["applicant_phone"]}).content.decode()
     assert 'id="rating-link"' in owner and "/danh-gia/" in owner

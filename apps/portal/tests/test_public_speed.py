@@ -308,8 +308,10 @@ def test_the_owners_lookup_reads_the_part_and_the_owners_details_at_once(client,
     with CaptureQueriesContext(connection) as queries:
         page = client.post("/tra-cuu/", posted).content.decode()
     assert APPLICANT["applicant_name"] in page and 'id="timeline"' in page
-    assert len([query for query in queries.captured_queries if "dossiers_" in query["sql"]]) == 1
+    reads = len([query for query in queries.captured_queries if "dossiers_" in query["sql"]])
+    assert reads == (0 if ON_REDIS else 1)  # on Redis both were put there by the publisher (details sealed)
     PublicTracking.objects.filter(code=dossier.code).delete()  # withdrawn by a change, not yet published again
+    cache.delete_many(tracking.cache_keys(dossier.code))
     withdrawn = client.post("/tra-cuu/", posted).content.decode()
     assert withdrawn.replace(_token(withdrawn), "") == page.replace(_token(page), "")
     wrong = client.post("/tra-cuu/", posted | {"sdt": "0999999999"}).content.decode()

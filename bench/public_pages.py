@@ -418,14 +418,15 @@ def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs:
     database_lookup = tracking._one_row
     tracking._one_row = timed("database", database_lookup)
 
-    def get(path: str) -> None:
+    def get(path: str | tuple[str, str]) -> None:
+        posted = path if isinstance(path, tuple) else None  # the owner's lookup: (path, code and phone)
+        path = posted[0] if posted else path
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2],
                    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
                    "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
                    "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
-        if isinstance(path, tuple):  # the owner's lookup: (path, code and phone), posted with a CSRF cookie
-            path, pair = path
-            code, phone = pair.split()
+        if posted:  # posted as a browser posts it, with a CSRF cookie
+            code, phone = posted[1].split()
             body = urlencode({"ma": code, "sdt": phone, "csrfmiddlewaretoken": CSRF_SECRET}).encode()
             environ.update(REQUEST_METHOD="POST", PATH_INFO=path, CONTENT_TYPE="application/x-www-form-urlencoded",
                            CONTENT_LENGTH=str(len(body)), HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")  # fmt: skip

@@ -250,14 +250,21 @@ def _page_from_frame(request, code: str, secret: str, part: str | None, owner: d
     goes through Django's messages), a visitor with a session or a message waiting, a code that cannot exist, or a
     frame not rendered yet when `render_frame` is False (ahead of the middleware that rendering needs)."""
     if part is None:
-        frame = {"language_next": _tracking_url(""), "messages": [_ShellMessage()]}
         parts = {SHELL_MESSAGE: escape(_not_found(code))}
-        return _track_page_from_frame(request, "track-unknown", code, frame, parts, render_frame)
+        return _track_page_from_frame(request, "track-unknown", code, _unknown_codes_frame, parts, render_frame)
     if secret and owner is None:
         return None
-    frame = {"tracking_part": SHELL_TRACKING, "language_next": _tracking_url(SHELL_CODE)}
     parts = {SHELL_TRACKING: tracking.with_owner(part, owner, _rating_link(code, owner))}
-    return _track_page_from_frame(request, "track", code, frame, parts, render_frame)
+    return _track_page_from_frame(request, "track", code, _known_codes_frame, parts, render_frame)
+
+
+def _known_codes_frame() -> dict:
+    return {"tracking_part": SHELL_TRACKING, "language_next": _tracking_url(SHELL_CODE)}
+
+
+def _unknown_codes_frame() -> dict:
+    """The language switch returns to the empty form; the message shows where Django's messages would."""
+    return {"language_next": _tracking_url(""), "messages": [_ShellMessage()]}
 
 
 class _ShellMessage:
@@ -269,16 +276,16 @@ class _ShellMessage:
         return SHELL_MESSAGE
 
 
-def _track_page_from_frame(request, name: str, code: str, frame: dict, parts: dict[str, str], render_frame: bool):
-    """The tracking page from its frame `name` (rendered once per process and language with `frame` and the marks
-    of the code and of `parts`), this code and `parts` put in; None for a visitor who gets pages rendered in full.
-    Only a code that can exist gets here: it goes into the HTML as it is."""
+def _track_page_from_frame(request, name: str, code: str, frame, parts: dict[str, str], render_frame: bool):
+    """The tracking page from its frame `name` (rendered once per process and language with the context `frame()`
+    gives, the marks of the code and of `parts` in it), this code and `parts` put in; None for a visitor who gets
+    pages rendered in full. Only a code that can exist gets here: it goes into the HTML as it is."""
     if not tracking.CODE_PATTERN.fullmatch(code):
         return None
 
     def render_it():
         return render(request, "portal/track.html", {
-            "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), **frame,
+            "code": SHELL_CODE, "hotline": getattr(settings, "HOTLINE", "1022"), **frame(),
         })  # fmt: skip
 
     shell = shell_for(request, name, any_method=True, render=render_it if render_frame else None)

@@ -278,8 +278,8 @@ class Bench:
         if os.environ.get("REDIS_URL"):
             import redis
 
-            self.redis = redis.Redis.from_url(os.environ["REDIS_URL"])  # the bench's own database (main)
-            self.redis.flushdb()  # the bench's own database only
+            self.redis = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=120)  # the bench's own (main)
+            self.redis.flushdb(asynchronous=True)  # the bench's own database only; millions of keys take seconds
 
     def store(self) -> None:
         """Every published answer into Redis, as `publish_tracking` does at a deploy (tracking.store_published)."""
@@ -291,7 +291,8 @@ class Bench:
         rows, _stored = store_published()
         used = self.redis.info("memory")["used_memory"]
         print(f"stored {rows:,} published answers in Redis in {time.perf_counter() - started:.0f} s: Redis uses "
-              f"{used / 2**20:,.0f} MiB ({used / max(rows, 1):,.0f} bytes a dossier, both forms)")  # fmt: skip
+              f"{used / 2**20:,.0f} MiB ({used / max(rows, 1):,.0f} bytes a dossier: two forms, "
+              "the owner's seal)")  # fmt: skip
 
     def redis_hits(self) -> tuple[int, int]:
         if self.redis is None:

@@ -36,6 +36,7 @@ def test_every_call_answers_from_memory_while_redis_is_unreachable():
     assert [cache.count("hits", 65) for _ in range(3)] == [1, 2, 3]
     assert cache.count_and_get("hits", 65, "answer") == (4, {"code": "H98.01-261127-0001"})
     assert cache.count_and_get("other-hits", 65, "missing") == (1, None)
+    assert cache.count_and_get_many("hits", 65, ["missing", "answer"]) == (5, [None, {"code": "H98.01-261127-0001"}])
     assert cache.delete("answer") is True and cache.get("answer") is None
     cache.delete_many(["a", "b"])
     assert cache.get_many(["a", "b"]) == {}
@@ -119,6 +120,17 @@ def test_a_fill_travels_with_the_next_lookup_and_is_dropped_when_none_comes_soon
     monkeypatch.setattr(cache_module.time, "monotonic", lambda: later)
     cache.count_and_get("fill-hits", 65, "fill:a")
     assert cache.get("fill:a") == "read at once" and cache.get("fill:b") is None
+    cache.delete_many(["fill:a", "fill:b", "fill-hits"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_a_set_soon_replaces_what_is_there_and_several_keys_come_back_in_one_round_trip():
+    cache = redis_cache(os.environ["REDIS_URL"])
+    cache.delete_many(["fill:a", "fill:b", "fill-hits"])
+    cache.set("fill:a", "read before a change", 60)
+    cache.set_soon("fill:a", "read after it", 60)  # a plain SET, unlike add_soon's SET NX
+    assert cache.count_and_get_many("fill-hits", 65, ["fill:a", "fill:b"]) == (1, ["read before a change", None])
+    assert cache.count_and_get_many("fill-hits", 65, ["fill:b", "fill:a"]) == (2, [None, "read after it"])
     cache.delete_many(["fill:a", "fill:b", "fill-hits"])
 
 

@@ -215,10 +215,10 @@ class SharedClientRedisCache(RedisCache):
         return self._degrading("_count_and_get_many", count_key, timeout, keys, written=[count_key])
 
     def add_soon(self, key: str, value, timeout: int) -> None:
-        """`add`, sent with this thread's next `count_and_get` instead of in a round trip of its own: a reader that
-        caches what it read waits for nothing. Redis refuses it when the key exists (SET NX), so it never replaces
-        a newer value written meanwhile. A cache fill: dropped while Redis is unreachable, and when no lookup
-        comes within SOON_SECONDS."""
+        """`add`, sent with this thread's next `count_and_get(_many)` instead of in a round trip of its own: a reader
+        that caches what it read waits for nothing. Redis refuses it when the key exists (SET NX), so it never
+        replaces a newer value written meanwhile. A cache fill: dropped while Redis is unreachable, and when no
+        lookup comes within SOON_SECONDS."""
         self._send_soon(key, value, timeout, "NX")
 
     def set_soon(self, key: str, value, timeout: int) -> None:

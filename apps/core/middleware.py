@@ -9,7 +9,8 @@ logger = logging.getLogger(__name__)
 
 # A NUL character inside a JSON string can only be the escape \u0000 (an odd number of backslashes before u0000).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
-_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+_URLENCODED = "application/x-www-form-urlencoded"
+_FORM_TYPES = {_URLENCODED, "multipart/form-data"}
 
 
 def client_ip(request) -> str | None:
@@ -232,11 +233,14 @@ class PublicReadMiddleware:
     def _form_here(self, request):
         from django.conf import settings
 
+        from apps.core.pagecache import shared_page
+
         form = self._routes()[1].get(request.path)
-        if form is None or request.META.get("QUERY_STRING") or request.content_type != _FORM_TYPE:
+        if form is None or request.META.get("QUERY_STRING") or request.content_type != _URLENCODED:
             return None
-        shared = settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
-        return form if shared and _in_default_language(request) and not carries_nul(request) else None
+        if settings.CSRF_USE_SESSIONS or not shared_page(request, any_method=True):  # no session is loaded here
+            return None
+        return form if _in_default_language(request) and not carries_nul(request) else None
 
     def _posted(self, request, form):
         """The form's answer, once Django's CSRF check passed it (its refusal otherwise); None: take the chain."""
@@ -285,9 +289,6 @@ class PublicReadMiddleware:
             return None
         response.headers["Content-Length"] = str(len(response.content))
         return with_language(response, settings.LANGUAGE_CODE)
-
-
-_FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def _in_default_language(request) -> bool:

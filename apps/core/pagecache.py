@@ -33,7 +33,7 @@ def cached_for_anonymous(scope: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-            if not seconds or not _shared_page(request):
+            if not seconds or not shared_page(request):
                 return view(request, *args, **kwargs)
             key, cache = _key(scope, request), caches["pages"]
             page = cache.get(key)
@@ -50,7 +50,8 @@ def cached_for_anonymous(scope: str):
     return decorator
 
 
-def _shared_page(request, *, any_method: bool = False) -> bool:
+def shared_page(request, *, any_method: bool = False) -> bool:
+    """Whether this visitor gets the pages every visitor shares: no session (never signed in), no message waiting."""
     return (
         (any_method or request.method == "GET")
         and len(request.get_full_path()) <= MAX_ADDRESS
@@ -88,7 +89,7 @@ def shell_for(request, name: str, render: Callable[[], HttpResponse] | None, *, 
     is not rendered yet and `render` is None. `any_method`: the frame is the same whatever the method (a form
     posted back to its own page)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    if not seconds or not _shared_page(request, any_method=any_method):
+    if not seconds or not shared_page(request, any_method=any_method):
         return None
     key, cache = f"shell:{name}:{translation.get_language()}", caches["pages"]
     shell = cache.get(key)

@@ -394,8 +394,7 @@ def owner_lookup(
 def _owner_lookup(request, code: str, secret: str, limit: int, period: int, scope: str):
     if not CODE_PATTERN.fullmatch(code):  # no such dossier: counted, neither read nor cached
         return over_limit(request, scope, limit, period), None, None
-    cacheable = translation.get_language() == PUBLISHED_LANGUAGE and hasattr(cache, "count_and_get_many")
-    if not cacheable:
+    if translation.get_language() != PUBLISHED_LANGUAGE or not owners_in_cache():
         if over_limit(request, scope, limit, period):
             return True, None, None
         return (False, *_owner_from_tables(code, secret, fill=False))
@@ -433,8 +432,10 @@ def _owner_from_tables(code: str, secret: str, *, fill: bool, part_missed: bool 
     if fill:
         if part_missed:
             cache.add_soon(tracking_part_cache_key(code), packed(part), TRACKING_CACHE_SECONDS)
-        # A plain SET: details sealed with an older part than Redis holds are never opened (open_owner), so
-        # details read before a change can only be replaced, never kept.
+        # A plain SET: details sealed with an older part than Redis holds are never opened (open_owner), so details
+        # read before a change that publishes a new part cannot stay. A rating publishes none: details read just
+        # before one and sent after its forget_owner offer the rating link again until they expire (the rating
+        # page then says the dossier is rated already).
         cache.set_soon(owner_cache_key(code), seal_owner(code, part, phone, id_number, details), TRACKING_CACHE_SECONDS)
     return part, (details if is_owner(secret, phone, id_number) else None)
 
@@ -452,6 +453,11 @@ STALE = object()  # sealed details that must be read again
 
 def owner_cache_key(code: str) -> str:
     return f"tracking:v3:owner:{code}"
+
+
+def owners_in_cache() -> bool:
+    """Whether the cache is Redis, where the owners' details are kept sealed (each process's own memory is not)."""
+    return hasattr(cache, "count_and_get_many")
 
 
 def owner_details(status: str, name: str, address: str, rated: bool, asked: str | None) -> dict:
@@ -486,16 +492,20 @@ def seal_owner(code: str, part: str, phone: str, id_number: str, details: dict) 
     box the ID number opens); a box is None when the dossier has no such secret."""
     plain = json.dumps(details, ensure_ascii=False).encode()
     phone = normalize_phone(phone)
+    key_id, digest = _server_key_id(), _digest(part)
+    bound = _bound(code, key_id, digest)
     return (
-        _server_key_id(), _digest(part),
-        _seal(code, f"phone:{phone}", plain) if phone else None,
-        _seal(code, f"id:{id_number}", plain) if id_number else None,
+        key_id, digest,
+        _seal(code, f"phone:{phone}", plain, bound) if phone else None,
+        _seal(code, f"id:{id_number}", plain, bound) if id_number else None,
     )  # fmt: skip
 
 
 def open_owner(sealed, code: str, part: str, secret: str):
     """The details for an owner's secret (as is_owner compares it), None for any other secret, STALE when the seal
-    is of another part or another server key (the details must be read again)."""
+    is of another part, another server key or another shape (the details must be read again)."""
+    if not isinstance(sealed, tuple) or len(sealed) != 4:
+        return STALE
     key_id, digest, phone_box, id_box = sealed
     if key_id != _server_key_id() or digest != _digest(part):
         return STALE
@@ -504,9 +514,10 @@ def open_owner(sealed, code: str, part: str, secret: str):
     for box, opener in ((phone_box, f"phone:{phone}" if phone else None), (id_box, f"id:{secret.replace(' ', '')}")):
         if box is not None and opener is not None:
             try:
-                return json.loads(AESGCM(_box_key(code, opener)).decrypt(box[:12], box[12:], code.encode()))
+                plain = AESGCM(_box_key(code, opener)).decrypt(box[:12], box[12:], _bound(code, key_id, digest))
             except InvalidTag:
                 continue
+            return json.loads(plain)
     return None
 
 
@@ -516,16 +527,20 @@ def forget_owner(code: str) -> None:
     transaction.on_commit(lambda: cache.delete(owner_cache_key(code)))
 
 
-def _seal(code: str, opener: str, plain: bytes) -> bytes:
-    """A nonce drawn from the details themselves (as AES-GCM-SIV would): the same details seal to the same bytes,
-    so the daily store can tell a seal still current (cache.converge_many), and other details never share one."""
-    key = _box_key(code, opener)
-    nonce = hmac.new(key, plain, hashlib.sha256).digest()[:12]
-    return nonce + AESGCM(key).encrypt(nonce, plain, code.encode())
+def _seal(code: str, opener: str, plain: bytes, bound: bytes) -> bytes:
+    """A nonce drawn from the details themselves (as a synthetic-IV mode would), under a key of its own: the same
+    details seal to the same bytes, so the daily store can tell a seal still current (cache.converge_many), and
+    other details never share a nonce. What the seal says besides (code, server key, part) is authenticated too."""
+    nonce = hmac.new(_box_key(code, opener, "nonce"), bound + plain, hashlib.sha256).digest()[:12]
+    return nonce + AESGCM(_box_key(code, opener)).encrypt(nonce, plain, bound)
 
 
-def _box_key(code: str, opener: str) -> bytes:
-    return salted_hmac(OWNER_SALT, f"{code}\x00{opener}", algorithm="sha256").digest()
+def _bound(code: str, key_id: bytes, digest: bytes) -> bytes:
+    return code.encode() + b"\x00" + key_id + digest
+
+
+def _box_key(code: str, opener: str, use: str = "seal") -> bytes:
+    return salted_hmac(f"{OWNER_SALT}.{use}", f"{code}\x00{opener}", algorithm="sha256").digest()
 
 
 def _server_key_id() -> bytes:
@@ -694,5 +709,6 @@ def publish(dossier_id: int, code: str) -> None:
         PublicTracking.objects.update_or_create(
             code=code, defaults={"dossier_id": dossier_id, "body": row.body, "part": row.part}
         )
+        sealed = sealed_owners({dossier_id: (code, row.part)}) if owners_in_cache() else {}
         cache.set_many({tracking_cache_key(code): packed(row.body), tracking_part_cache_key(code): packed(row.part),
-                        **sealed_owners({dossier_id: (code, row.part)})}, STORED_SECONDS)  # fmt: skip
+                        **sealed}, STORED_SECONDS)  # fmt: skip

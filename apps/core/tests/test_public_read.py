@@ -199,11 +199,22 @@ def test_a_lookup_before_the_frame_exists_takes_the_whole_chain(code):
     assert middleware(_owner_post(code)) == "the chain" and len(chain) == 1
 
 
-def test_the_owners_page_is_the_one_the_whole_chain_gives(framed):
+def _answered_ahead(monkeypatch) -> list:
+    """What each lookup's fast path gave (a response, or None for the chain), for the clients made after this."""
+    from apps.portal import citizen
+
+    given, owner_answer = [], citizen.owner_answer
+    monkeypatch.setattr(citizen, "owner_answer", lambda request: given.append(owner_answer(request)) or given[-1])
+    return given
+
+
+def test_the_owners_page_is_the_one_the_whole_chain_gives(framed, monkeypatch):
+    ahead = _answered_ahead(monkeypatch)
     client = Client(enforce_csrf_checks=True)
     client.cookies["csrftoken"] = CSRF
     form = {"ma": framed, "sdt": APPLICANT["applicant_phone"], "csrfmiddlewaretoken": CSRF}
     fast, chain = _post(client, TRACK, form), _post(client, TRACK + "?x=1", form)
+    assert ahead == [fast]  # the first answered ahead of the chain; the second (a query string) not even asked
     (status, _body, headers), (chain_status, _chain_body, chain_headers) = _answered(fast), _answered(chain)
     assert (status, headers) == (chain_status, chain_headers) and status == 200
     assert _page_without_token(fast) == _page_without_token(chain)
@@ -217,9 +228,11 @@ def test_a_lookup_the_chain_answers_after_the_fast_path_is_counted_once(framed, 
     """Wrong secrets go from the fast path to the chain: a limit of four a minute still allows four of them."""
     rates = {**PublicThrottle.THROTTLE_RATES, "tracking_page": "4/minute"}
     monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", rates)
+    ahead = _answered_ahead(monkeypatch)
     client = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")  # not the address that framed the page
     client.cookies["csrftoken"] = CSRF
     form = {"ma": framed, "sdt": "0999999999", "csrfmiddlewaretoken": CSRF}
     answers = [_post(client, TRACK, form) for _lookup in range(5)]
+    assert ahead == [None] * 5  # each looked up ahead of the chain, then left to it
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429]
     assert "không khớp" in answers[0].content.decode()

@@ -6,8 +6,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from apps.dossiers import services, tracking
+from apps.dossiers.selectors import is_owner
 from apps.dossiers.tests.factories import APPLICANT, world
 from tests.helpers import at, walk_in
 
@@ -58,6 +62,33 @@ def test_the_same_details_seal_to_the_same_bytes_and_other_details_to_others():
                                   {**DETAILS, "awaits_rating": True})  # fmt: skip
     assert changed[2] != _sealed()[2] and changed[3] != _sealed()[3]
     assert changed[2][:12] != _sealed()[2][:12]  # never the same nonce for other details under the same key
+
+
+@examples(max_examples=300, deadline=None)
+@given(
+    digits=st.text("0123456789", min_size=9, max_size=9).filter(lambda d: d[0] != "0"),
+    id_number=st.sampled_from(["", "001190012345", "079201000001"]),
+    typed=st.sampled_from(["0{}", "+84{}", "84{}", "0{} ", " +84 {}", "0{}1", "{}", "+840{}"]),
+    other=st.text(alphabet="0123456789 .+-", max_size=14),
+    use_other=st.booleans(),
+)
+def test_the_details_open_exactly_for_the_secrets_is_owner_accepts(digits, id_number, typed, other, use_other):
+    """The rule of the owner's lookup is selectors.is_owner; the seal must answer as it does, for whatever is typed
+    (as the form sends it: trimmed, spaces removed)."""
+    phone = "0" + digits
+    spaced = typed.format(" ".join([digits[:3], digits[3:6], digits[6:]]))
+    secret = (other if use_other else spaced).strip().replace(" ", "")
+    if not secret:
+        return
+    sealed = tracking.seal_owner(CODE, PART, phone, id_number, DETAILS)
+    assert (tracking.open_owner(sealed, CODE, PART, secret) is not None) == is_owner(secret, phone, id_number)
+
+
+def test_a_seal_of_another_shape_is_read_again_and_a_tampered_one_opens_nothing():
+    assert tracking.open_owner(("old", "shape"), CODE, PART, "0912345678") is tracking.STALE
+    key_id, _digest, phone_box, id_box = _sealed()
+    claimed = tracking.seal_owner(CODE, "<p>Khác</p>", "", "", DETAILS)[1]  # another part's digest, put in by hand
+    assert tracking.open_owner((key_id, claimed, phone_box, id_box), CODE, "<p>Khác</p>", "0912345678") is None
 
 
 def test_nothing_personal_can_be_read_from_what_is_sealed():

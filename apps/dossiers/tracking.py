@@ -522,7 +522,9 @@ def open_owner(sealed, code: str, part: str, secret: str):
 
 
 def forget_owner(code: str) -> None:
-    """Drop the owner's sealed details now and after the commit (a change that publishes no new part)."""
+    """Drop the owner's sealed details now and after the commit (a change that publishes no new part). Details read
+    just before the commit and written just after it (a lookup's fill, the daily store's batch) still offer what the
+    change took away until they expire; for a rating, the rating page then says the dossier is rated already."""
     cache.delete(owner_cache_key(code))
     transaction.on_commit(lambda: cache.delete(owner_cache_key(code)))
 

@@ -205,7 +205,7 @@ class PublicReadMiddleware:
         self.views = {name: import_string(path) for name, path in settings.PUBLIC_FAST_READS.items()}
         self.forms = {name: import_string(path) for name, path in settings.PUBLIC_FAST_FORMS.items()}
         self.csrf = CsrfViewMiddleware(get_response)
-        self._prefixes: dict[tuple, tuple] = {}
+        self._routes_of: dict[tuple, tuple] = {}
 
     def __call__(self, request):
         if request.method == "GET":
@@ -254,7 +254,7 @@ class PublicReadMiddleware:
         from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
         known = (get_urlconf(), get_script_prefix())
-        if known not in self._prefixes:
+        if known not in self._routes_of:
             reads, forms = [], {}
             for name, view in self.views.items():
                 try:
@@ -266,8 +266,8 @@ class PublicReadMiddleware:
                     forms[reverse(name)] = form
                 except NoReverseMatch:
                     continue
-            self._prefixes[known] = (reads, forms)
-        return self._prefixes[known]
+            self._routes_of[known] = (reads, forms)
+        return self._routes_of[known]
 
     @staticmethod
     def _answer(request, respond):

@@ -11,6 +11,7 @@ Redis copy are withdrawn there, and published again after the commit.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -20,6 +21,7 @@ import zlib
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
@@ -364,6 +366,8 @@ def _shown(value: str | None) -> str:
     return dt.datetime.fromisoformat(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
+# The owner's fields of one dossier with its published part, for a lookup: one prepared statement (sealed_owners
+# reads the same fields for many dossiers at once, through the ORM, for the publisher and the store).
 _OWNER_SQL = (
     "SELECT d.status, d.applicant_phone, d.applicant_id_number, d.applicant_name, d.applicant_address, "
     "EXISTS (SELECT 1 FROM dossiers_rating r WHERE r.dossier_id = d.id), "
@@ -546,7 +550,13 @@ def _box_key(code: str, opener: str, use: str = "seal") -> bytes:
 
 
 def _server_key_id() -> bytes:
-    return salted_hmac(f"{OWNER_SALT}.key-id", "", algorithm="sha256").digest()[:8]
+    return _key_id_of(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _key_id_of(secret_key: str) -> bytes:
+    """Once per process and key: every seal made and opened asks for it."""
+    return salted_hmac(f"{OWNER_SALT}.key-id", "", secret=secret_key, algorithm="sha256").digest()[:8]
 
 
 def _digest(part: str) -> bytes:

@@ -32,7 +32,7 @@ def public_paths(code: str) -> dict[str, str]:
 
 
 def rating_token(code: str) -> str:
-    return signing.dumps({"code": code}, salt=RATING_SALT, compress=True)
+    return signing.dumps({"code": code}, salt=RATING_SALT)  # uncompressed: a code is too short to shrink
 
 
 def rating_url(code: str) -> str:

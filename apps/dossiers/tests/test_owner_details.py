@@ -99,6 +99,19 @@ def test_nothing_personal_can_be_read_from_what_is_sealed():
     assert not [value for value in personal if value.encode() in stored]
 
 
+def test_the_owners_lines_are_written_as_text_never_as_markup():
+    """Whatever the applicant typed shows as typed: no tag, no attribute can be smuggled into the owner's page."""
+    part = f"{tracking.PART_MARK}<ol>{tracking.ASKED_MARK}</ol>{tracking.OWNER_MARK}"
+    details = {"name": '<script>alert("x")</script>', "address": "Số 1 & <b>2</b>", "asked": ["<img src=x>", "A 'B'"],
+               "awaits_rating": True}  # fmt: skip
+    page = tracking.with_owner(part, details, 'https://x/danh-gia/t"onclick="alert(1)/')
+    assert "<script" not in page and "<b>" not in page and "<img" not in page and '"onclick' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "Số 1 &amp; &lt;b&gt;2&lt;/b&gt;" in page
+    assert "<li>&lt;img src=x&gt;</li><li>A &#x27;B&#x27;</li>" in page
+    assert 'href="https://x/danh-gia/t&quot;onclick=&quot;alert(1)/"' in page
+
+
 # --- on Redis: the lookup ------------------------------------------------------------------------------------------
 
 

@@ -389,13 +389,31 @@ def warm_tables() -> None:
     print(f"tables read into memory in {time.perf_counter() - started:.0f} s: {', '.join(WARMED)}")
 
 
+def wsgi_get(app, path: str | tuple[str, str]) -> bytes:
+    """One request through the WSGI handler `app`, in this process: a GET of `path`, or the owner's lookup for a
+    (path, "code phone") pair, posted as a browser posts it, with a CSRF cookie."""
+    import io
+    from urllib.parse import urlencode
+
+    posted = path if isinstance(path, tuple) else None
+    path = posted[0] if posted else path
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2],
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+               "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+    if posted:
+        code, phone = posted[1].split()
+        body = urlencode({"ma": code, "sdt": phone, "csrfmiddlewaretoken": CSRF_SECRET}).encode()
+        environ.update(REQUEST_METHOD="POST", CONTENT_TYPE="application/x-www-form-urlencoded",
+                       CONTENT_LENGTH=str(len(body)), HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")  # fmt: skip
+        environ["wsgi.input"] = io.BytesIO(body)
+    return b"".join(app(environ, lambda status, headers, exc_info=None: None))
+
+
 def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs: int = 3000) -> None:
     """Where a request's time goes, measured in this process through the app's WSGI handler (no server, no wrk):
     the bare view, the tracking API answered from the cache (hit) and from the published row (miss), the page, the
     owner's lookup (posted as a browser posts it) with the owner's details sealed in Redis and read from the table."""
-    import io
-    from urllib.parse import urlencode
-
     from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
 
@@ -420,19 +438,7 @@ def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs:
     tracking._one_row = timed("database", database_lookup)
 
     def get(path: str | tuple[str, str]) -> None:
-        posted = path if isinstance(path, tuple) else None  # the owner's lookup: (path, code and phone)
-        path = posted[0] if posted else path
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path.split("?")[0], "QUERY_STRING": path.partition("?")[2],
-                   "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
-                   "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
-                   "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
-        if posted:  # posted as a browser posts it, with a CSRF cookie
-            code, phone = posted[1].split()
-            body = urlencode({"ma": code, "sdt": phone, "csrfmiddlewaretoken": CSRF_SECRET}).encode()
-            environ.update(REQUEST_METHOD="POST", PATH_INFO=path, CONTENT_TYPE="application/x-www-form-urlencoded",
-                           CONTENT_LENGTH=str(len(body)), HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")  # fmt: skip
-            environ["wsgi.input"] = io.BytesIO(body)
-        b"".join(app(environ, lambda status, headers, exc_info=None: None))
+        wsgi_get(app, path)
 
     position, owner_position = 0, 0
 

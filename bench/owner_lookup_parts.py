@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 
-from bench.public_pages import UNLIMITED, sample_data, wsgi_get  # noqa: E402
+from bench.public_pages import UNLIMITED, sample_data, wsgi_request  # noqa: E402
 
 
 @contextmanager
@@ -73,9 +73,6 @@ def pieces() -> dict:
     from apps.dossiers import tracking
     from apps.portal import citizen
 
-    def nothing(result=None):
-        return lambda _original: lambda *args, **kwargs: result
-
     return {
         "Django's CSRF check and cookie": lambda: replaced(
             PublicReadMiddleware, "_posted", lambda _original: lambda self, request, form: form(request)
@@ -85,7 +82,7 @@ def pieces() -> dict:
         "unpacking the public part": lambda: replaced(tracking, "unpacked", first_answer),
         "the frame from the page cache": lambda: replaced(citizen, "shell_for", first_frame),
         "the owner's lines": lambda: replaced(tracking, "with_owner", lambda _o: lambda part, *more: part),
-        "signing the rating link": lambda: replaced(citizen, "_rating_link", nothing()),
+        "signing the rating link": lambda: replaced(citizen, "_rating_link", lambda _o: lambda code, owner: None),
     }
 
 
@@ -93,7 +90,7 @@ def loop(app, path, runs: int) -> float:
     """µs per request over `runs` requests, the n-th for `path(n)`."""
     started = time.perf_counter()
     for n in range(runs):
-        wsgi_get(app, path(n))
+        wsgi_request(app, path(n))
     return (time.perf_counter() - started) / runs * 1e6
 
 
@@ -153,8 +150,8 @@ def main() -> int:
     app = WSGIHandler()
     for _warm in range(2):  # a miss reads the tables and sends its fill with the next round trip
         for n in range(len(owners)):
-            wsgi_get(app, kinds["API"](n))
-            wsgi_get(app, kinds["owner"](n))
+            wsgi_request(app, kinds["API"](n))
+            wsgi_request(app, kinds["owner"](n))
     print(f"{len(owners):,} owners, {args.runs} requests a loop, best of {args.repeats} loops; µs per request")
     as_is, without = with_and_without(app, kinds, all_taken_out, args.runs, args.repeats)
     print_row("as it is", as_is)

@@ -389,7 +389,7 @@ def warm_tables() -> None:
     print(f"tables read into memory in {time.perf_counter() - started:.0f} s: {', '.join(WARMED)}")
 
 
-def wsgi_get(app, path: str | tuple[str, str]) -> bytes:
+def wsgi_request(app, path: str | tuple[str, str]) -> bytes:
     """One request through the WSGI handler `app`, in this process: a GET of `path`, or the owner's lookup for a
     (path, "code phone") pair, posted as a browser posts it, with a CSRF cookie."""
     import io
@@ -438,7 +438,7 @@ def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs:
     tracking._one_row = timed("database", database_lookup)
 
     def get(path: str | tuple[str, str]) -> None:
-        wsgi_get(app, path)
+        wsgi_request(app, path)
 
     position, owner_position = 0, 0
 

@@ -26,8 +26,8 @@ from apps.procedures import selectors as procedure_selectors
 from apps.procedures.models import Procedure
 
 LOOKUP_PERIOD = 60  # seconds
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # as add_never_cache_headers writes it
 SUBMIT_PERIOD = 3600
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # as add_never_cache_headers writes it
 
 
 @cached_for_anonymous("catalogue")

@@ -43,28 +43,21 @@ def replaced(owner, name: str, stand_in):
         setattr(owner, name, original)
 
 
-def first_answer(function):
-    """A stand-in giving, for each input, what `function` gave the first time."""
-    given = {}
+def remembered(key=lambda *args, **kwargs: args):
+    """A stand-in maker: the stand-in gives, for each `key` of its input, what the piece gave the first time."""
 
-    def stand_in(*args):
-        if args not in given:
-            given[args] = function(*args)
-        return given[args]
+    def stand_in_for(function):
+        given = {}
 
-    return stand_in
+        def stand_in(*args, **kwargs):
+            known = key(*args, **kwargs)
+            if known not in given:
+                given[known] = function(*args, **kwargs)
+            return given[known]
 
+        return stand_in
 
-def first_frame(shell_for):
-    """A stand-in for pagecache.shell_for giving each frame as it gave it the first time (whoever asks)."""
-    frames = {}
-
-    def stand_in(request, name, render, **kwargs):
-        if name not in frames:
-            frames[name] = shell_for(request, name, render, **kwargs)
-        return frames[name]
-
-    return stand_in
+    return stand_in_for
 
 
 def pieces() -> dict:
@@ -78,9 +71,11 @@ def pieces() -> dict:
             PublicReadMiddleware, "_posted", lambda _original: lambda self, request, form: form(request)
         ),
         "the visitor's masked CSRF token": lambda: replaced(citizen, "with_token", lambda _o: lambda r, shell: shell),
-        "opening the sealed details": lambda: replaced(tracking, "open_owner", first_answer),
-        "unpacking the public part": lambda: replaced(tracking, "unpacked", first_answer),
-        "the frame from the page cache": lambda: replaced(citizen, "shell_for", first_frame),
+        "opening the sealed details": lambda: replaced(tracking, "open_owner", remembered()),
+        "unpacking the public part": lambda: replaced(tracking, "unpacked", remembered()),
+        "the frame from the page cache": lambda: replaced(
+            citizen, "shell_for", remembered(lambda request, name, *more, **kw: name)
+        ),
         "the owner's lines": lambda: replaced(tracking, "with_owner", lambda _o: lambda part, *more: part),
         "signing the rating link": lambda: replaced(citizen, "_rating_link", lambda _o: lambda code, owner: None),
     }

@@ -25,6 +25,7 @@ Needs generated data (`manage.py generate_load_data --dossiers 1000000 --feedbac
 """
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -437,8 +438,7 @@ def breakdown(codes: list[str], owners: list[str], no_store: bool = False, runs:
     database_lookup = tracking._one_row
     tracking._one_row = timed("database", database_lookup)
 
-    def get(path: str | tuple[str, str]) -> None:
-        wsgi_request(app, path)
+    get = functools.partial(wsgi_request, app)
 
     position, owner_position = 0, 0
 

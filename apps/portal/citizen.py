@@ -1,5 +1,6 @@
 """Citizens' pages (no login): find a procedure, submit online, follow a dossier, rate the service."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -27,7 +29,6 @@ from apps.procedures.models import Procedure
 
 LOOKUP_PERIOD = 60  # seconds
 SUBMIT_PERIOD = 3600
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # as add_never_cache_headers writes it
 
 
 @cached_for_anonymous("catalogue")
@@ -217,8 +218,17 @@ def owner_answer(request):
         return None
     page = _page_from_frame(request, code, secret, part, owner, render_frame=False)
     if page is not None:  # what never_cache gives the view (a test compares them); it cannot wrap a handover
-        page.headers["Expires"], page.headers["Cache-Control"] = http_date(), NEVER_CACHE
+        page.headers["Expires"], page.headers["Cache-Control"] = http_date(), _never_cache_control()
     return page
+
+
+@functools.cache
+def _never_cache_control() -> str:
+    """The Cache-Control that add_never_cache_headers writes, asked of Django once (it parses and rebuilds the
+    header on every call)."""
+    probe = HttpResponse()
+    add_never_cache_headers(probe)
+    return probe.headers["Cache-Control"]
 
 
 def _posted_lookup(request) -> tuple[str, str]:

@@ -16,11 +16,20 @@
       preview.textContent = "";
       return;
     }
+    ask(days, 1);
+  }
+  // A failed answer is asked again once; after that the preview says so, never keeps a deadline of other days.
+  function ask(days, retries) {
     fetch(preview.dataset.deadlineUrl + "?working_days=" + days, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
       .then(function (body) {
-        if (!body) {
-          return;
+        if (String(parseInt(input.value, 10)) !== String(days)) {
+          return;  // typed again meanwhile: that answer is on its way
         }
         var parts = body.deadline.split("-");
         preview.textContent = "";
@@ -28,6 +37,13 @@
         var strong = document.createElement("strong");
         strong.textContent = parts[2] + "/" + parts[1] + "/" + parts[0];
         preview.appendChild(strong);
+      })
+      .catch(function () {
+        if (retries > 0) {
+          setTimeout(function () { ask(days, retries - 1); }, 1000);
+        } else if (String(parseInt(input.value, 10)) === String(days)) {
+          preview.textContent = preview.dataset.failed;
+        }
       });
   }
   input.addEventListener("input", function () {

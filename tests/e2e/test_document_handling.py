@@ -56,3 +56,27 @@ def test_chairman_assigns_with_the_deadline_shown_and_the_officer_handles_to_the
     page.get_by_role("button", name="Đã xử lý xong").click()
     expect(page.get_by_role("alert").first).to_contain_text("Đã kết thúc xử lý văn bản")
     expect(page.locator("h1 + p .badge").first).to_have_text("Đã xử lý xong")
+
+
+def test_the_deadline_preview_asks_again_once_and_then_says_it_could_not_preview(page, site):
+    document = registered_at_an_phu()
+    asked = []
+
+    def refuse_the_first_and_every_answer_for_seven(route):
+        asked.append(route.request.url)
+        if len(asked) == 1 or "working_days=7" in route.request.url:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/deadline/?working_days=*", refuse_the_first_and_every_answer_for_seven)
+    sign_in(page, site, "chutich.anphu")
+    page.goto(f"{site}/can-bo/van-ban/den/{document.pk}/")
+    preview = page.locator("#deadline-preview")
+    page.get_by_label("Thời hạn (số ngày làm việc)").fill("5")
+    expect(preview).to_contain_text(re.compile(r"Hạn xử lý: \d{2}/\d{2}/\d{4}"), timeout=40_000)
+    assert len(asked) == 2  # the refused answer was asked again, once
+
+    page.get_by_label("Thời hạn (số ngày làm việc)").fill("7")
+    expect(preview).to_have_text("Chưa xem trước được hạn xử lý; hạn vẫn được tính khi giao.", timeout=40_000)
+    assert sum("working_days=7" in url for url in asked) == 2

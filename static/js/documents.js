@@ -18,6 +18,9 @@
     }
     ask(days, 1);
   }
+  function stillAsked(days) {
+    return parseInt(input.value, 10) === days;
+  }
   // A failed answer is asked again once; after that the preview says so, never keeps a deadline of other days.
   function ask(days, retries) {
     fetch(preview.dataset.deadlineUrl + "?working_days=" + days, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -28,7 +31,7 @@
         return response.json();
       })
       .then(function (body) {
-        if (String(parseInt(input.value, 10)) !== String(days)) {
+        if (!stillAsked(days)) {
           return;  // typed again meanwhile: that answer is on its way
         }
         var parts = body.deadline.split("-");
@@ -41,7 +44,7 @@
       .catch(function () {
         if (retries > 0) {
           setTimeout(function () { ask(days, retries - 1); }, 1000);
-        } else if (String(parseInt(input.value, 10)) === String(days)) {
+        } else if (stillAsked(days)) {
           preview.textContent = preview.dataset.failed;
         }
       });

@@ -48,3 +48,17 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_favicon(client):
+    """Without a declared icon a browser asks /favicon.ico, which is not served: a 404 in every visitor's console."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    declared = re.search(r'<link rel="icon" href="[^"]*/(img/favicon\.[0-9a-f.]*svg)"', html)
+    assert declared, "base.html declares no icon"
+    found = finders.find(re.sub(r"\.[0-9a-f]{12}\.svg$", ".svg", declared.group(1)))
+    assert found and Path(found).read_text(encoding="utf-8").startswith("<svg")

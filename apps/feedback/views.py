@@ -88,7 +88,7 @@ def public_send(request):
 @never_cache
 def public_detail(request, code: str):
     if over_limit(request, "feedback-lookup", 30):
-        messages.error(request, _("Bạn tra cứu quá nhiều lần, vui lòng thử lại sau một phút."))
+        messages.error(request, _("Ông/bà tra cứu quá nhiều lần, vui lòng thử lại sau một phút."))
         return redirect("feedback:public-list")
     row = selectors.public_feedback(code.strip().upper())
     if row is None:

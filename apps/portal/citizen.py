@@ -83,7 +83,7 @@ def submit(request, code: str):
         online.purge_stale()
         if over_limit(request, "submit", 10, SUBMIT_PERIOD):  # the form stays filled in, answered with 429
             throttled_for = retry_after(SUBMIT_PERIOD)
-            messages.error(request, _("Bạn đã gửi quá nhiều hồ sơ trong một giờ, vui lòng thử lại sau."))
+            messages.error(request, _("Ông/bà đã gửi quá nhiều hồ sơ trong một giờ, vui lòng thử lại sau."))
         else:
             slot_errors = online.take_slots(request, procedure)
             agency = agencies.filter(pk=request.POST.get("agency") or 0).first()
@@ -130,7 +130,7 @@ def result(request):
     code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
     if request.method == "POST":
         if over_limit(request, "result", 10, LOOKUP_PERIOD):
-            return throttled(request, LOOKUP_PERIOD, _("Bạn tải kết quả quá nhiều lần trong một phút."))
+            return throttled(request, LOOKUP_PERIOD, _("Ông/bà tải kết quả quá nhiều lần trong một phút."))
         try:
             stored = services.result_for_citizen(code=code, phone=request.POST.get("sdt", ""))
         except DomainError as error:
@@ -191,7 +191,7 @@ def track(request):
         limit, period = public_lookup_rate("tracking_page")
         limited, part, owner = _lookup(request, code, secret, limit, period)
         if limited:
-            return throttled(request, period, _("Bạn tra cứu quá nhiều lần trong một phút."))
+            return throttled(request, period, _("Ông/bà tra cứu quá nhiều lần trong một phút."))
         page = _page_from_frame(request, code, secret, part, owner)
         if page is not None:
             return page
@@ -315,7 +315,7 @@ def supplement(request):
     phone = (request.POST.get("sdt") or "").strip().replace(" ", "")
     if request.method == "POST":
         if over_limit(request, "supplement", 10, LOOKUP_PERIOD):
-            return throttled(request, LOOKUP_PERIOD, _("Bạn gửi bổ sung quá nhiều lần trong một phút."))
+            return throttled(request, LOOKUP_PERIOD, _("Ông/bà gửi bổ sung quá nhiều lần trong một phút."))
         else:
             dossier = selectors.dossier_of_owner(code, phone)
             if dossier is None:

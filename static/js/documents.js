@@ -11,15 +11,19 @@
   }
   var timer = null;
   function show() {
-    var days = parseInt(input.value, 10);
-    if (!(days >= 1 && days <= 180)) {
+    var days = Number(input.value);
+    if (input.value.trim() === "") {
       preview.textContent = "";
+      return;
+    }
+    if (!(Number.isInteger(days) && days >= 1 && days <= 180)) {
+      preview.textContent = preview.dataset.range;  // the form's own rule, before it is sent
       return;
     }
     ask(days, 1);
   }
   function stillAsked(days) {
-    return parseInt(input.value, 10) === days;
+    return Number(input.value) === days;
   }
   // A failed answer is asked again once; after that the preview says so, never keeps a deadline of other days.
   function ask(days, retries) {

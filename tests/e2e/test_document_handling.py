@@ -58,7 +58,7 @@ def test_chairman_assigns_with_the_deadline_shown_and_the_officer_handles_to_the
     expect(page.locator("h1 + p .badge").first).to_have_text("Đã xử lý xong")
 
 
-def test_the_deadline_preview_asks_again_once_and_then_says_it_could_not_preview(page, site):
+def test_the_deadline_preview_asks_again_once_says_when_it_could_not_and_says_the_rule(page, site):
     document = registered_at_an_phu()
     asked = []
 
@@ -80,3 +80,7 @@ def test_the_deadline_preview_asks_again_once_and_then_says_it_could_not_preview
     page.get_by_label("Thời hạn (số ngày làm việc)").fill("7")
     expect(preview).to_have_text("Chưa xem trước được hạn xử lý; hạn vẫn được tính khi giao.", timeout=40_000)
     assert sum("working_days=7" in url for url in asked) == 2
+
+    for out_of_the_rule in ("2.5", "200", "0"):  # said before the form is sent, never a deadline of other days
+        page.get_by_label("Thời hạn (số ngày làm việc)").fill(out_of_the_rule)
+        expect(preview).to_have_text("Thời hạn xử lý là số ngày làm việc từ 1 đến 180.")

@@ -145,7 +145,7 @@ def test_public_tracking_is_rate_limited(client, w):
     dossier = walk_in(w, at("25/11/2026", "09:00"))
     for _ in range(20):
         client.get(f"/tra-cuu/?ma={dossier.code}")
-    assert "quá nhiều lần" in client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
+    assert "Ông/bà tra cứu quá nhiều lần" in client.get(f"/tra-cuu/?ma={dossier.code}").content.decode()
 
 
 def test_rating_page_once(client, w):

@@ -11,16 +11,15 @@
   }
   var timer = null;
   function show() {
-    var days = Number(input.value);
     if (input.value.trim() === "") {
       preview.textContent = "";
       return;
     }
-    if (!(Number.isInteger(days) && days >= 1 && days <= 180)) {
-      preview.textContent = preview.dataset.range;  // the form's own rule, before it is sent
+    if (!input.validity.valid) {  // the field's own min, max and whole-number step, before the form is sent
+      preview.textContent = preview.dataset.range;
       return;
     }
-    ask(days, 1);
+    ask(Number(input.value), 1);
   }
   function stillAsked(days) {
     return Number(input.value) === days;
